@@ -1,0 +1,33 @@
+/*
+name: accepted-tcp
+version: 1
+title: Accepted TCP flows
+description: >
+  The most recent TCP flows that security groups and network ACLs accepted (AWS integration: accepted traffic).
+params:
+  limit:
+    type: int
+    default: 100
+    min: 1
+    max: 100000
+    description: How many flows to show
+fields: [interface-id, srcaddr, srcport, dstaddr, dstport, protocol, packets, bytes, start, end, action]
+tags: [traffic, aws-integration]
+*/
+SELECT
+  from_unixtime("start") AS start_time,
+  interface_id,
+  srcaddr,
+  srcport,
+  dstaddr,
+  dstport,
+  {{ protocol_name('protocol') }} AS proto,
+  packets,
+  bytes,
+  action
+FROM {{ table }}
+WHERE {{ time_filter() }}
+  AND action = 'ACCEPT'
+  AND protocol = 6
+ORDER BY "start" DESC, interface_id, srcaddr, srcport, dstaddr, dstport
+LIMIT {{ limit }}

@@ -1,0 +1,226 @@
+//! Command-line types only (clap derive): global flags, the command tree and one struct of
+//! arguments per subcommand. No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::Dialect;
+use crate::settings::EngineKind;
+use crate::table::{Format, Partitioning};
+
+const ABOUT: &str = "Saved, tested Athena queries and table DDL for AWS VPC Flow Logs";
+
+const EXAMPLES: &str = "\
+Examples:
+  athq list                                   the saved-query library
+  athq show reject-top                        one query's parameters and fields
+  athq render reject-top --days 3             the SQL exactly as it would run
+  athq render find-ip -p ip=10.0.1.7 --hours 6
+  athq table ddl --format parquet --hive      CREATE TABLE for Parquet logs in the Hive layout
+  athq partitions add --from 2026-11-01 --print
+
+Configuration comes from athq.yaml (this directory or a parent), ATHQ_* variables and flags.";
+
+#[derive(Debug, Parser)]
+#[command(name = "athq", version, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file (default: athq.yaml in this directory or a parent) [env: ATHQ_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra query directory, overlaying the built-in library by name (repeatable) [env: ATHQ_LIBRARY]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub library: Vec<PathBuf>,
+    /// AWS region (default: the AWS config chain)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// AWS profile (default: the AWS config chain)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS endpoint URL, e.g. a local stand-in (default: AWS_ENDPOINT_URL)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Athena work group [env: ATHQ_WORKGROUP] [default: primary]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub workgroup: Option<String>,
+    /// Data catalog [env: ATHQ_CATALOG] [default: AwsDataCatalog]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub catalog: Option<String>,
+    /// Database of the flow-log table [env: ATHQ_DATABASE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub database: Option<String>,
+    /// Flow-log table name [env: ATHQ_TABLE] [default: vpc_flow_logs]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub table: Option<String>,
+    /// S3 location for query results [env: ATHQ_OUTPUT_LOCATION]
+    #[arg(long, global = true, value_name = "S3_URL")]
+    pub output_location: Option<String>,
+    /// Engine to run queries on [env: ATHQ_ENGINE] [default: athena]
+    #[arg(long, global = true, value_enum)]
+    pub engine: Option<EngineKind>,
+    /// Internal networks, comma-separated CIDR blocks [env: ATHQ_VPC_CIDRS]
+    #[arg(long, global = true, value_name = "CIDRS")]
+    pub vpc_cidrs: Option<String>,
+    /// Print no progress or status on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the saved queries
+    List(ListArgs),
+    /// Show one saved query: description, parameters, fields it needs
+    Show(ShowArgs),
+    /// Print a saved query's SQL exactly as it would run
+    #[command(after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --dialect local")]
+    Render(RenderArgs),
+    /// Table DDL for the flow-log table
+    #[command(subcommand)]
+    Table(TableCommand),
+    /// Partition maintenance statements
+    #[command(subcommand)]
+    Partitions(PartitionsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only queries with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Query name
+    pub query: String,
+    /// Print the query file as it is (header and template)
+    #[arg(long)]
+    pub source: bool,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct WindowArgs {
+    /// The last N days, ending now
+    #[arg(long, value_name = "N", conflicts_with_all = ["hours", "from"], value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub days: Option<u32>,
+    /// The last N hours, ending now
+    #[arg(long, value_name = "N", conflicts_with = "from", value_parser = clap::value_parser!(u32).range(1..=87840))]
+    pub hours: Option<u32>,
+    /// Start of the window: 2026-11-20, 2026-11-20T10:30, RFC 3339 or epoch seconds (UTC unless given)
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// End of the window (exclusive; default: now)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub to: Option<String>,
+}
+
+/// Overrides for the configured table's shape.
+#[derive(Debug, Args, Default, Clone)]
+pub struct TableShapeArgs {
+    /// How the logs are stored
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Hive-compatible layout (aws-account-id=…/year=…/month=…/day=…)
+    #[arg(long, conflicts_with = "plain")]
+    pub hive: bool,
+    /// AWS's plain layout (AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD)
+    #[arg(long)]
+    pub plain: bool,
+    /// Hourly partitions (…/HH or hour=HH)
+    #[arg(long, conflicts_with = "daily")]
+    pub hourly: bool,
+    /// Daily partitions
+    #[arg(long)]
+    pub daily: bool,
+    /// Partition projection (shorthand for --partitioning projection)
+    #[arg(long, conflicts_with = "partitioning")]
+    pub projection: bool,
+    /// How Athena finds partitions
+    #[arg(long, value_enum)]
+    pub partitioning: Option<Partitioning>,
+    /// Fields in file order: v2, v3, v4, v5, all, or a list ("srcaddr dstaddr …" or "${srcaddr} ${dstaddr} …")
+    #[arg(long, value_name = "SET")]
+    pub fields: Option<String>,
+    /// S3 prefix ending in AWSLogs/
+    #[arg(long, value_name = "S3_URL")]
+    pub location: Option<String>,
+    /// Account ids, comma-separated
+    #[arg(long, value_name = "IDS")]
+    pub accounts: Option<String>,
+    /// Regions, comma-separated
+    #[arg(long, value_name = "REGIONS")]
+    pub regions: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Query name
+    pub query: String,
+    /// A parameter value (repeatable)
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// SQL dialect to render for
+    #[arg(long, value_enum, default_value_t = Dialect::Athena)]
+    pub dialect: Dialect,
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TableCommand {
+    /// Print CREATE EXTERNAL TABLE for the configured table
+    #[command(after_help = "Examples:\n  athq table ddl\n  athq table ddl --format parquet --hive --hourly --projection\n  athq table ddl --format regex --fields v5 --location s3://logs/AWSLogs/")]
+    Ddl(DdlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DdlArgs {
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartitionsCommand {
+    /// MSCK REPAIR TABLE (Hive layout with catalog partitions only)
+    Repair(RepairArgs),
+    /// ALTER TABLE … ADD IF NOT EXISTS PARTITION for a date range
+    #[command(after_help = "Examples:\n  athq partitions add --from 2026-11-01 --print\n  athq partitions add --from 2026-01-01 --to 2026-06-30 --hourly --print")]
+    Add(RangeArgs),
+    /// ALTER TABLE … DROP IF EXISTS PARTITION for a date range (S3 files stay)
+    Drop(RangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// Print the statement instead of running it
+    #[arg(long)]
+    pub print: bool,
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RangeArgs {
+    /// First day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: jiff::civil::Date,
+    /// Last day, inclusive (default: today, UTC)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<jiff::civil::Date>,
+    /// Print the statements instead of running them
+    #[arg(long)]
+    pub print: bool,
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
+}

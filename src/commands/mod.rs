@@ -1,0 +1,98 @@
+//! One thin module per subcommand: each maps its arguments onto the library modules and prints
+//! through the printer. Shared here: applying table-shape flags and turning window flags into a
+//! window, so every command that takes them reads them the same way.
+
+pub mod list;
+pub mod partitions;
+pub mod render;
+pub mod show;
+pub mod table;
+
+use jiff::SignedDuration;
+
+use crate::cli::{Command, TableShapeArgs, WindowArgs};
+use crate::error::InputError;
+use crate::output::Printer;
+use crate::render::window::{WindowSpec, parse_time};
+use crate::settings::Settings;
+use crate::table::{self as tbl, FieldSet, Layout, Partitioning, TableProfile};
+
+/// The window used when a command is given none.
+pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+
+pub async fn exec(command: Command, settings: Settings, printer: Printer) -> anyhow::Result<()> {
+    match command {
+        Command::List(args) => list::exec(&settings, &printer, args),
+        Command::Show(args) => show::exec(&settings, &printer, args),
+        Command::Render(args) => render::exec(&settings, &printer, args),
+        Command::Table(cmd) => table::exec(&settings, &printer, cmd),
+        Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd),
+    }
+}
+
+/// The configured table with the command's shape flags applied.
+pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result<TableProfile> {
+    let mut t = settings.table.clone();
+    if let Some(f) = shape.format {
+        t.format = f;
+    }
+    if shape.hive {
+        t.layout = Layout::Hive;
+    }
+    if shape.plain {
+        t.layout = Layout::Plain;
+    }
+    if shape.hourly {
+        t.hourly = true;
+    }
+    if shape.daily {
+        t.hourly = false;
+    }
+    if shape.projection {
+        t.partitioning = Partitioning::Projection;
+    }
+    if let Some(p) = shape.partitioning {
+        t.partitioning = p;
+    }
+    if let Some(f) = &shape.fields {
+        t.fields = FieldSet::parse(f).map_err(|e| InputError::new(format!("--fields: {e}")).hint("use v2, v3, v4, v5, all, or field names such as \"srcaddr dstaddr bytes\""))?;
+    }
+    if let Some(l) = &shape.location {
+        t.location = Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
+    }
+    if let Some(a) = &shape.accounts {
+        t.accounts = split_list(a);
+        for acct in &t.accounts {
+            tbl::validate_account(acct).map_err(|e| InputError::new(format!("--accounts: {e}")))?;
+        }
+    }
+    if let Some(r) = &shape.regions {
+        t.regions = split_list(r);
+        for region in &t.regions {
+            tbl::validate_region(region).map_err(|e| InputError::new(format!("--regions: {e}")))?;
+        }
+    }
+    Ok(t)
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
+/// The window the flags ask for (the last 24 hours when none is given).
+pub fn window_spec(args: &WindowArgs) -> anyhow::Result<WindowSpec> {
+    Ok(match (args.days, args.hours, &args.from) {
+        (Some(d), _, _) => WindowSpec::Last(SignedDuration::from_hours(i64::from(d) * 24)),
+        (_, Some(h), _) => WindowSpec::Last(SignedDuration::from_hours(i64::from(h))),
+        (_, _, Some(from)) => WindowSpec::Range {
+            from: parse_time(from).map_err(|e| InputError::new(format!("--from: {e}")))?,
+            to: args
+                .to
+                .as_deref()
+                .map(parse_time)
+                .transpose()
+                .map_err(|e| InputError::new(format!("--to: {e}")))?,
+        },
+        (None, None, None) => WindowSpec::Last(DEFAULT_WINDOW),
+    })
+}

@@ -1,0 +1,107 @@
+//! Exit codes and how errors are shown: `error: <what>`, its causes, then `hint: <what to do>`
+//! after a blank line. Library errors are input problems (exit 2); everything else failed (exit 1).
+
+use std::fmt::Write as _;
+
+use crate::library::LibraryError;
+use crate::render::RenderError;
+use crate::render::window::WindowError;
+use crate::settings::SettingsError;
+use crate::table::TableError;
+use crate::table::fields::FieldSetError;
+use crate::table::partitions::PartitionError;
+
+/// Documented exit codes.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    /// The query failed or was cancelled, or a check found drift.
+    pub const FAILURE: u8 = 1;
+    /// Usage, configuration or input error.
+    pub const USAGE: u8 = 2;
+    /// Interrupted (after stopping the query).
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// An input problem found at the command edge, with an optional hint.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl InputError {
+    pub fn new(message: impl Into<String>) -> InputError {
+        InputError { message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> InputError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+fn is_input(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.is::<InputError>()
+        || e.is::<LibraryError>()
+        || e.is::<RenderError>()
+        || e.is::<WindowError>()
+        || e.is::<SettingsError>()
+        || e.is::<TableError>()
+        || e.is::<FieldSetError>()
+        || e.is::<PartitionError>()
+}
+
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.chain().any(|e| e.is::<crate::output::ClosedPipe>()) {
+        exit::SUCCESS
+    } else if err.chain().any(is_input) {
+        exit::USAGE
+    } else {
+        exit::FAILURE
+    }
+}
+
+fn hint(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|e| {
+        if let Some(e) = e.downcast_ref::<InputError>() {
+            return e.hint.clone();
+        }
+        if let Some(e) = e.downcast_ref::<RenderError>() {
+            return e.hint();
+        }
+        if let Some(e) = e.downcast_ref::<PartitionError>() {
+            return e.hint();
+        }
+        if let Some(LibraryError::NotFound { suggestion, .. }) = e.downcast_ref::<LibraryError>() {
+            return Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`? `athq list` shows every query"),
+                None => "`athq list` shows every query".to_string(),
+            });
+        }
+        if let Some(TableError::Missing(what)) = e.downcast_ref::<TableError>() {
+            return Some(format!("set table.{what} in athq.yaml, or pass --{what}"));
+        }
+        if e.is::<SettingsError>() {
+            return Some("see the configuration reference in the README".into());
+        }
+        None
+    })
+}
+
+/// The full message for stderr.
+pub fn report(err: &anyhow::Error) -> String {
+    let mut out = format!("error: {err}\n");
+    let mut last = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            let _ = writeln!(out, "  caused by: {text}");
+        }
+        last = text;
+    }
+    if let Some(h) = hint(err) {
+        let _ = write!(out, "\nhint: {h}\n");
+    }
+    out
+}

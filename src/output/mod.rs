@@ -1,0 +1,63 @@
+//! Output: the one printer every command writes through. Data goes to stdout and nothing else
+//! does; status goes to stderr and is silenced by `--quiet`. A closed stdout pipe (`athq … | head`)
+//! is not an error: it ends the command quietly with exit 0.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, CellAlignment, Table, presets};
+
+/// Raised when stdout was closed by the reader.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout was closed")]
+pub struct ClosedPipe;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    quiet: bool,
+}
+
+impl Printer {
+    pub fn new(quiet: bool) -> Printer {
+        Printer { quiet }
+    }
+
+    /// Writes data to stdout.
+    pub fn data(&self, text: &str) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        let res = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        match res {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(ClosedPipe.into()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Writes a line of data to stdout.
+    pub fn line(&self, text: &str) -> anyhow::Result<()> {
+        self.data(&format!("{text}\n"))
+    }
+
+    /// Writes a status line to stderr, unless quiet.
+    pub fn status(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr().lock(), "{text}");
+        }
+    }
+}
+
+/// A plain, aligned text table (no borders), the same on a terminal and in a pipe.
+pub fn text_table(header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING);
+    t.set_header(header.iter().map(|h| Cell::new(h)));
+    for row in rows {
+        t.add_row(row.into_iter().enumerate().map(|(i, c)| {
+            let cell = Cell::new(c);
+            if right_aligned.contains(&i) { cell.set_alignment(CellAlignment::Right) } else { cell }
+        }));
+    }
+    let text = t.to_string();
+    // comfy-table pads each line to the table width; trailing spaces only get in the way.
+    let mut out: String = text.lines().map(|l| l.trim_end().trim_start_matches(' ')).collect::<Vec<_>>().join("\n");
+    out.push('\n');
+    out
+}

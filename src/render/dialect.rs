@@ -1,0 +1,139 @@
+//! Dialects: the few SQL forms where Athena (Trino) and the embedded engine differ, written once
+//! as template functions so no query is copied per engine. Athena is the reference.
+//! Each function validates its arguments again (columns must be flow-log fields the query declared,
+//! networks must parse), so even a careless template cannot splice text into SQL.
+
+use ipnet::IpNet;
+use minijinja::value::ValueKind;
+use minijinja::{Error, ErrorKind, Value};
+
+use crate::render::sql::{literal, safe};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Amazon Athena (Trino engine)
+    Athena,
+    /// athq's embedded engine
+    Local,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Athena => "athena",
+            Dialect::Local => "local",
+        }
+    }
+}
+
+fn invalid(msg: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg)
+}
+
+/// Checks that `column` is one of the fields the query declared, and returns it as SQL.
+pub fn column(declared: &[String], column: &str) -> Result<String, Error> {
+    if declared.iter().any(|c| c == column) {
+        Ok(column.to_string())
+    } else {
+        Err(invalid(format!(
+            "`{column}` is not among the query's declared fields ({}); add it to `fields:`",
+            declared.join(", ")
+        )))
+    }
+}
+
+fn networks(value: &Value) -> Result<Vec<IpNet>, Error> {
+    let items: Vec<Value> = match value.kind() {
+        ValueKind::Seq | ValueKind::Iterable => value.try_iter()?.collect(),
+        _ => vec![value.clone()],
+    };
+    let nets = items
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .and_then(|s| s.parse::<IpNet>().ok())
+                .ok_or_else(|| invalid(format!("`{v}` is not a CIDR block")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if nets.is_empty() {
+        return Err(invalid("no networks given".into()));
+    }
+    Ok(nets)
+}
+
+/// `column` lies in any of `cidrs`. NODATA rows (no address) match nothing.
+pub fn cidr_match(dialect: Dialect, column: &str, cidrs: &Value) -> Result<Value, Error> {
+    let tests: Vec<String> = networks(cidrs)?
+        .iter()
+        .map(|net| match dialect {
+            Dialect::Athena => format!("contains({}, TRY_CAST({column} AS IPADDRESS))", literal(&net.to_string())),
+            Dialect::Local => format!("cidr_contains({}, {column})", literal(&net.to_string())),
+        })
+        .collect();
+    Ok(safe(if tests.len() == 1 {
+        tests.into_iter().next().unwrap_or_default()
+    } else {
+        format!("({})", tests.join(" OR "))
+    }))
+}
+
+/// `column` is the address `ip`, compared as addresses (IPv6 spellings differ).
+pub fn ip_match(dialect: Dialect, column: &str, ip: &Value) -> Result<Value, Error> {
+    let ip: std::net::IpAddr = ip
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| invalid(format!("`{ip}` is not an IP address")))?;
+    Ok(safe(match dialect {
+        Dialect::Athena => format!("TRY_CAST({column} AS IPADDRESS) = IPADDRESS {}", literal(&ip.to_string())),
+        Dialect::Local => format!("cidr_contains({}, {column})", literal(&IpNet::from(ip).to_string())),
+    }))
+}
+
+/// The IANA name of the common protocols, the number otherwise.
+pub fn protocol_name(column: &str) -> Value {
+    safe(format!(
+        "CASE {column} WHEN 6 THEN 'TCP' WHEN 17 THEN 'UDP' WHEN 1 THEN 'ICMP' WHEN 58 THEN 'ICMPv6' \
+         WHEN 47 THEN 'GRE' WHEN 50 THEN 'ESP' ELSE CAST({column} AS VARCHAR) END"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_tests_per_dialect() {
+        let nets = Value::from(vec!["10.0.0.0/16", "fd00::/8"]);
+        assert_eq!(
+            cidr_match(Dialect::Athena, "srcaddr", &nets).unwrap().to_string(),
+            "(contains('10.0.0.0/16', TRY_CAST(srcaddr AS IPADDRESS)) OR contains('fd00::/8', TRY_CAST(srcaddr AS IPADDRESS)))"
+        );
+        assert_eq!(
+            cidr_match(Dialect::Local, "dstaddr", &Value::from("10.0.0.0/8")).unwrap().to_string(),
+            "cidr_contains('10.0.0.0/8', dstaddr)"
+        );
+        assert!(cidr_match(Dialect::Athena, "srcaddr", &Value::from("10.0.0.0/8') OR (1=1")).is_err());
+        assert!(cidr_match(Dialect::Athena, "srcaddr", &Value::from(Vec::<String>::new())).is_err());
+    }
+
+    #[test]
+    fn ip_match_compares_addresses() {
+        assert_eq!(
+            ip_match(Dialect::Athena, "srcaddr", &Value::from("10.1.2.3")).unwrap().to_string(),
+            "TRY_CAST(srcaddr AS IPADDRESS) = IPADDRESS '10.1.2.3'"
+        );
+        assert_eq!(
+            ip_match(Dialect::Local, "srcaddr", &Value::from("2001:db8::1")).unwrap().to_string(),
+            "cidr_contains('2001:db8::1/128', srcaddr)"
+        );
+        assert!(ip_match(Dialect::Local, "srcaddr", &Value::from("x")).is_err());
+    }
+
+    #[test]
+    fn columns_must_be_declared() {
+        let declared = vec!["srcaddr".to_string()];
+        assert!(column(&declared, "srcaddr").is_ok());
+        assert!(column(&declared, "srcaddr) OR (1=1").is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! SQL text safety: literal and identifier quoting, and the strict minijinja environment every SQL
+//! template (queries and DDL) is rendered in. That environment refuses to print a plain string:
+//! only values that went through an escaping filter (`|str`, `|sql_list`) or a dialect function
+//! reach the SQL, so a parameter value can never change a statement's shape.
+//! It must not know about queries, parameters or tables.
+
+use minijinja::value::ValueKind;
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
+
+/// `it's` → `'it''s'`: the only literal form both Trino and Hive DDL read the same way.
+pub fn literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// A Trino (DML) identifier: `"end"`. Names come from validated settings; quotes are doubled anyway.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A Hive (DDL) identifier: `` `end` ``.
+pub fn hive_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// Marks SQL text that athq generated itself as fit to print.
+pub fn safe(sql: impl Into<String>) -> Value {
+    Value::from_safe_string(sql.into())
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg.into())
+}
+
+/// `{{ value|str }}`: a string literal.
+fn filter_str(value: Value) -> Result<Value, Error> {
+    match value.kind() {
+        ValueKind::String => Ok(safe(literal(value.as_str().unwrap_or_default()))),
+        ValueKind::Number if value.as_i64().is_some() => Ok(safe(literal(&value.to_string()))),
+        kind => Err(invalid(format!("|str takes a string, not {kind}"))),
+    }
+}
+
+/// `{{ values|sql_list }}`: `('a', 'b')` or `(22, 3389)`, for `IN`.
+fn filter_sql_list(value: Value) -> Result<Value, Error> {
+    let mut items = Vec::new();
+    for item in value.try_iter()? {
+        items.push(match item.kind() {
+            ValueKind::Number => item
+                .as_i64()
+                .map(|n| n.to_string())
+                .ok_or_else(|| invalid("|sql_list takes whole numbers or strings"))?,
+            ValueKind::String => literal(item.as_str().unwrap_or_default()),
+            kind => return Err(invalid(format!("|sql_list cannot hold {kind}"))),
+        });
+    }
+    if items.is_empty() {
+        return Err(invalid("|sql_list got an empty list, which is not valid SQL"));
+    }
+    Ok(safe(format!("({})", items.join(", "))))
+}
+
+/// Prints numbers and booleans as SQL, safe strings verbatim, and refuses everything else.
+fn strict_formatter(out: &mut minijinja::Output, _state: &minijinja::State, value: &Value) -> Result<(), Error> {
+    let text = match value.kind() {
+        ValueKind::Bool => if value.is_true() { "TRUE" } else { "FALSE" }.to_string(),
+        ValueKind::Number => {
+            if value.as_i64().is_none() {
+                return Err(invalid(format!("only whole numbers can be printed into SQL, not {value}")));
+            }
+            value.to_string()
+        }
+        ValueKind::String if value.is_safe() => value.as_str().unwrap_or_default().to_string(),
+        ValueKind::String => {
+            return Err(invalid(
+                "a string reached the SQL unescaped: write it as {{ value|str }} (or use a dialect function)",
+            ));
+        }
+        ValueKind::Undefined | ValueKind::None => {
+            return Err(Error::new(ErrorKind::UndefinedError, "an undefined value reached the SQL"));
+        }
+        kind => return Err(invalid(format!("a {kind} cannot be printed into SQL; use |sql_list for lists"))),
+    };
+    out.write_str(&text).map_err(|_| Error::new(ErrorKind::WriteFailure, "write failed"))
+}
+
+/// The environment SQL templates render in: strict undefined, strict output, no `safe` filter.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_debug(true);
+    env.set_formatter(strict_formatter);
+    // These would let a template print a value without escaping it.
+    for name in ["safe", "escape", "e", "tojson", "urlencode"] {
+        env.remove_filter(name);
+    }
+    env.add_filter("str", filter_str);
+    env.add_filter("sql_list", filter_sql_list);
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn render(src: &str, ctx: Value) -> Result<String, Error> {
+        environment().render_str(src, ctx)
+    }
+
+    #[test]
+    fn literals_double_quotes() {
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(literal("''"), "''''''");
+        assert_eq!(ident("end"), "\"end\"");
+        assert_eq!(hive_ident("date"), "`date`");
+    }
+
+    #[test]
+    fn plain_strings_never_print() {
+        let err = render("{{ v }}", context! { v => "x' OR 1=1" }).unwrap_err();
+        assert!(err.to_string().contains("unescaped"), "{err}");
+        assert!(render("{{ v|safe }}", context! { v => "x" }).is_err());
+        assert_eq!(
+            render("{{ v|str }}", context! { v => "x' OR 1=1 --" }).unwrap(),
+            "'x'' OR 1=1 --'"
+        );
+        assert!(render("{{ missing }}", context! {}).is_err());
+    }
+
+    #[test]
+    fn numbers_bools_and_lists() {
+        assert_eq!(render("{{ n }} {{ b }}", context! { n => 25, b => true }).unwrap(), "25 TRUE");
+        assert!(render("{{ f }}", context! { f => 1.5 }).is_err());
+        assert_eq!(render("{{ l|sql_list }}", context! { l => vec![22, 3389] }).unwrap(), "(22, 3389)");
+        assert_eq!(render("{{ l|sql_list }}", context! { l => vec!["a'b"] }).unwrap(), "('a''b')");
+        assert!(render("{{ l|sql_list }}", context! { l => Vec::<i64>::new() }).is_err());
+    }
+}

@@ -1,0 +1,402 @@
+//! Settings, resolved once: flag > `ATHQ_*` environment > `athq.yaml` > default. The config file
+//! is `--config`, else `ATHQ_CONFIG`, else the first `athq.yaml` in the working directory or its
+//! parents. Unknown keys and invalid values are errors naming the file and line. Everything
+//! downstream takes a `Settings` and never reads flags, files or the environment itself.
+
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::env_vars;
+use crate::render::window::parse_time;
+use crate::table::{self, FieldSet, Format, Layout, Partitioning, TableProfile};
+
+pub const CONFIG_FILE_NAME: &str = "athq.yaml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// Amazon Athena
+    Athena,
+    /// The embedded engine over local or S3 files
+    Local,
+}
+
+/// The resolved settings every command works from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_file: Option<PathBuf>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub workgroup: String,
+    pub catalog: String,
+    pub output_location: Option<String>,
+    pub engine: EngineKind,
+    pub vpc_cidrs: Vec<IpNet>,
+    pub library_dirs: Vec<PathBuf>,
+    pub table: TableProfile,
+    /// "Now", for time windows: the clock, or `ATHQ_NOW`.
+    pub now: Timestamp,
+    pub quiet: bool,
+}
+
+/// The flags that feed settings (filled from the CLI's global arguments).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub library: Vec<PathBuf>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub workgroup: Option<String>,
+    pub catalog: Option<String>,
+    pub database: Option<String>,
+    pub table: Option<String>,
+    pub output_location: Option<String>,
+    pub engine: Option<EngineKind>,
+    pub vpc_cidrs: Option<String>,
+    pub quiet: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("config file {0} does not exist")]
+    NotFound(PathBuf),
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+/// A YAML scalar that may have been written as a number (account ids often are).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Number(u64),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    region: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+    workgroup: Option<String>,
+    catalog: Option<String>,
+    database: Option<String>,
+    output_location: Option<String>,
+    engine: Option<EngineKind>,
+    vpc_cidrs: Option<Vec<String>>,
+    library: Option<Vec<PathBuf>>,
+    table: Option<FileTable>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTable {
+    name: Option<String>,
+    database: Option<String>,
+    location: Option<String>,
+    format: Option<Format>,
+    layout: Option<Layout>,
+    hourly: Option<bool>,
+    partitioning: Option<Partitioning>,
+    fields: Option<FieldsSpec>,
+    accounts: Option<Vec<Scalar>>,
+    regions: Option<Vec<String>>,
+    projection_start: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FieldsSpec {
+    Named(String),
+    List(Vec<String>),
+}
+
+/// Finds `athq.yaml` in `dir` or its parents.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(CONFIG_FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// The 1-based line of the first `key:` in `text`, to point at a value that fails validation.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.strip_prefix(key).is_some_and(|r| r.starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+struct Origin<'a> {
+    path: Option<&'a Path>,
+    text: &'a str,
+}
+
+impl Origin<'_> {
+    fn err(&self, key: &str, message: impl Into<String>) -> SettingsError {
+        let origin = match self.path {
+            Some(p) => match line_of(self.text, key) {
+                Some(l) => format!("{}:{l}", p.display()),
+                None => p.display().to_string(),
+            },
+            None => "settings".into(),
+        };
+        SettingsError::Invalid {
+            origin,
+            message: message.into(),
+        }
+    }
+}
+
+fn invalid(origin: &str, message: impl Into<String>) -> SettingsError {
+    SettingsError::Invalid {
+        origin: origin.to_string(),
+        message: message.into(),
+    }
+}
+
+fn parse_cidrs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<IpNet>, String> {
+    items
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let net: IpNet = s.parse().map_err(|_| format!("`{s}` is not a CIDR block"))?;
+            if net.trunc() != net {
+                return Err(format!("`{s}` has host bits set; the network is `{}`", net.trunc()));
+            }
+            Ok(net)
+        })
+        .collect()
+}
+
+impl Settings {
+    /// Resolves settings from flags, an environment lookup, and the file found from `cwd`.
+    pub fn resolve(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>, cwd: &Path) -> Result<Settings, SettingsError> {
+        let env = |name: &str| env(name).filter(|v| !v.is_empty());
+        let config_file = match flags.config.clone().or_else(|| env(env_vars::ATHQ_CONFIG).map(PathBuf::from)) {
+            Some(p) => {
+                let p = if p.is_absolute() { p } else { cwd.join(p) };
+                if !p.is_file() {
+                    return Err(SettingsError::NotFound(p));
+                }
+                Some(p)
+            }
+            None => discover(cwd),
+        };
+        let text = match &config_file {
+            Some(p) => std::fs::read_to_string(p).map_err(|source| SettingsError::Read { path: p.clone(), source })?,
+            None => String::new(),
+        };
+        let file: FileConfig = if text.trim().is_empty() {
+            FileConfig::default()
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| {
+                let path = config_file.as_ref().expect("text comes from a file").display();
+                let origin = match e.location() {
+                    Some(l) => format!("{path}:{}", l.line()),
+                    None => path.to_string(),
+                };
+                let msg = e.to_string();
+                invalid(&origin, msg.split(" at line ").next().unwrap_or(&msg))
+            })?
+        };
+        let origin = Origin {
+            path: config_file.as_deref(),
+            text: &text,
+        };
+        let base_dir = config_file
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(cwd)
+            .to_path_buf();
+
+        let pick = |flag: &Option<String>, var: &str, file: &Option<String>| -> Option<String> {
+            flag.clone().or_else(|| env(var)).or_else(|| file.clone())
+        };
+
+        let engine = match (flags.engine, env(env_vars::ATHQ_ENGINE)) {
+            (Some(e), _) => e,
+            (None, Some(v)) => match v.as_str() {
+                "athena" => EngineKind::Athena,
+                "local" => EngineKind::Local,
+                _ => return Err(invalid(env_vars::ATHQ_ENGINE, format!("`{v}` is not an engine: use athena or local"))),
+            },
+            (None, None) => file.engine.unwrap_or(EngineKind::Athena),
+        };
+
+        let vpc_cidrs = match flags.vpc_cidrs.clone().map(|v| ("--vpc-cidrs", v)).or_else(|| env(env_vars::ATHQ_VPC_CIDRS).map(|v| (env_vars::ATHQ_VPC_CIDRS, v))) {
+            Some((from, v)) => parse_cidrs(v.split(',')).map_err(|m| invalid(from, m))?,
+            None => parse_cidrs(file.vpc_cidrs.iter().flatten().map(String::as_str)).map_err(|m| origin.err("vpc_cidrs", m))?,
+        };
+
+        let mut library_dirs: Vec<PathBuf> = file
+            .library
+            .iter()
+            .flatten()
+            .map(|d| if d.is_absolute() { d.clone() } else { base_dir.join(d) })
+            .collect();
+        if let Some(v) = env(env_vars::ATHQ_LIBRARY) {
+            library_dirs.extend(std::env::split_paths(&v));
+        }
+        library_dirs.extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
+
+        let now = match env(env_vars::ATHQ_NOW) {
+            Some(v) => parse_time(&v).map_err(|e| invalid(env_vars::ATHQ_NOW, e.to_string()))?,
+            None => Timestamp::now(),
+        };
+
+        let workgroup = pick(&flags.workgroup, env_vars::ATHQ_WORKGROUP, &file.workgroup).unwrap_or_else(|| "primary".into());
+        let catalog = pick(&flags.catalog, env_vars::ATHQ_CATALOG, &file.catalog).unwrap_or_else(|| "AwsDataCatalog".into());
+        let output_location = pick(&flags.output_location, env_vars::ATHQ_OUTPUT_LOCATION, &file.output_location);
+        if let Some(loc) = &output_location {
+            table::validate_location(loc).map_err(|e| origin.err("output_location", e.to_string()))?;
+        }
+        for (key, v) in [("workgroup", &workgroup), ("catalog", &catalog)] {
+            let ok = !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            if !ok {
+                return Err(origin.err(key, format!("`{v}` is not a valid {key} name")));
+            }
+        }
+
+        let ft = file.table.unwrap_or_default();
+        let mut t = TableProfile::new_default();
+        let database = flags
+            .database
+            .clone()
+            .or_else(|| env(env_vars::ATHQ_DATABASE))
+            .or(ft.database)
+            .or(file.database);
+        if let Some(db) = database {
+            t.database = db;
+        }
+        if let Some(name) = flags.table.clone().or_else(|| env(env_vars::ATHQ_TABLE)).or(ft.name) {
+            t.name = name;
+        }
+        table::validate_identifier("database", &t.database).map_err(|e| origin.err("database", e.to_string()))?;
+        table::validate_identifier("table", &t.name).map_err(|e| origin.err("name", e.to_string()))?;
+        if let Some(loc) = ft.location {
+            t.location = Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
+        }
+        t.format = ft.format.unwrap_or(t.format);
+        t.layout = ft.layout.unwrap_or(t.layout);
+        t.hourly = ft.hourly.unwrap_or(t.hourly);
+        t.partitioning = ft.partitioning.unwrap_or(t.partitioning);
+        if let Some(spec) = ft.fields {
+            let parsed = match spec {
+                FieldsSpec::Named(s) => FieldSet::parse(&s),
+                FieldsSpec::List(l) => FieldSet::from_names(l.iter().map(String::as_str)),
+            };
+            t.fields = parsed.map_err(|e| origin.err("fields", e.to_string()))?;
+        }
+        for a in ft.accounts.into_iter().flatten() {
+            let a = match a {
+                Scalar::Text(s) => s,
+                Scalar::Number(n) if n.to_string().len() == 12 => n.to_string(),
+                Scalar::Number(n) => {
+                    return Err(origin.err("accounts", format!("account id {n} was read as a number and is not 12 digits: quote account ids ('012345678901')")));
+                }
+            };
+            table::validate_account(&a).map_err(|e| origin.err("accounts", e.to_string()))?;
+            t.accounts.push(a);
+        }
+        for r in ft.regions.into_iter().flatten() {
+            table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
+            t.regions.push(r);
+        }
+        if let Some(s) = ft.projection_start {
+            t.projection_start = s
+                .parse()
+                .map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))?;
+        }
+
+        Ok(Settings {
+            config_file,
+            region: flags.region.clone().or(file.region),
+            profile: flags.profile.clone().or(file.profile),
+            endpoint_url: flags.endpoint_url.clone().or(file.endpoint_url),
+            workgroup,
+            catalog,
+            output_location,
+            engine,
+            vpc_cidrs,
+            library_dirs,
+            table: t,
+            now,
+            quiet: flags.quiet,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn with_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE_NAME), yaml).unwrap();
+        (dir, nested)
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::resolve(&Overrides::default(), &no_env, dir.path()).unwrap();
+        assert!(s.config_file.is_none());
+        assert_eq!(s.workgroup, "primary");
+        assert_eq!(s.table.name, "vpc_flow_logs");
+        assert_eq!(s.engine, EngineKind::Athena);
+    }
+
+    #[test]
+    fn file_is_found_in_parents_and_flags_beat_env_beat_file() {
+        let (_d, cwd) = with_file("workgroup: from_file\ndatabase: flowdb\nvpc_cidrs: [10.0.0.0/16]\ntable:\n  accounts: [111122223333, '012345678901']\n  fields: v5\n");
+        let s = Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap();
+        assert_eq!(s.workgroup, "from_file");
+        assert_eq!(s.table.database, "flowdb");
+        assert_eq!(s.table.accounts, ["111122223333", "012345678901"]);
+        assert_eq!(s.table.fields.label(), "v5");
+        let env = |k: &str| (k == env_vars::ATHQ_WORKGROUP).then(|| "from_env".to_string());
+        assert_eq!(Settings::resolve(&Overrides::default(), &env, &cwd).unwrap().workgroup, "from_env");
+        let flags = Overrides { workgroup: Some("from_flag".into()), ..Default::default() };
+        assert_eq!(Settings::resolve(&flags, &env, &cwd).unwrap().workgroup, "from_flag");
+    }
+
+    fn error(yaml: &str) -> String {
+        let (_d, cwd) = with_file(yaml);
+        let e = Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap_err().to_string();
+        e.rsplit("athq.yaml").next().unwrap().to_string()
+    }
+
+    #[test]
+    fn bad_files_name_the_line() {
+        assert_eq!(error("workgroup: a\ncolour: red\n"), ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `vpc_cidrs`, `library`, `table`");
+        assert_eq!(error("vpc_cidrs:\n  - 10.0.0.1/16\n"), ":1: `10.0.0.1/16` has host bits set; the network is `10.0.0.0/16`");
+        assert!(error("table:\n  name: Flow-Logs\n").starts_with(":2: table `Flow-Logs` is not a valid Athena name"));
+        assert!(error("table:\n  fields: [srcaddr, bogus]\n").starts_with(":2: unknown flow-log field `bogus`"));
+        assert!(error("table:\n  accounts: [12345]\n").contains("quote account ids"));
+        assert!(error("table:\n  format: csv\n").starts_with(":2: "));
+        assert!(error("table:\n  location: http://x\n").starts_with(":2: "));
+    }
+
+    #[test]
+    fn missing_explicit_config_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = Overrides { config: Some("nope.yaml".into()), ..Default::default() };
+        assert!(matches!(Settings::resolve(&flags, &no_env, dir.path()), Err(SettingsError::NotFound(_))));
+    }
+}

@@ -1,0 +1,342 @@
+//! Table profiles: what the flow-log table is called, where its files are, how AWS lays them out,
+//! and how it is partitioned. From a profile come the partition columns, the S3 prefix of each
+//! partition, the DDL (`ddl.rs`) and partition statements (`partitions.rs`).
+//! It validates every identifier and location once, so later SQL can trust them; it runs nothing.
+
+pub mod ddl;
+pub mod fields;
+pub mod partitions;
+
+use std::fmt;
+
+use jiff::civil::DateTime;
+use serde::{Deserialize, Serialize};
+
+pub use fields::{Field, FieldSet};
+
+/// How the log files are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Space-delimited text with a header line (LazySimpleSerDe)
+    Text,
+    /// Text read through RegexSerDe with a regex generated from the field list
+    Regex,
+    /// Apache Parquet, read by column name
+    Parquet,
+}
+
+/// Which of AWS's two S3 layouts the files use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// `AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD[/HH]/`
+    Plain,
+    /// `AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=…/month=…/day=…[/hour=…]/`
+    Hive,
+}
+
+/// How Athena learns about partitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Partitioning {
+    /// Partition projection: no catalog partitions to maintain
+    Projection,
+    /// Partitions kept in the catalog (MSCK REPAIR TABLE or ALTER TABLE ADD PARTITION)
+    Managed,
+    /// No partitions: every query reads the whole location
+    None,
+}
+
+/// A validated table profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableProfile {
+    pub name: String,
+    pub database: String,
+    /// `s3://bucket/prefix/AWSLogs/`, always ending in `/`.
+    pub location: Option<String>,
+    pub format: Format,
+    pub layout: Layout,
+    pub hourly: bool,
+    pub partitioning: Partitioning,
+    pub fields: FieldSet,
+    /// Account ids the logs come from (projection enum values, partition paths).
+    pub accounts: Vec<String>,
+    /// Regions the logs come from.
+    pub regions: Vec<String>,
+    /// First day partition projection covers (`YYYY-MM-DD`).
+    pub projection_start: jiff::civil::Date,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TableError {
+    #[error("{what} `{value}` is not a valid Athena name: use lowercase letters, digits and underscores")]
+    BadIdentifier { what: &'static str, value: String },
+    #[error("table location `{0}` must be s3://<bucket>/<prefix>/ with a valid bucket name and no quotes or spaces")]
+    BadLocation(String),
+    #[error("account id `{0}` must be 12 digits")]
+    BadAccount(String),
+    #[error("region `{0}` is not an AWS region name")]
+    BadRegion(String),
+    #[error("the table needs `{0}` set for this")]
+    Missing(&'static str),
+}
+
+/// Checks a database or table name against Athena's rules (lowercase, digits, underscore).
+pub fn validate_identifier(what: &'static str, value: &str) -> Result<(), TableError> {
+    let ok = !value.is_empty()
+        && value.len() <= 255
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(TableError::BadIdentifier {
+            what,
+            value: value.to_string(),
+        })
+    }
+}
+
+/// Checks and normalises an S3 location (a trailing `/` is added).
+pub fn validate_location(value: &str) -> Result<String, TableError> {
+    let bad = || TableError::BadLocation(value.to_string());
+    let rest = value.strip_prefix("s3://").ok_or_else(bad)?;
+    let bucket = rest.split('/').next().unwrap_or_default();
+    if bucket.len() < 3
+        || value
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\'))
+    {
+        return Err(bad());
+    }
+    let mut location = value.to_string();
+    if !location.ends_with('/') {
+        location.push('/');
+    }
+    Ok(location)
+}
+
+pub fn validate_account(value: &str) -> Result<(), TableError> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(TableError::BadAccount(value.to_string()))
+    }
+}
+
+pub fn validate_region(value: &str) -> Result<(), TableError> {
+    let ok = (4..=32).contains(&value.len())
+        && value.contains('-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(TableError::BadRegion(value.to_string()))
+    }
+}
+
+/// One partition column: its name, and how a point in time is written in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartitionColumn {
+    pub name: &'static str,
+    pub kind: PartitionKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionKind {
+    Account,
+    Service,
+    Region,
+    /// `yyyy/MM/dd` (plain layout, daily).
+    DaySlash,
+    /// `yyyy/MM/dd/HH` (plain layout, hourly).
+    HourSlash,
+    Year,
+    Month,
+    Day,
+    Hour,
+}
+
+impl PartitionKind {
+    /// The value this column takes for a given hour (time columns only).
+    pub fn time_value(self, at: DateTime) -> Option<String> {
+        Some(match self {
+            PartitionKind::DaySlash => at.strftime("%Y/%m/%d").to_string(),
+            PartitionKind::HourSlash => at.strftime("%Y/%m/%d/%H").to_string(),
+            PartitionKind::Year => at.strftime("%Y").to_string(),
+            PartitionKind::Month => at.strftime("%m").to_string(),
+            PartitionKind::Day => at.strftime("%d").to_string(),
+            PartitionKind::Hour => at.strftime("%H").to_string(),
+            PartitionKind::Account | PartitionKind::Service | PartitionKind::Region => return None,
+        })
+    }
+}
+
+const fn col(name: &'static str, kind: PartitionKind) -> PartitionColumn {
+    PartitionColumn { name, kind }
+}
+
+impl TableProfile {
+    pub fn new_default() -> TableProfile {
+        TableProfile {
+            name: "vpc_flow_logs".into(),
+            database: "default".into(),
+            location: None,
+            format: Format::Text,
+            layout: Layout::Plain,
+            hourly: false,
+            partitioning: Partitioning::Projection,
+            fields: FieldSet::default_v2(),
+            accounts: Vec::new(),
+            regions: Vec::new(),
+            projection_start: jiff::civil::date(2020, 1, 1),
+        }
+    }
+
+    /// The partition columns, in order. Hive tables with managed partitions use AWS's own
+    /// hyphenated folder keys, because MSCK REPAIR TABLE matches column names to folder keys;
+    /// projected tables use underscores and map them to folders in `storage.location.template`.
+    pub fn partition_columns(&self) -> Vec<PartitionColumn> {
+        use PartitionKind::*;
+        let mut cols = match (self.partitioning, self.layout) {
+            (Partitioning::None, _) => return Vec::new(),
+            (_, Layout::Plain) => vec![col("aws_account_id", Account), col("aws_region", Region)],
+            (Partitioning::Managed, Layout::Hive) => vec![
+                col("aws-account-id", Account),
+                col("aws-service", Service),
+                col("aws-region", Region),
+            ],
+            (Partitioning::Projection, Layout::Hive) => {
+                vec![col("aws_account_id", Account), col("aws_region", Region)]
+            }
+        };
+        match (self.layout, self.hourly) {
+            (Layout::Plain, false) => cols.push(col("day", DaySlash)),
+            (Layout::Plain, true) => cols.push(col("hour", HourSlash)),
+            (Layout::Hive, hourly) => {
+                cols.extend([col("year", Year), col("month", Month), col("day", Day)]);
+                if hourly {
+                    cols.push(col("hour", Hour));
+                }
+            }
+        }
+        cols
+    }
+
+    /// The partition columns that carry time, in order.
+    pub fn time_partition_columns(&self) -> Vec<PartitionColumn> {
+        self.partition_columns()
+            .into_iter()
+            .filter(|c| {
+                !matches!(
+                    c.kind,
+                    PartitionKind::Account | PartitionKind::Service | PartitionKind::Region
+                )
+            })
+            .collect()
+    }
+
+    pub fn location(&self) -> Result<&str, TableError> {
+        self.location.as_deref().ok_or(TableError::Missing("location"))
+    }
+
+    /// The S3 prefix holding one account's, region's and day's (or hour's) files.
+    pub fn partition_prefix(&self, account: &str, region: &str, at: DateTime) -> Result<String, TableError> {
+        let base = self.location()?;
+        let hour = if self.hourly {
+            at.strftime("/%H").to_string()
+        } else {
+            String::new()
+        };
+        Ok(match self.layout {
+            Layout::Plain => format!(
+                "{base}{account}/vpcflowlogs/{region}/{}{hour}/",
+                at.strftime("%Y/%m/%d")
+            ),
+            Layout::Hive => format!(
+                "{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/{}{}/",
+                at.strftime("year=%Y/month=%m/day=%d"),
+                if self.hourly { at.strftime("/hour=%H").to_string() } else { String::new() }
+            ),
+        })
+    }
+
+    pub fn require_accounts_and_regions(&self) -> Result<(), TableError> {
+        if self.accounts.is_empty() {
+            return Err(TableError::Missing("accounts"));
+        }
+        if self.regions.is_empty() {
+            return Err(TableError::Missing("regions"));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Regex => "regex",
+            Format::Parquet => "parquet",
+        })
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Layout::Plain => "plain",
+            Layout::Hive => "hive",
+        })
+    }
+}
+
+impl fmt::Display for Partitioning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Partitioning::Projection => "projection",
+            Partitioning::Managed => "managed",
+            Partitioning::None => "none",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_locations_are_checked() {
+        assert!(validate_identifier("table", "vpc_flow_logs").is_ok());
+        assert!(validate_identifier("table", "Flow").is_err());
+        assert!(validate_identifier("table", "a;drop").is_err());
+        assert_eq!(validate_location("s3://bkt/p/AWSLogs").unwrap(), "s3://bkt/p/AWSLogs/");
+        assert!(validate_location("s3://bkt/p'x/").is_err());
+        assert!(validate_location("https://bkt/").is_err());
+        assert!(validate_account("123456789012").is_ok());
+        assert!(validate_account("12345").is_err());
+        assert!(validate_region("eu-west-1").is_ok());
+        assert!(validate_region("eu west").is_err());
+    }
+
+    #[test]
+    fn partition_prefixes_follow_aws_layouts() {
+        let mut t = TableProfile::new_default();
+        t.location = Some("s3://b/x/AWSLogs/".into());
+        let at = jiff::civil::date(2026, 3, 7).at(5, 0, 0, 0);
+        assert_eq!(
+            t.partition_prefix("111122223333", "us-east-1", at).unwrap(),
+            "s3://b/x/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/03/07/"
+        );
+        t.hourly = true;
+        t.layout = Layout::Hive;
+        assert_eq!(
+            t.partition_prefix("111122223333", "us-east-1", at).unwrap(),
+            "s3://b/x/AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=03/day=07/hour=05/"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Partition maintenance statements. `MSCK REPAIR TABLE` only for Hive-layout tables with
+//! catalog partitions (it finds nothing in AWS's plain layout, after listing every object);
+//! batched `ALTER TABLE … ADD IF NOT EXISTS PARTITION … LOCATION` for a date range, split so each
+//! statement stays under Athena's query-length limit; and `DROP IF EXISTS PARTITION`.
+//! It builds statements; running them belongs to the engines.
+
+use jiff::ToSpan;
+use jiff::civil::{Date, DateTime};
+
+use crate::render::sql::{hive_ident, literal};
+use crate::table::{Layout, PartitionKind, Partitioning, TableError, TableProfile};
+
+/// Athena's limit on the length of a query string, in bytes.
+pub const ATHENA_MAX_QUERY_BYTES: usize = 262_144;
+
+/// The longest date range one `partitions add|drop` accepts, in days.
+pub const MAX_RANGE_DAYS: i64 = 3660;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PartitionError {
+    #[error(
+        "MSCK REPAIR TABLE cannot find partitions in the plain AWS layout (AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD): it only recognises Hive-style key=value folders, and would list every object to find none"
+    )]
+    RepairNeedsHive,
+    #[error("table `{0}` uses partition projection: Athena computes its partitions, so there is nothing to add, drop or repair")]
+    Projected(String),
+    #[error("table `{0}` is not partitioned")]
+    NotPartitioned(String),
+    #[error("--from {from} is after --to {to}")]
+    BadRange { from: Date, to: Date },
+    #[error("the range {from}..{to} is longer than {MAX_RANGE_DAYS} days")]
+    RangeTooLong { from: Date, to: Date },
+    #[error("one partition clause is longer than the {0}-byte statement limit")]
+    ClauseTooLong(usize),
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
+impl PartitionError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PartitionError::RepairNeedsHive => Some(
+                "add the partitions for the days you need with `athq partitions add --from YYYY-MM-DD --to YYYY-MM-DD`, or switch the table to partitioning: projection".into(),
+            ),
+            PartitionError::Projected(_) => Some("query the table directly: projection covers every day in its range".into()),
+            PartitionError::NotPartitioned(_) => Some("set table.partitioning to projection or managed in athq.yaml".into()),
+            PartitionError::Table(TableError::Missing(what)) => Some(format!("set table.{what} in athq.yaml")),
+            _ => None,
+        }
+    }
+}
+
+fn qualified(table: &TableProfile) -> String {
+    format!("{}.{}", hive_ident(&table.database), hive_ident(&table.name))
+}
+
+fn require_managed(table: &TableProfile) -> Result<(), PartitionError> {
+    match table.partitioning {
+        Partitioning::Managed => Ok(()),
+        Partitioning::Projection => Err(PartitionError::Projected(table.name.clone())),
+        Partitioning::None => Err(PartitionError::NotPartitioned(table.name.clone())),
+    }
+}
+
+/// `MSCK REPAIR TABLE`, for Hive-layout tables with catalog partitions only.
+pub fn repair(table: &TableProfile) -> Result<String, PartitionError> {
+    require_managed(table)?;
+    if table.layout != Layout::Hive {
+        return Err(PartitionError::RepairNeedsHive);
+    }
+    Ok(format!("MSCK REPAIR TABLE {}", qualified(table)))
+}
+
+/// One partition: its `(col = 'value', …)` spec and its S3 prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    pub spec: String,
+    pub location: String,
+}
+
+/// Every partition for the days `from..=to` (every hour of them for hourly tables), for each
+/// configured account and region.
+pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<Partition>, PartitionError> {
+    require_managed(table)?;
+    table.require_accounts_and_regions()?;
+    table.location()?;
+    if from > to {
+        return Err(PartitionError::BadRange { from, to });
+    }
+    let days = from.until(to).map(|s| i64::from(s.get_days())).unwrap_or(i64::MAX);
+    if days > MAX_RANGE_DAYS {
+        return Err(PartitionError::RangeTooLong { from, to });
+    }
+    let mut times: Vec<DateTime> = Vec::new();
+    let mut day = from;
+    while day <= to {
+        if table.hourly {
+            times.extend((0..24).map(|h| day.at(h, 0, 0, 0)));
+        } else {
+            times.push(day.at(0, 0, 0, 0));
+        }
+        day = day.checked_add(1.day()).map_err(|_| PartitionError::RangeTooLong { from, to })?;
+    }
+    let cols = table.partition_columns();
+    let mut out = Vec::new();
+    for account in &table.accounts {
+        for region in &table.regions {
+            for at in &times {
+                let values: Vec<String> = cols
+                    .iter()
+                    .map(|c| {
+                        let v = match c.kind {
+                            PartitionKind::Account => account.clone(),
+                            PartitionKind::Region => region.clone(),
+                            PartitionKind::Service => "vpcflowlogs".into(),
+                            kind => kind.time_value(*at).unwrap_or_default(),
+                        };
+                        format!("{} = {}", hive_ident(c.name), literal(&v))
+                    })
+                    .collect();
+                out.push(Partition {
+                    spec: format!("({})", values.join(", ")),
+                    location: table.partition_prefix(account, region, *at)?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Joins `head` and clauses into statements of at most `max_bytes` each.
+fn batch(head: &str, clauses: impl IntoIterator<Item = String>, sep: &str, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for clause in clauses {
+        if head.len() + sep.len() + clause.len() > max_bytes {
+            return Err(PartitionError::ClauseTooLong(max_bytes));
+        }
+        if !cur.is_empty() && cur.len() + sep.len() + clause.len() > max_bytes {
+            out.push(std::mem::take(&mut cur));
+        }
+        if cur.is_empty() {
+            cur.push_str(head);
+            cur.push_str("\n  ");
+        } else {
+            cur.push_str(sep);
+        }
+        cur.push_str(&clause);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// `ALTER TABLE … ADD IF NOT EXISTS PARTITION (…) LOCATION '…' …`, as few statements as fit.
+pub fn add(table: &TableProfile, from: Date, to: Date, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+    let parts = partitions_in(table, from, to)?;
+    let head = format!("ALTER TABLE {} ADD IF NOT EXISTS", qualified(table));
+    let clauses = parts
+        .into_iter()
+        .map(|p| format!("PARTITION {} LOCATION {}", p.spec, literal(&p.location)));
+    batch(&head, clauses, "\n  ", max_bytes)
+}
+
+/// `ALTER TABLE … DROP IF EXISTS PARTITION (…), PARTITION (…)`, as few statements as fit.
+/// Dropping a partition removes it from the catalog only; the files stay in S3.
+pub fn drop(table: &TableProfile, from: Date, to: Date, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+    let parts = partitions_in(table, from, to)?;
+    let head = format!("ALTER TABLE {} DROP IF EXISTS", qualified(table));
+    let clauses = parts.into_iter().map(|p| format!("PARTITION {}", p.spec));
+    batch(&head, clauses, ",\n  ", max_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn managed(layout: Layout) -> TableProfile {
+        let mut t = TableProfile::new_default();
+        t.partitioning = Partitioning::Managed;
+        t.layout = layout;
+        t.location = Some("s3://b/AWSLogs/".into());
+        t.accounts = vec!["111122223333".into()];
+        t.regions = vec!["us-east-1".into()];
+        t
+    }
+
+    #[test]
+    fn repair_only_for_hive() {
+        assert_eq!(repair(&managed(Layout::Hive)).unwrap(), "MSCK REPAIR TABLE `default`.`vpc_flow_logs`");
+        assert_eq!(repair(&managed(Layout::Plain)), Err(PartitionError::RepairNeedsHive));
+        let mut t = managed(Layout::Hive);
+        t.partitioning = Partitioning::Projection;
+        assert!(matches!(repair(&t), Err(PartitionError::Projected(_))));
+    }
+
+    #[test]
+    fn add_for_plain_layout() {
+        let stmts = add(&managed(Layout::Plain), date(2026, 11, 1), date(2026, 11, 2), ATHENA_MAX_QUERY_BYTES).unwrap();
+        assert_eq!(
+            stmts,
+            ["ALTER TABLE `default`.`vpc_flow_logs` ADD IF NOT EXISTS\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/01') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/01/'\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/02') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/02/'"]
+        );
+    }
+
+    #[test]
+    fn long_ranges_split_under_the_limit_and_lose_nothing() {
+        let mut t = managed(Layout::Hive);
+        t.hourly = true;
+        t.regions = vec!["us-east-1".into(), "eu-west-1".into()];
+        let (from, to) = (date(2025, 1, 1), date(2026, 12, 31));
+        let stmts = add(&t, from, to, ATHENA_MAX_QUERY_BYTES).unwrap();
+        assert!(stmts.len() > 1);
+        assert!(stmts.iter().all(|s| s.len() <= ATHENA_MAX_QUERY_BYTES));
+        let clauses: usize = stmts.iter().map(|s| s.matches("PARTITION (").count()).sum();
+        assert_eq!(clauses, 730 * 24 * 2);
+        assert_eq!(clauses, partitions_in(&t, from, to).unwrap().len());
+        let drops = drop(&t, from, date(2025, 1, 1), 400).unwrap();
+        assert!(drops.iter().all(|s| s.len() <= 400 && s.starts_with("ALTER TABLE `default`.`vpc_flow_logs` DROP IF EXISTS\n")));
+        assert_eq!(drops.iter().map(|s| s.matches("PARTITION (").count()).sum::<usize>(), 48);
+    }
+
+    #[test]
+    fn bad_ranges() {
+        let t = managed(Layout::Plain);
+        assert!(matches!(add(&t, date(2026, 2, 1), date(2026, 1, 1), 1000), Err(PartitionError::BadRange { .. })));
+        assert!(matches!(add(&t, date(2000, 1, 1), date(2026, 1, 1), 1000), Err(PartitionError::RangeTooLong { .. })));
+        assert_eq!(add(&t, date(2026, 1, 1), date(2026, 1, 1), 50), Err(PartitionError::ClauseTooLong(50)));
+    }
+}
