@@ -18,8 +18,8 @@ tags: [security, seed]
 SELECT
   srcaddr,
   COUNT(*) AS rejected_flows,
-  SUM(packets) AS packets,
-  SUM(bytes) AS bytes,
+  SUM(packets) AS total_packets,
+  SUM(bytes) AS total_bytes,
   COUNT(DISTINCT dstport) AS distinct_ports
 FROM {{ table }}
 WHERE {{ time_filter() }}

@@ -81,7 +81,9 @@ pub enum Command {
     /// Show one saved query: description, parameters, fields it needs
     Show(ShowArgs),
     /// Print a saved query's SQL exactly as it would run
-    #[command(after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --dialect local")]
+    #[command(
+        after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --dialect local"
+    )]
     Render(RenderArgs),
     /// Table DDL for the flow-log table
     #[command(subcommand)]
@@ -180,7 +182,9 @@ pub struct RenderArgs {
 #[derive(Debug, Subcommand)]
 pub enum TableCommand {
     /// Print CREATE EXTERNAL TABLE for the configured table
-    #[command(after_help = "Examples:\n  athq table ddl\n  athq table ddl --format parquet --hive --hourly --projection\n  athq table ddl --format regex --fields v5 --location s3://logs/AWSLogs/")]
+    #[command(
+        after_help = "Examples:\n  athq table ddl\n  athq table ddl --format parquet --hive --hourly --projection\n  athq table ddl --format regex --fields v5 --location s3://logs/AWSLogs/"
+    )]
     Ddl(DdlArgs),
 }
 
@@ -195,7 +199,9 @@ pub enum PartitionsCommand {
     /// MSCK REPAIR TABLE (Hive layout with catalog partitions only)
     Repair(RepairArgs),
     /// ALTER TABLE … ADD IF NOT EXISTS PARTITION for a date range
-    #[command(after_help = "Examples:\n  athq partitions add --from 2026-11-01 --print\n  athq partitions add --from 2026-01-01 --to 2026-06-30 --hourly --print")]
+    #[command(
+        after_help = "Examples:\n  athq partitions add --from 2026-11-01 --print\n  athq partitions add --from 2026-01-01 --to 2026-06-30 --hourly --print"
+    )]
     Add(RangeArgs),
     /// ALTER TABLE … DROP IF EXISTS PARTITION for a date range (S3 files stay)
     Drop(RangeArgs),

@@ -120,9 +120,7 @@ enum FieldsSpec {
 
 /// Finds `athq.yaml` in `dir` or its parents.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .map(|d| d.join(CONFIG_FILE_NAME))
-        .find(|p| p.is_file())
+    dir.ancestors().map(|d| d.join(CONFIG_FILE_NAME)).find(|p| p.is_file())
 }
 
 /// The 1-based line of the first `key:` in `text`, to point at a value that fails validation.
@@ -149,18 +147,12 @@ impl Origin<'_> {
             },
             None => "settings".into(),
         };
-        SettingsError::Invalid {
-            origin,
-            message: message.into(),
-        }
+        SettingsError::Invalid { origin, message: message.into() }
     }
 }
 
 fn invalid(origin: &str, message: impl Into<String>) -> SettingsError {
-    SettingsError::Invalid {
-        origin: origin.to_string(),
-        message: message.into(),
-    }
+    SettingsError::Invalid { origin: origin.to_string(), message: message.into() }
 }
 
 fn parse_cidrs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<IpNet>, String> {
@@ -180,9 +172,14 @@ fn parse_cidrs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<IpNet
 
 impl Settings {
     /// Resolves settings from flags, an environment lookup, and the file found from `cwd`.
-    pub fn resolve(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>, cwd: &Path) -> Result<Settings, SettingsError> {
+    pub fn resolve(
+        flags: &Overrides,
+        env: &dyn Fn(&str) -> Option<String>,
+        cwd: &Path,
+    ) -> Result<Settings, SettingsError> {
         let env = |name: &str| env(name).filter(|v| !v.is_empty());
-        let config_file = match flags.config.clone().or_else(|| env(env_vars::ATHQ_CONFIG).map(PathBuf::from)) {
+        let config_file = match flags.config.clone().or_else(|| env(env_vars::ATHQ_CONFIG).map(PathBuf::from))
+        {
             Some(p) => {
                 let p = if p.is_absolute() { p } else { cwd.join(p) };
                 if !p.is_file() {
@@ -193,7 +190,8 @@ impl Settings {
             None => discover(cwd),
         };
         let text = match &config_file {
-            Some(p) => std::fs::read_to_string(p).map_err(|source| SettingsError::Read { path: p.clone(), source })?,
+            Some(p) => std::fs::read_to_string(p)
+                .map_err(|source| SettingsError::Read { path: p.clone(), source })?,
             None => String::new(),
         };
         let file: FileConfig = if text.trim().is_empty() {
@@ -209,15 +207,8 @@ impl Settings {
                 invalid(&origin, msg.split(" at line ").next().unwrap_or(&msg))
             })?
         };
-        let origin = Origin {
-            path: config_file.as_deref(),
-            text: &text,
-        };
-        let base_dir = config_file
-            .as_deref()
-            .and_then(Path::parent)
-            .unwrap_or(cwd)
-            .to_path_buf();
+        let origin = Origin { path: config_file.as_deref(), text: &text };
+        let base_dir = config_file.as_deref().and_then(Path::parent).unwrap_or(cwd).to_path_buf();
 
         let pick = |flag: &Option<String>, var: &str, file: &Option<String>| -> Option<String> {
             flag.clone().or_else(|| env(var)).or_else(|| file.clone())
@@ -228,14 +219,25 @@ impl Settings {
             (None, Some(v)) => match v.as_str() {
                 "athena" => EngineKind::Athena,
                 "local" => EngineKind::Local,
-                _ => return Err(invalid(env_vars::ATHQ_ENGINE, format!("`{v}` is not an engine: use athena or local"))),
+                _ => {
+                    return Err(invalid(
+                        env_vars::ATHQ_ENGINE,
+                        format!("`{v}` is not an engine: use athena or local"),
+                    ));
+                }
             },
             (None, None) => file.engine.unwrap_or(EngineKind::Athena),
         };
 
-        let vpc_cidrs = match flags.vpc_cidrs.clone().map(|v| ("--vpc-cidrs", v)).or_else(|| env(env_vars::ATHQ_VPC_CIDRS).map(|v| (env_vars::ATHQ_VPC_CIDRS, v))) {
+        let vpc_cidrs = match flags
+            .vpc_cidrs
+            .clone()
+            .map(|v| ("--vpc-cidrs", v))
+            .or_else(|| env(env_vars::ATHQ_VPC_CIDRS).map(|v| (env_vars::ATHQ_VPC_CIDRS, v)))
+        {
             Some((from, v)) => parse_cidrs(v.split(',')).map_err(|m| invalid(from, m))?,
-            None => parse_cidrs(file.vpc_cidrs.iter().flatten().map(String::as_str)).map_err(|m| origin.err("vpc_cidrs", m))?,
+            None => parse_cidrs(file.vpc_cidrs.iter().flatten().map(String::as_str))
+                .map_err(|m| origin.err("vpc_cidrs", m))?,
         };
 
         let mut library_dirs: Vec<PathBuf> = file
@@ -247,21 +249,27 @@ impl Settings {
         if let Some(v) = env(env_vars::ATHQ_LIBRARY) {
             library_dirs.extend(std::env::split_paths(&v));
         }
-        library_dirs.extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
+        library_dirs
+            .extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
 
         let now = match env(env_vars::ATHQ_NOW) {
             Some(v) => parse_time(&v).map_err(|e| invalid(env_vars::ATHQ_NOW, e.to_string()))?,
             None => Timestamp::now(),
         };
 
-        let workgroup = pick(&flags.workgroup, env_vars::ATHQ_WORKGROUP, &file.workgroup).unwrap_or_else(|| "primary".into());
-        let catalog = pick(&flags.catalog, env_vars::ATHQ_CATALOG, &file.catalog).unwrap_or_else(|| "AwsDataCatalog".into());
-        let output_location = pick(&flags.output_location, env_vars::ATHQ_OUTPUT_LOCATION, &file.output_location);
+        let workgroup = pick(&flags.workgroup, env_vars::ATHQ_WORKGROUP, &file.workgroup)
+            .unwrap_or_else(|| "primary".into());
+        let catalog = pick(&flags.catalog, env_vars::ATHQ_CATALOG, &file.catalog)
+            .unwrap_or_else(|| "AwsDataCatalog".into());
+        let output_location =
+            pick(&flags.output_location, env_vars::ATHQ_OUTPUT_LOCATION, &file.output_location);
         if let Some(loc) = &output_location {
             table::validate_location(loc).map_err(|e| origin.err("output_location", e.to_string()))?;
         }
         for (key, v) in [("workgroup", &workgroup), ("catalog", &catalog)] {
-            let ok = !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            let ok = !v.is_empty()
+                && v.len() <= 128
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
             if !ok {
                 return Err(origin.err(key, format!("`{v}` is not a valid {key} name")));
             }
@@ -269,22 +277,20 @@ impl Settings {
 
         let ft = file.table.unwrap_or_default();
         let mut t = TableProfile::new_default();
-        let database = flags
-            .database
-            .clone()
-            .or_else(|| env(env_vars::ATHQ_DATABASE))
-            .or(ft.database)
-            .or(file.database);
+        let database =
+            flags.database.clone().or_else(|| env(env_vars::ATHQ_DATABASE)).or(ft.database).or(file.database);
         if let Some(db) = database {
             t.database = db;
         }
         if let Some(name) = flags.table.clone().or_else(|| env(env_vars::ATHQ_TABLE)).or(ft.name) {
             t.name = name;
         }
-        table::validate_identifier("database", &t.database).map_err(|e| origin.err("database", e.to_string()))?;
+        table::validate_identifier("database", &t.database)
+            .map_err(|e| origin.err("database", e.to_string()))?;
         table::validate_identifier("table", &t.name).map_err(|e| origin.err("name", e.to_string()))?;
         if let Some(loc) = ft.location {
-            t.location = Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
+            t.location =
+                Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
         }
         t.format = ft.format.unwrap_or(t.format);
         t.layout = ft.layout.unwrap_or(t.layout);
@@ -364,7 +370,9 @@ mod tests {
 
     #[test]
     fn file_is_found_in_parents_and_flags_beat_env_beat_file() {
-        let (_d, cwd) = with_file("workgroup: from_file\ndatabase: flowdb\nvpc_cidrs: [10.0.0.0/16]\ntable:\n  accounts: [111122223333, '012345678901']\n  fields: v5\n");
+        let (_d, cwd) = with_file(
+            "workgroup: from_file\ndatabase: flowdb\nvpc_cidrs: [10.0.0.0/16]\ntable:\n  accounts: [111122223333, '012345678901']\n  fields: v5\n",
+        );
         let s = Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap();
         assert_eq!(s.workgroup, "from_file");
         assert_eq!(s.table.database, "flowdb");
@@ -384,10 +392,21 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_line() {
-        assert_eq!(error("workgroup: a\ncolour: red\n"), ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `vpc_cidrs`, `library`, `table`");
-        assert_eq!(error("vpc_cidrs:\n  - 10.0.0.1/16\n"), ":1: `10.0.0.1/16` has host bits set; the network is `10.0.0.0/16`");
-        assert!(error("table:\n  name: Flow-Logs\n").starts_with(":2: table `Flow-Logs` is not a valid Athena name"));
-        assert!(error("table:\n  fields: [srcaddr, bogus]\n").starts_with(":2: unknown flow-log field `bogus`"));
+        assert_eq!(
+            error("workgroup: a\ncolour: red\n"),
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `vpc_cidrs`, `library`, `table`"
+        );
+        assert_eq!(
+            error("vpc_cidrs:\n  - 10.0.0.1/16\n"),
+            ":1: `10.0.0.1/16` has host bits set; the network is `10.0.0.0/16`"
+        );
+        assert!(
+            error("table:\n  name: Flow-Logs\n")
+                .starts_with(":2: table `Flow-Logs` is not a valid Athena name")
+        );
+        assert!(
+            error("table:\n  fields: [srcaddr, bogus]\n").starts_with(":2: unknown flow-log field `bogus`")
+        );
         assert!(error("table:\n  accounts: [12345]\n").contains("quote account ids"));
         assert!(error("table:\n  format: csv\n").starts_with(":2: "));
         assert!(error("table:\n  location: http://x\n").starts_with(":2: "));

@@ -55,10 +55,14 @@ pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result
         t.partitioning = p;
     }
     if let Some(f) = &shape.fields {
-        t.fields = FieldSet::parse(f).map_err(|e| InputError::new(format!("--fields: {e}")).hint("use v2, v3, v4, v5, all, or field names such as \"srcaddr dstaddr bytes\""))?;
+        t.fields = FieldSet::parse(f).map_err(|e| {
+            InputError::new(format!("--fields: {e}"))
+                .hint("use v2, v3, v4, v5, all, or field names such as \"srcaddr dstaddr bytes\"")
+        })?;
     }
     if let Some(l) = &shape.location {
-        t.location = Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
+        t.location =
+            Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
     }
     if let Some(a) = &shape.accounts {
         t.accounts = split_list(a);

@@ -29,11 +29,8 @@ pub fn exec(settings: &Settings, printer: &Printer, args: ShowArgs) -> anyhow::R
     if q.params.is_empty() {
         let _ = writeln!(out, "\nparameters: none");
     } else {
-        let rows = q
-            .params
-            .iter()
-            .map(|p| vec![p.name.clone(), p.summary(), p.description.clone()])
-            .collect();
+        let rows =
+            q.params.iter().map(|p| vec![p.name.clone(), p.summary(), p.description.clone()]).collect();
         let _ = write!(out, "\n{}", text_table(&["PARAMETER", "TYPE", "DESCRIPTION"], rows, &[]));
     }
     printer.data(&out)

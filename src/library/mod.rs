@@ -99,11 +99,7 @@ impl Query {
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Malformed {
-        file: String,
-        line: Option<usize>,
-        message: String,
-    },
+    Malformed { file: String, line: Option<usize>, message: String },
     #[error("no query named `{name}` in the library")]
     NotFound { name: String, suggestion: Option<String> },
     #[error("cannot read query directory {dir}: {source}")]
@@ -170,18 +166,12 @@ fn is_param_name(name: &str) -> bool {
 /// Parses one query file. `file` names it in messages; `stem` is its file name without `.sql`.
 pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, LibraryError> {
     let file = source.path();
-    let err = |line: Option<usize>, message: String| LibraryError::Malformed {
-        file: file.clone(),
-        line,
-        message,
-    };
+    let err =
+        |line: Option<usize>, message: String| LibraryError::Malformed { file: file.clone(), line, message };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start = body.len() - body.trim_start().len();
     if !body[start..].starts_with("/*") {
-        return Err(err(
-            Some(1),
-            "a query file starts with its YAML header in a /* … */ comment".into(),
-        ));
+        return Err(err(Some(1), "a query file starts with its YAML header in a /* … */ comment".into()));
     }
     let header_start = start + 2;
     let header_len = body[header_start..]
@@ -211,7 +201,10 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
     if header.name != stem {
         return Err(err(
             Some(line_of("name")),
-            format!("the header names the query `{}` but the file is `{stem}.sql`; they must match", header.name),
+            format!(
+                "the header names the query `{}` but the file is `{stem}.sql`; they must match",
+                header.name
+            ),
         ));
     }
     if !is_query_name(&header.name) {
@@ -231,11 +224,13 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
         if !is_param_name(&name) || CONTEXT_NAMES.contains(&name.as_str()) {
             return Err(err(
                 Some(line),
-                format!("`{name}` cannot be a parameter name: use lowercase letters, digits and underscores, and none of {}", CONTEXT_NAMES.join(", ")),
+                format!(
+                    "`{name}` cannot be a parameter name: use lowercase letters, digits and underscores, and none of {}",
+                    CONTEXT_NAMES.join(", ")
+                ),
             ));
         }
-        spec.check()
-            .map_err(|e| err(Some(line), format!("parameter `{name}`: {e}")))?;
+        spec.check().map_err(|e| err(Some(line), format!("parameter `{name}`: {e}")))?;
         spec.name = name;
         params.push(spec);
         param_lines.push(line);
@@ -243,19 +238,15 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
 
     let mut fields_needed = Vec::new();
     for f in &header.fields {
-        let field = fields::lookup(f).ok_or_else(|| {
-            err(Some(line_of("fields")), format!("`{f}` is not a VPC flow-log field"))
-        })?;
+        let field = fields::lookup(f)
+            .ok_or_else(|| err(Some(line_of("fields")), format!("`{f}` is not a VPC flow-log field")))?;
         fields_needed.push(field);
     }
 
     // Blank the header but keep its newlines, so template line numbers are file line numbers.
     let header_end = header_start + header_len + 2;
-    let template = format!(
-        "{}{}",
-        "\n".repeat(body[..header_end].matches('\n').count()),
-        &body[header_end..]
-    );
+    let template =
+        format!("{}{}", "\n".repeat(body[..header_end].matches('\n').count()), &body[header_end..]);
 
     let query = Query {
         name: header.name,
@@ -278,12 +269,11 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
 fn check_template(query: &Query) -> Result<(), LibraryError> {
     let file = query.source.path();
     let mut env = crate::render::sql::environment();
-    env.add_template_owned(file.clone(), query.template.clone())
-        .map_err(|e| LibraryError::Malformed {
-            file: file.clone(),
-            line: e.line(),
-            message: format!("template: {}", e.detail().unwrap_or("syntax error")),
-        })?;
+    env.add_template_owned(file.clone(), query.template.clone()).map_err(|e| LibraryError::Malformed {
+        file: file.clone(),
+        line: e.line(),
+        message: format!("template: {}", e.detail().unwrap_or("syntax error")),
+    })?;
     let tmpl = env.get_template(&file).expect("just added");
     let mut unknown: Vec<String> = tmpl
         .undeclared_variables(false)
@@ -292,11 +282,7 @@ fn check_template(query: &Query) -> Result<(), LibraryError> {
         .collect();
     unknown.sort();
     if let Some(name) = unknown.first() {
-        let line = query
-            .template
-            .lines()
-            .position(|l| l.contains(name.as_str()))
-            .map(|i| i + 1);
+        let line = query.template.lines().position(|l| l.contains(name.as_str())).map(|i| i + 1);
         return Err(LibraryError::Malformed {
             file,
             line,
@@ -317,9 +303,7 @@ impl Library {
     pub fn builtin() -> Result<Library, LibraryError> {
         let mut queries = BTreeMap::new();
         for (path, text) in builtin::BUILTIN {
-            let stem = path
-                .trim_start_matches("queries/")
-                .trim_end_matches(".sql");
+            let stem = path.trim_start_matches("queries/").trim_end_matches(".sql");
             let q = parse_query(text, Source::Builtin(path), stem)?;
             queries.insert(q.name.clone(), q);
         }
@@ -336,10 +320,7 @@ impl Library {
     }
 
     fn overlay(&mut self, dir: &Path) -> Result<(), LibraryError> {
-        let io = |source| LibraryError::Io {
-            dir: dir.display().to_string(),
-            source,
-        };
+        let io = |source| LibraryError::Io { dir: dir.display().to_string(), source };
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(io)?
             .map(|e| e.map(|e| e.path()))
@@ -361,10 +342,9 @@ impl Library {
     }
 
     pub fn get(&self, name: &str) -> Result<&Query, LibraryError> {
-        self.queries.get(name).ok_or_else(|| LibraryError::NotFound {
-            name: name.to_string(),
-            suggestion: self.closest(name),
-        })
+        self.queries
+            .get(name)
+            .ok_or_else(|| LibraryError::NotFound { name: name.to_string(), suggestion: self.closest(name) })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Query> {
@@ -432,7 +412,10 @@ mod tests {
 
     #[test]
     fn malformed_files_name_file_and_line() {
-        assert_eq!(error_of("SELECT 1"), "q/demo.sql:1: a query file starts with its YAML header in a /* … */ comment");
+        assert_eq!(
+            error_of("SELECT 1"),
+            "q/demo.sql:1: a query file starts with its YAML header in a /* … */ comment"
+        );
         let e = error_of(&GOOD.replace("type: int,", "type: integer,"));
         assert!(e.starts_with("q/demo.sql:6: "), "{e}");
         let e = error_of(&GOOD.replace("title: Demo", "title: Demo\ncolour: red"));
@@ -457,7 +440,9 @@ mod tests {
         let lib = Library::builtin().unwrap();
         assert!(lib.get("reject-top").is_ok());
         match lib.get("reject-tpo") {
-            Err(LibraryError::NotFound { suggestion, .. }) => assert_eq!(suggestion.as_deref(), Some("reject-top")),
+            Err(LibraryError::NotFound { suggestion, .. }) => {
+                assert_eq!(suggestion.as_deref(), Some("reject-top"))
+            }
             other => panic!("{other:?}"),
         }
         let dir = tempfile::tempdir().unwrap();

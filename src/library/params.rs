@@ -121,31 +121,30 @@ impl ParamSpec {
             ParamType::Bool => "true or false",
             ParamType::Duration => "a duration such as 30s, 5m, 1h or 2d",
         };
-        ParamError::Invalid {
-            value: value.to_string(),
-            expected: expected.to_string(),
-        }
+        ParamError::Invalid { value: value.to_string(), expected: expected.to_string() }
     }
 
     fn bound(&self, b: &Option<serde_yaml::Value>) -> Result<Option<i64>, ParamError> {
         let Some(b) = b else { return Ok(None) };
-        let text = yaml_to_text(b).ok_or_else(|| ParamError::Spec("min/max must be a number or duration".into()))?;
+        let text =
+            yaml_to_text(b).ok_or_else(|| ParamError::Spec("min/max must be a number or duration".into()))?;
         let n = match self.ty {
             ParamType::Duration => parse_duration(&text),
             _ => text.parse().ok(),
         };
-        n.map(Some)
-            .ok_or_else(|| ParamError::Spec(format!("bound `{text}` does not fit type {:?}", self.ty)))
+        n.map(Some).ok_or_else(|| ParamError::Spec(format!("bound `{text}` does not fit type {:?}", self.ty)))
     }
 
     /// Checks the declaration itself (bounds fit the type, enums have values, default is valid).
     pub fn check(&self) -> Result<(), ParamError> {
-        if !matches!(self.ty, ParamType::Int | ParamType::Duration) && (self.min.is_some() || self.max.is_some()) {
+        if !matches!(self.ty, ParamType::Int | ParamType::Duration)
+            && (self.min.is_some() || self.max.is_some())
+        {
             return Err(ParamError::Spec("min/max apply only to int and duration".into()));
         }
         self.bound(&self.min)?;
         self.bound(&self.max)?;
-        if (self.ty == ParamType::Enum) != !self.values.is_empty() {
+        if (self.ty == ParamType::Enum) == self.values.is_empty() {
             return Err(ParamError::Spec("`values` is required for enum, and only for enum".into()));
         }
         if self.default.is_some() && self.default_from.is_some() {
@@ -169,7 +168,8 @@ impl ParamSpec {
                 self.parse_items(texts.iter().map(String::as_str))
             }
             other => {
-                let text = yaml_to_text(other).ok_or_else(|| ParamError::Spec("the default must be a scalar".into()))?;
+                let text = yaml_to_text(other)
+                    .ok_or_else(|| ParamError::Spec("the default must be a scalar".into()))?;
                 self.parse(&text)
             }
         }
@@ -221,10 +221,9 @@ impl ParamSpec {
                 "false" | "no" | "0" | "off" => Ok(Value::from(false)),
                 _ => Err(self.invalid(raw)),
             },
-            ParamType::Ip => text
-                .parse::<IpAddr>()
-                .map(|ip| Value::from(ip.to_string()))
-                .map_err(|_| self.invalid(raw)),
+            ParamType::Ip => {
+                text.parse::<IpAddr>().map(|ip| Value::from(ip.to_string())).map_err(|_| self.invalid(raw))
+            }
             ParamType::Cidr => {
                 let net: IpNet = text.parse().map_err(|_| self.invalid(raw))?;
                 if net.trunc() != net {
@@ -320,7 +319,10 @@ mod tests {
     fn ports_durations_enums_bools() {
         assert!(spec("{type: port}").parse("65536").is_err());
         let ports = spec("{type: port, list: true, default: [22, 3389]}");
-        assert_eq!(ports.parse_default(ports.default.as_ref().unwrap()).unwrap(), Value::from(vec![22, 3389]));
+        assert_eq!(
+            ports.parse_default(ports.default.as_ref().unwrap()).unwrap(),
+            Value::from(vec![22, 3389])
+        );
         let d = spec("{type: duration, min: 1m, max: 1d}");
         assert_eq!(d.parse("5m").unwrap(), Value::from(300));
         assert!(d.parse("2d").is_err());
@@ -341,7 +343,11 @@ mod tests {
 
     #[test]
     fn bad_declarations_are_caught() {
-        let bad = |y: &str| serde_yaml::from_str::<ParamSpec>(y).map_err(|e| e.to_string()).and_then(|s| s.check().map_err(|e| e.to_string()));
+        let bad = |y: &str| {
+            serde_yaml::from_str::<ParamSpec>(y)
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.check().map_err(|e| e.to_string()))
+        };
         assert!(bad("{type: integer}").is_err());
         assert!(bad("{type: enum}").is_err());
         assert!(bad("{type: int, default: ten}").is_err());

@@ -48,7 +48,7 @@ impl Printer {
 pub fn text_table(header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().copied().map(Cell::new));
     for row in rows {
         t.add_row(row.into_iter().enumerate().map(|(i, c)| {
             let cell = Cell::new(c);
@@ -57,7 +57,8 @@ pub fn text_table(header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usiz
     }
     let text = t.to_string();
     // comfy-table pads each line to the table width; trailing spaces only get in the way.
-    let mut out: String = text.lines().map(|l| l.trim_end().trim_start_matches(' ')).collect::<Vec<_>>().join("\n");
+    let mut out: String =
+        text.lines().map(|l| l.trim_end().trim_start_matches(' ')).collect::<Vec<_>>().join("\n");
     out.push('\n');
     out
 }

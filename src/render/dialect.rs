@@ -67,7 +67,9 @@ pub fn cidr_match(dialect: Dialect, column: &str, cidrs: &Value) -> Result<Value
     let tests: Vec<String> = networks(cidrs)?
         .iter()
         .map(|net| match dialect {
-            Dialect::Athena => format!("contains({}, TRY_CAST({column} AS IPADDRESS))", literal(&net.to_string())),
+            Dialect::Athena => {
+                format!("contains({}, TRY_CAST({column} AS IPADDRESS))", literal(&net.to_string()))
+            }
             Dialect::Local => format!("cidr_contains({}, {column})", literal(&net.to_string())),
         })
         .collect();
@@ -85,7 +87,9 @@ pub fn ip_match(dialect: Dialect, column: &str, ip: &Value) -> Result<Value, Err
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| invalid(format!("`{ip}` is not an IP address")))?;
     Ok(safe(match dialect {
-        Dialect::Athena => format!("TRY_CAST({column} AS IPADDRESS) = IPADDRESS {}", literal(&ip.to_string())),
+        Dialect::Athena => {
+            format!("TRY_CAST({column} AS IPADDRESS) = IPADDRESS {}", literal(&ip.to_string()))
+        }
         Dialect::Local => format!("cidr_contains({}, {column})", literal(&IpNet::from(ip).to_string())),
     }))
 }

@@ -31,30 +31,15 @@ pub struct RenderContext<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("query `{query}` has no parameter `{param}`")]
-    UnknownParam {
-        query: String,
-        param: String,
-        known: Vec<String>,
-    },
+    UnknownParam { query: String, param: String, known: Vec<String> },
     #[error("`{0}` is not of the form name=value")]
     BadParamSyntax(String),
     #[error("parameter `{param}` is given twice")]
     DuplicateParam { param: String },
     #[error("query `{query}`, parameter `{param}` ({file} line {line}): {source}")]
-    InvalidParam {
-        query: String,
-        param: String,
-        file: String,
-        line: usize,
-        source: ParamError,
-    },
+    InvalidParam { query: String, param: String, file: String, line: usize, source: Box<ParamError> },
     #[error("query `{query}` needs parameter `{param}` ({file} line {line}), which has no default")]
-    MissingParam {
-        query: String,
-        param: String,
-        file: String,
-        line: usize,
-    },
+    MissingParam { query: String, param: String, file: String, line: usize },
     #[error("query `{query}`, parameter `{param}`: no internal networks are configured")]
     NoVpcCidrs { query: String, param: String },
     #[error(
@@ -69,19 +54,12 @@ pub enum RenderError {
         version: u8,
     },
     #[error("query `{query}` ({file} line {line}): {message}")]
-    Template {
-        query: String,
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Template { query: String, file: String, line: usize, message: String },
 }
 
 /// Splits `name=value`.
 pub fn parse_assignment(text: &str) -> Result<(String, String), RenderError> {
-    let (k, v) = text
-        .split_once('=')
-        .ok_or_else(|| RenderError::BadParamSyntax(text.to_string()))?;
+    let (k, v) = text.split_once('=').ok_or_else(|| RenderError::BadParamSyntax(text.to_string()))?;
     let k = k.trim();
     if k.is_empty() {
         return Err(RenderError::BadParamSyntax(text.to_string()));
@@ -94,7 +72,10 @@ impl RenderError {
     pub fn hint(&self) -> Option<String> {
         match self {
             RenderError::UnknownParam { param, known, .. } => {
-                let close = known.iter().min_by_key(|k| edit_distance(k, param)).filter(|k| edit_distance(k, param) <= 2);
+                let close = known
+                    .iter()
+                    .min_by_key(|k| edit_distance(k, param))
+                    .filter(|k| edit_distance(k, param) <= 2);
                 let list = if known.is_empty() { "none".to_string() } else { known.join(", ") };
                 Some(match close {
                     Some(k) => format!("did you mean `{k}`? its parameters: {list}"),
@@ -116,7 +97,11 @@ impl RenderError {
 }
 
 /// Validates parameter values against the query's declarations and fills in defaults.
-fn bind_params(query: &Query, given: &[(String, String)], ctx: &RenderContext) -> Result<Vec<(String, Value)>, RenderError> {
+fn bind_params(
+    query: &Query,
+    given: &[(String, String)],
+    ctx: &RenderContext,
+) -> Result<Vec<(String, Value)>, RenderError> {
     let file = query.source.path();
     let mut seen: Vec<&str> = Vec::new();
     for (name, _) in given {
@@ -140,7 +125,7 @@ fn bind_params(query: &Query, given: &[(String, String)], ctx: &RenderContext) -
             param: spec.name.clone(),
             file: file.clone(),
             line,
-            source,
+            source: Box::new(source),
         };
         let value = match given.iter().find(|(n, _)| *n == spec.name) {
             Some((_, text)) => spec.parse(text).map_err(invalid)?,
@@ -172,12 +157,8 @@ fn bind_params(query: &Query, given: &[(String, String)], ctx: &RenderContext) -
 
 /// Fails when the table lacks fields the query needs, naming them and the version that has them.
 pub fn check_fields(query: &Query, table: &TableProfile) -> Result<(), RenderError> {
-    let missing: Vec<&'static Field> = query
-        .fields
-        .iter()
-        .copied()
-        .filter(|f| !table.fields.contains_column(&f.column()))
-        .collect();
+    let missing: Vec<&'static Field> =
+        query.fields.iter().copied().filter(|f| !table.fields.contains_column(&f.column())).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -199,7 +180,11 @@ fn table_reference(table: &TableProfile, dialect: Dialect) -> String {
 }
 
 /// Renders `query` to SQL. `params` are the user's `name=value` pairs.
-pub fn render(query: &Query, params: &[(String, String)], ctx: &RenderContext) -> Result<String, RenderError> {
+pub fn render(
+    query: &Query,
+    params: &[(String, String)],
+    ctx: &RenderContext,
+) -> Result<String, RenderError> {
     check_fields(query, ctx.table)?;
     let bound = bind_params(query, params, ctx)?;
     let file = query.source.path();
@@ -239,8 +224,7 @@ pub fn render(query: &Query, params: &[(String, String)], ctx: &RenderContext) -
             None => e.kind().to_string(),
         },
     };
-    env.add_template_owned(file.clone(), query.template.clone())
-        .map_err(template_error)?;
+    env.add_template_owned(file.clone(), query.template.clone()).map_err(template_error)?;
 
     let mut context: Vec<(String, Value)> = bound;
     context.push(("table".into(), sql::safe(table_reference(ctx.table, dialect))));
@@ -249,10 +233,7 @@ pub fn render(query: &Query, params: &[(String, String)], ctx: &RenderContext) -
     context.push(("window_end".into(), Value::from(ctx.window.to.as_second())));
     let context: Value = context.into_iter().collect();
 
-    let out = env
-        .get_template(&file)
-        .and_then(|t| t.render(context))
-        .map_err(template_error)?;
+    let out = env.get_template(&file).and_then(|t| t.render(context)).map_err(template_error)?;
     Ok(tidy(&out))
 }
 
@@ -271,7 +252,9 @@ mod tests {
     use crate::render::window::parse_time;
 
     fn query(template: &str, params: &str, fields: &str) -> Query {
-        let text = format!("/*\nname: t\nversion: 1\ntitle: T\nparams:\n{params}\nfields: [{fields}]\n*/\n{template}");
+        let text = format!(
+            "/*\nname: t\nversion: 1\ntitle: T\nparams:\n{params}\nfields: [{fields}]\n*/\n{template}"
+        );
         parse_query(&text, Source::File("t.sql".into()), "t").unwrap()
     }
 
@@ -280,7 +263,8 @@ mod tests {
         RenderContext {
             table,
             vpc_cidrs: cidrs,
-            window: TimeWindow::resolve(&WindowSpec::Last(jiff::SignedDuration::from_hours(72)), now).unwrap(),
+            window: TimeWindow::resolve(&WindowSpec::Last(jiff::SignedDuration::from_hours(72)), now)
+                .unwrap(),
             dialect: Dialect::Athena,
         }
     }
@@ -344,7 +328,11 @@ mod tests {
     #[test]
     fn template_runtime_errors_carry_the_file_line() {
         let t = TableProfile::new_default();
-        let q = query("SELECT 1\nFROM {{ table }}\nWHERE {{ cidr_match('dstaddr', '10.0.0.0/8') }}", "  {}", "srcaddr");
+        let q = query(
+            "SELECT 1\nFROM {{ table }}\nWHERE {{ cidr_match('dstaddr', '10.0.0.0/8') }}",
+            "  {}",
+            "srcaddr",
+        );
         let e = render(&q, &[], &ctx(&t, &[])).unwrap_err();
         let msg = e.to_string();
         assert!(msg.starts_with("query `t` (t.sql line 11): "), "{msg}");

@@ -69,7 +69,11 @@ fn filter_sql_list(value: Value) -> Result<Value, Error> {
 }
 
 /// Prints numbers and booleans as SQL, safe strings verbatim, and refuses everything else.
-fn strict_formatter(out: &mut minijinja::Output, _state: &minijinja::State, value: &Value) -> Result<(), Error> {
+fn strict_formatter(
+    out: &mut minijinja::Output,
+    _state: &minijinja::State,
+    value: &Value,
+) -> Result<(), Error> {
     let text = match value.kind() {
         ValueKind::Bool => if value.is_true() { "TRUE" } else { "FALSE" }.to_string(),
         ValueKind::Number => {
@@ -131,10 +135,7 @@ mod tests {
         let err = render("{{ v }}", context! { v => "x' OR 1=1" }).unwrap_err();
         assert!(err.to_string().contains("unescaped"), "{err}");
         assert!(render("{{ v|safe }}", context! { v => "x" }).is_err());
-        assert_eq!(
-            render("{{ v|str }}", context! { v => "x' OR 1=1 --" }).unwrap(),
-            "'x'' OR 1=1 --'"
-        );
+        assert_eq!(render("{{ v|str }}", context! { v => "x' OR 1=1 --" }).unwrap(), "'x'' OR 1=1 --'");
         assert!(render("{{ missing }}", context! {}).is_err());
     }
 

@@ -56,15 +56,14 @@ pub fn parse_time(text: &str) -> Result<Timestamp, WindowError> {
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
-    let civil = t
-        .parse::<DateTime>()
-        .or_else(|_| t.parse::<Date>().map(|d| d.at(0, 0, 0, 0)))
-        .map_err(|_| bad())?;
+    let civil =
+        t.parse::<DateTime>().or_else(|_| t.parse::<Date>().map(|d| d.at(0, 0, 0, 0))).map_err(|_| bad())?;
     civil.to_zoned(TimeZone::UTC).map(|z| z.timestamp()).map_err(|_| bad())
 }
 
 fn floor_minute(ts: Timestamp) -> Timestamp {
-    Timestamp::from_second(ts.as_second().div_euclid(60) * 60).expect("a minute boundary of a valid time is valid")
+    Timestamp::from_second(ts.as_second().div_euclid(60) * 60)
+        .expect("a minute boundary of a valid time is valid")
 }
 
 fn utc(ts: Timestamp) -> DateTime {
@@ -186,11 +185,7 @@ fn hive_predicate(lo: DateTime, hi: DateTime, hourly: bool) -> String {
         terms.push(format!("({ym} AND {days})"));
         i = j + 1;
     }
-    if terms.len() == 1 {
-        terms.remove(0)
-    } else {
-        format!("({})", terms.join("\n    OR "))
-    }
+    if terms.len() == 1 { terms.remove(0) } else { format!("({})", terms.join("\n    OR ")) }
 }
 
 #[cfg(test)]
@@ -221,7 +216,10 @@ mod tests {
         let w = TimeWindow::resolve(&WindowSpec::Last(SignedDuration::from_hours(72)), now).unwrap();
         assert_eq!(w.to, ts("2026-11-22T10:26:00Z"));
         assert_eq!(w.from, ts("2026-11-19T10:26:00Z"));
-        let again = TimeWindow::resolve(&WindowSpec::Last(SignedDuration::from_hours(72)), ts("2026-11-22T10:26:59Z"));
+        let again = TimeWindow::resolve(
+            &WindowSpec::Last(SignedDuration::from_hours(72)),
+            ts("2026-11-22T10:26:59Z"),
+        );
         assert_eq!(again.unwrap(), w);
     }
 

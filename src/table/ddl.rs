@@ -22,7 +22,8 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
     table.require_accounts_and_regions()?;
     let start = table.projection_start;
     let mut props = vec![("projection.enabled".to_string(), "true".to_string())];
-    let mut add = |col: &str, key: &str, value: String| props.push((format!("projection.{col}.{key}"), value));
+    let mut add =
+        |col: &str, key: &str, value: String| props.push((format!("projection.{col}.{key}"), value));
     for col in table.partition_columns() {
         let name = col.name;
         match col.kind {
@@ -73,8 +74,12 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
     }
     let location = table.location()?;
     let template = match (table.layout, table.hourly) {
-        (Layout::Plain, false) => format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{day}}/"),
-        (Layout::Plain, true) => format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{hour}}/"),
+        (Layout::Plain, false) => {
+            format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{day}}/")
+        }
+        (Layout::Plain, true) => {
+            format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{hour}}/")
+        }
         (Layout::Hive, hourly) => format!(
             "{location}aws-account-id=${{aws_account_id}}/aws-service=vpcflowlogs/aws-region=${{aws_region}}/year=${{year}}/month=${{month}}/day=${{day}}/{}",
             if hourly { "hour=${hour}/" } else { "" }
@@ -106,10 +111,8 @@ pub fn create_table(table: &TableProfile) -> Result<String, TableError> {
     if table.partitioning == Partitioning::Projection {
         props.extend(projection_properties(table)?);
     }
-    let properties: Vec<Value> = props
-        .iter()
-        .map(|(k, v)| sql::safe(format!("{} = {}", literal(k), literal(v))))
-        .collect();
+    let properties: Vec<Value> =
+        props.iter().map(|(k, v)| sql::safe(format!("{} = {}", literal(k), literal(v)))).collect();
 
     let ctx = minijinja::context! {
         table => sql::safe(format!("{}.{}", hive_ident(&table.database), hive_ident(&table.name))),
@@ -142,7 +145,9 @@ mod tests {
     #[test]
     fn text_with_projection() {
         let sql = create_table(&table()).unwrap();
-        assert!(sql.starts_with("CREATE EXTERNAL TABLE IF NOT EXISTS `default`.`vpc_flow_logs` (\n  `version` int,\n"));
+        assert!(sql.starts_with(
+            "CREATE EXTERNAL TABLE IF NOT EXISTS `default`.`vpc_flow_logs` (\n  `version` int,\n"
+        ));
         assert!(sql.contains("  `end` bigint,\n"));
         assert!(sql.contains("NULL DEFINED AS '-'"));
         assert!(sql.contains("'projection.aws_region.values' = 'us-east-1,eu-west-1'"));
@@ -157,7 +162,11 @@ mod tests {
         t.format = Format::Regex;
         t.fields = FieldSet::parse("srcaddr dstaddr bytes").unwrap();
         assert_eq!(input_regex(&t), "^(?:-|([^ ]+)) (?:-|([^ ]+)) (?:-|([^ ]+))$");
-        assert!(create_table(&t).unwrap().contains("'input.regex' = '^(?:-|([^ ]+)) (?:-|([^ ]+)) (?:-|([^ ]+))$'"));
+        assert!(
+            create_table(&t)
+                .unwrap()
+                .contains("'input.regex' = '^(?:-|([^ ]+)) (?:-|([^ ]+)) (?:-|([^ ]+))$'")
+        );
     }
 
     #[test]

@@ -74,10 +74,7 @@ pub const CATALOG: &[Field] = fields![
 /// Looks a field up by its AWS name (`log-status`), column name (`log_status`) or `${log-status}`.
 pub fn lookup(name: &str) -> Option<&'static Field> {
     let name = name.trim();
-    let name = name
-        .strip_prefix("${")
-        .and_then(|n| n.strip_suffix('}'))
-        .unwrap_or(name);
+    let name = name.strip_prefix("${").and_then(|n| n.strip_suffix('}')).unwrap_or(name);
     let wanted = name.replace('_', "-");
     CATALOG.iter().find(|f| f.aws_name == wanted)
 }
@@ -106,15 +103,9 @@ impl FieldSet {
     pub fn parse(spec: &str) -> Result<FieldSet, FieldSetError> {
         let spec = spec.trim();
         if spec.eq_ignore_ascii_case("all") {
-            return Ok(FieldSet {
-                fields: CATALOG.iter().collect(),
-                label: "all".into(),
-            });
+            return Ok(FieldSet { fields: CATALOG.iter().collect(), label: "all".into() });
         }
-        if let Some(v) = spec
-            .strip_prefix(['v', 'V'])
-            .and_then(|v| v.parse::<u8>().ok())
-        {
+        if let Some(v) = spec.strip_prefix(['v', 'V']).and_then(|v| v.parse::<u8>().ok()) {
             if (2..=10).contains(&v) {
                 return Ok(FieldSet {
                     fields: CATALOG.iter().filter(|f| f.version <= v).collect(),
@@ -137,10 +128,7 @@ impl FieldSet {
         if fields.is_empty() {
             return Err(FieldSetError::Empty);
         }
-        Ok(FieldSet {
-            fields,
-            label: "custom".into(),
-        })
+        Ok(FieldSet { fields, label: "custom".into() })
     }
 
     pub fn default_v2() -> FieldSet {
@@ -161,11 +149,7 @@ impl FieldSet {
 
     /// The AWS LogFormat string for these fields (`${version} ${account-id} …`).
     pub fn log_format(&self) -> String {
-        self.fields
-            .iter()
-            .map(|f| format!("${{{}}}", f.aws_name))
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.fields.iter().map(|f| format!("${{{}}}", f.aws_name)).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -179,15 +163,84 @@ impl fmt::Display for FieldSet {
 /// examples quote).
 pub fn is_reserved(column: &str) -> bool {
     const RESERVED: &[&str] = &[
-        "alter", "and", "as", "between", "by", "case", "cast", "constraint", "create", "cross",
-        "cube", "current_date", "current_time", "current_timestamp", "current_user", "date",
-        "deallocate", "delete", "describe", "distinct", "drop", "else", "end", "escape", "except",
-        "execute", "exists", "extract", "false", "for", "from", "full", "group", "grouping",
-        "having", "in", "inner", "insert", "intersect", "into", "is", "join", "left", "like",
-        "localtime", "localtimestamp", "natural", "normalize", "not", "null", "on", "or", "order",
-        "outer", "prepare", "recursive", "right", "rollup", "select", "start", "table", "then",
-        "time", "timestamp", "true", "type", "uescape", "union", "unnest", "using", "values",
-        "when", "where", "with", "year", "month", "day", "hour",
+        "alter",
+        "and",
+        "as",
+        "between",
+        "by",
+        "case",
+        "cast",
+        "constraint",
+        "create",
+        "cross",
+        "cube",
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "date",
+        "deallocate",
+        "delete",
+        "describe",
+        "distinct",
+        "drop",
+        "else",
+        "end",
+        "escape",
+        "except",
+        "execute",
+        "exists",
+        "extract",
+        "false",
+        "for",
+        "from",
+        "full",
+        "group",
+        "grouping",
+        "having",
+        "in",
+        "inner",
+        "insert",
+        "intersect",
+        "into",
+        "is",
+        "join",
+        "left",
+        "like",
+        "localtime",
+        "localtimestamp",
+        "natural",
+        "normalize",
+        "not",
+        "null",
+        "on",
+        "or",
+        "order",
+        "outer",
+        "prepare",
+        "recursive",
+        "right",
+        "rollup",
+        "select",
+        "start",
+        "table",
+        "then",
+        "time",
+        "timestamp",
+        "true",
+        "type",
+        "uescape",
+        "union",
+        "unnest",
+        "using",
+        "values",
+        "when",
+        "where",
+        "with",
+        "year",
+        "month",
+        "day",
+        "hour",
     ];
     RESERVED.contains(&column)
 }
@@ -225,14 +278,8 @@ mod tests {
 
     #[test]
     fn bad_lists_are_errors() {
-        assert_eq!(
-            FieldSet::parse("srcaddr dstadr"),
-            Err(FieldSetError::UnknownField("dstadr".into()))
-        );
-        assert_eq!(
-            FieldSet::parse("srcaddr srcaddr"),
-            Err(FieldSetError::Duplicate("srcaddr".into()))
-        );
+        assert_eq!(FieldSet::parse("srcaddr dstadr"), Err(FieldSetError::UnknownField("dstadr".into())));
+        assert_eq!(FieldSet::parse("srcaddr srcaddr"), Err(FieldSetError::Duplicate("srcaddr".into())));
         assert_eq!(FieldSet::parse(" "), Err(FieldSetError::Empty));
         assert!(FieldSet::parse("v11").is_err());
     }

@@ -72,7 +72,9 @@ pub struct TableProfile {
 pub enum TableError {
     #[error("{what} `{value}` is not a valid Athena name: use lowercase letters, digits and underscores")]
     BadIdentifier { what: &'static str, value: String },
-    #[error("table location `{0}` must be s3://<bucket>/<prefix>/ with a valid bucket name and no quotes or spaces")]
+    #[error(
+        "table location `{0}` must be s3://<bucket>/<prefix>/ with a valid bucket name and no quotes or spaces"
+    )]
     BadLocation(String),
     #[error("account id `{0}` must be 12 digits")]
     BadAccount(String),
@@ -86,17 +88,8 @@ pub enum TableError {
 pub fn validate_identifier(what: &'static str, value: &str) -> Result<(), TableError> {
     let ok = !value.is_empty()
         && value.len() <= 255
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(TableError::BadIdentifier {
-            what,
-            value: value.to_string(),
-        })
-    }
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok { Ok(()) } else { Err(TableError::BadIdentifier { what, value: value.to_string() }) }
 }
 
 /// Checks and normalises an S3 location (a trailing `/` is added).
@@ -105,9 +98,7 @@ pub fn validate_location(value: &str) -> Result<String, TableError> {
     let rest = value.strip_prefix("s3://").ok_or_else(bad)?;
     let bucket = rest.split('/').next().unwrap_or_default();
     if bucket.len() < 3
-        || value
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\'))
+        || value.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '\\'))
     {
         return Err(bad());
     }
@@ -129,14 +120,8 @@ pub fn validate_account(value: &str) -> Result<(), TableError> {
 pub fn validate_region(value: &str) -> Result<(), TableError> {
     let ok = (4..=32).contains(&value.len())
         && value.contains('-')
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(TableError::BadRegion(value.to_string()))
-    }
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok { Ok(()) } else { Err(TableError::BadRegion(value.to_string())) }
 }
 
 /// One partition column: its name, and how a point in time is written in it.
@@ -205,11 +190,9 @@ impl TableProfile {
         let mut cols = match (self.partitioning, self.layout) {
             (Partitioning::None, _) => return Vec::new(),
             (_, Layout::Plain) => vec![col("aws_account_id", Account), col("aws_region", Region)],
-            (Partitioning::Managed, Layout::Hive) => vec![
-                col("aws-account-id", Account),
-                col("aws-service", Service),
-                col("aws-region", Region),
-            ],
+            (Partitioning::Managed, Layout::Hive) => {
+                vec![col("aws-account-id", Account), col("aws-service", Service), col("aws-region", Region)]
+            }
             (Partitioning::Projection, Layout::Hive) => {
                 vec![col("aws_account_id", Account), col("aws_region", Region)]
             }
@@ -232,10 +215,7 @@ impl TableProfile {
         self.partition_columns()
             .into_iter()
             .filter(|c| {
-                !matches!(
-                    c.kind,
-                    PartitionKind::Account | PartitionKind::Service | PartitionKind::Region
-                )
+                !matches!(c.kind, PartitionKind::Account | PartitionKind::Service | PartitionKind::Region)
             })
             .collect()
     }
@@ -247,16 +227,11 @@ impl TableProfile {
     /// The S3 prefix holding one account's, region's and day's (or hour's) files.
     pub fn partition_prefix(&self, account: &str, region: &str, at: DateTime) -> Result<String, TableError> {
         let base = self.location()?;
-        let hour = if self.hourly {
-            at.strftime("/%H").to_string()
-        } else {
-            String::new()
-        };
+        let hour = if self.hourly { at.strftime("/%H").to_string() } else { String::new() };
         Ok(match self.layout {
-            Layout::Plain => format!(
-                "{base}{account}/vpcflowlogs/{region}/{}{hour}/",
-                at.strftime("%Y/%m/%d")
-            ),
+            Layout::Plain => {
+                format!("{base}{account}/vpcflowlogs/{region}/{}{hour}/", at.strftime("%Y/%m/%d"))
+            }
             Layout::Hive => format!(
                 "{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/{}{}/",
                 at.strftime("year=%Y/month=%m/day=%d"),

@@ -22,7 +22,9 @@ pub enum PartitionError {
         "MSCK REPAIR TABLE cannot find partitions in the plain AWS layout (AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD): it only recognises Hive-style key=value folders, and would list every object to find none"
     )]
     RepairNeedsHive,
-    #[error("table `{0}` uses partition projection: Athena computes its partitions, so there is nothing to add, drop or repair")]
+    #[error(
+        "table `{0}` uses partition projection: Athena computes its partitions, so there is nothing to add, drop or repair"
+    )]
     Projected(String),
     #[error("table `{0}` is not partitioned")]
     NotPartitioned(String),
@@ -129,7 +131,12 @@ pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<P
 }
 
 /// Joins `head` and clauses into statements of at most `max_bytes` each.
-fn batch(head: &str, clauses: impl IntoIterator<Item = String>, sep: &str, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+fn batch(
+    head: &str,
+    clauses: impl IntoIterator<Item = String>,
+    sep: &str,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for clause in clauses {
@@ -154,18 +161,27 @@ fn batch(head: &str, clauses: impl IntoIterator<Item = String>, sep: &str, max_b
 }
 
 /// `ALTER TABLE … ADD IF NOT EXISTS PARTITION (…) LOCATION '…' …`, as few statements as fit.
-pub fn add(table: &TableProfile, from: Date, to: Date, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+pub fn add(
+    table: &TableProfile,
+    from: Date,
+    to: Date,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
     let parts = partitions_in(table, from, to)?;
     let head = format!("ALTER TABLE {} ADD IF NOT EXISTS", qualified(table));
-    let clauses = parts
-        .into_iter()
-        .map(|p| format!("PARTITION {} LOCATION {}", p.spec, literal(&p.location)));
+    let clauses =
+        parts.into_iter().map(|p| format!("PARTITION {} LOCATION {}", p.spec, literal(&p.location)));
     batch(&head, clauses, "\n  ", max_bytes)
 }
 
 /// `ALTER TABLE … DROP IF EXISTS PARTITION (…), PARTITION (…)`, as few statements as fit.
 /// Dropping a partition removes it from the catalog only; the files stay in S3.
-pub fn drop(table: &TableProfile, from: Date, to: Date, max_bytes: usize) -> Result<Vec<String>, PartitionError> {
+pub fn drop(
+    table: &TableProfile,
+    from: Date,
+    to: Date,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
     let parts = partitions_in(table, from, to)?;
     let head = format!("ALTER TABLE {} DROP IF EXISTS", qualified(table));
     let clauses = parts.into_iter().map(|p| format!("PARTITION {}", p.spec));
@@ -198,10 +214,14 @@ mod tests {
 
     #[test]
     fn add_for_plain_layout() {
-        let stmts = add(&managed(Layout::Plain), date(2026, 11, 1), date(2026, 11, 2), ATHENA_MAX_QUERY_BYTES).unwrap();
+        let stmts =
+            add(&managed(Layout::Plain), date(2026, 11, 1), date(2026, 11, 2), ATHENA_MAX_QUERY_BYTES)
+                .unwrap();
         assert_eq!(
             stmts,
-            ["ALTER TABLE `default`.`vpc_flow_logs` ADD IF NOT EXISTS\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/01') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/01/'\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/02') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/02/'"]
+            [
+                "ALTER TABLE `default`.`vpc_flow_logs` ADD IF NOT EXISTS\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/01') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/01/'\n  PARTITION (`aws_account_id` = '111122223333', `aws_region` = 'us-east-1', `day` = '2026/11/02') LOCATION 's3://b/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/02/'"
+            ]
         );
     }
 
@@ -218,15 +238,23 @@ mod tests {
         assert_eq!(clauses, 730 * 24 * 2);
         assert_eq!(clauses, partitions_in(&t, from, to).unwrap().len());
         let drops = drop(&t, from, date(2025, 1, 1), 400).unwrap();
-        assert!(drops.iter().all(|s| s.len() <= 400 && s.starts_with("ALTER TABLE `default`.`vpc_flow_logs` DROP IF EXISTS\n")));
+        assert!(drops.iter().all(
+            |s| s.len() <= 400 && s.starts_with("ALTER TABLE `default`.`vpc_flow_logs` DROP IF EXISTS\n")
+        ));
         assert_eq!(drops.iter().map(|s| s.matches("PARTITION (").count()).sum::<usize>(), 48);
     }
 
     #[test]
     fn bad_ranges() {
         let t = managed(Layout::Plain);
-        assert!(matches!(add(&t, date(2026, 2, 1), date(2026, 1, 1), 1000), Err(PartitionError::BadRange { .. })));
-        assert!(matches!(add(&t, date(2000, 1, 1), date(2026, 1, 1), 1000), Err(PartitionError::RangeTooLong { .. })));
+        assert!(matches!(
+            add(&t, date(2026, 2, 1), date(2026, 1, 1), 1000),
+            Err(PartitionError::BadRange { .. })
+        ));
+        assert!(matches!(
+            add(&t, date(2000, 1, 1), date(2026, 1, 1), 1000),
+            Err(PartitionError::RangeTooLong { .. })
+        ));
         assert_eq!(add(&t, date(2026, 1, 1), date(2026, 1, 1), 50), Err(PartitionError::ClauseTooLong(50)));
     }
 }

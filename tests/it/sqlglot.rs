@@ -1,0 +1,103 @@
+//! Every statement athq prints, checked by an independent parser: sqlglot's Athena dialect
+//! (installed by scripts/test). A statement sqlglot only accepts as a generic `Command` fails.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use athq::render::Dialect;
+use athq::table::{Layout, Partitioning, partitions};
+use serde_json::{Value, json};
+
+use crate::*;
+
+fn python() -> String {
+    std::env::var("ATHQ_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// Runs scripts/sqlcheck.py over the statements and returns the problems it reports.
+fn check(items: &[Value]) -> Vec<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/sqlcheck.py");
+    let mut child = Command::new(python())
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (scripts/test sets ATHQ_TEST_PYTHON)");
+    child.stdin.take().unwrap().write_all(serde_json::to_string(items).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "sqlcheck.py failed (is sqlglot installed? run scripts/test):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn layouts() -> Vec<(&'static str, athq::table::TableProfile)> {
+    let mut out = vec![("plain-daily-projection", table())];
+    for (name, layout, hourly, partitioning) in [
+        ("plain-hourly-managed", Layout::Plain, true, Partitioning::Managed),
+        ("hive-daily-projection", Layout::Hive, false, Partitioning::Projection),
+        ("hive-hourly-managed", Layout::Hive, true, Partitioning::Managed),
+        ("unpartitioned", Layout::Plain, false, Partitioning::None),
+    ] {
+        let mut t = table();
+        t.layout = layout;
+        t.hourly = hourly;
+        t.partitioning = partitioning;
+        out.push((name, t));
+    }
+    out
+}
+
+#[test]
+fn every_statement_parses_as_what_it_is() {
+    let mut items = Vec::new();
+    let lib = library();
+    for (layout, t) in layouts() {
+        for q in lib.iter() {
+            items.push(json!({"name": format!("{}@{layout}", q.name), "kind": "select", "sql": render_with(q, &t, Dialect::Athena)}));
+        }
+    }
+    for (name, t) in shapes() {
+        items.push(json!({"name": format!("ddl-{name}"), "kind": "create", "sql": ddl_of(&t), "columns": t.fields.fields().len()}));
+    }
+    for (layout, hourly) in
+        [(Layout::Plain, false), (Layout::Plain, true), (Layout::Hive, false), (Layout::Hive, true)]
+    {
+        let t = managed(layout, hourly);
+        let per_day = if hourly { 24 } else { 1 };
+        let stmts = add_statements(&t);
+        assert_eq!(stmts.len(), 1);
+        items.push(json!({"name": format!("add-{layout}-{hourly}"), "kind": "alter_add", "sql": stmts[0], "partitions": 3 * per_day * 2}));
+        let d = |s: &str| s.parse().unwrap();
+        for (i, s) in partitions::drop(&t, d("2026-11-20"), d("2026-11-22"), 2000).unwrap().iter().enumerate()
+        {
+            items
+                .push(json!({"name": format!("drop-{layout}-{hourly}-{i}"), "kind": "alter_drop", "sql": s}));
+        }
+    }
+    items.push(json!({"name": "msck", "kind": "msck", "sql": partitions::repair(&managed(Layout::Hive, false)).unwrap()}));
+    let total = items.len();
+    let problems = check(&items);
+    assert!(problems.is_empty(), "{} of {total} statements failed:\n{problems:#?}", problems.len());
+    assert!(total > 150, "only {total} statements were checked");
+}
+
+#[test]
+fn the_checker_rejects_what_it_should() {
+    let bad = [
+        json!({"name": "command-fallback", "kind": "select", "sql": "MSCK REPAIR TABLE t"}),
+        json!({"name": "two-statements", "kind": "select", "sql": "SELECT 1; DROP TABLE t"}),
+        json!({"name": "broken", "kind": "select", "sql": "SELECT FROM WHERE"}),
+        json!({"name": "not-create", "kind": "create", "sql": "SELECT 1"}),
+        json!({"name": "columns", "kind": "create", "sql": "CREATE EXTERNAL TABLE t (a int) LOCATION 's3://b/'", "columns": 2}),
+        json!({"name": "add-number", "kind": "alter_add", "sql": "ALTER TABLE t ADD IF NOT EXISTS PARTITION (a = 1) LOCATION 's3://b/'"}),
+        json!({"name": "add-tail", "kind": "alter_add", "sql": "ALTER TABLE t ADD IF NOT EXISTS PARTITION (a = '1') LOCATION 's3://b/' x"}),
+        json!({"name": "msck-tail", "kind": "msck", "sql": "MSCK REPAIR TABLE t; DROP TABLE t"}),
+    ];
+    let problems = check(&bad);
+    let names: Vec<&str> = problems.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), bad.len(), "accepted something bad: {problems:#?}");
+}
