@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::output::results::Format as OutputFormat;
 use crate::render::Dialect;
 use crate::settings::EngineKind;
 use crate::table::{Format, Partitioning};
@@ -80,6 +81,22 @@ pub enum Command {
     List(ListArgs),
     /// Show one saved query: description, parameters, fields it needs
     Show(ShowArgs),
+    /// Run a saved query on Athena and print its results
+    #[command(
+        after_help = "Examples:\n  athq run reject-top --days 3\n  athq run find-ip -p ip=10.20.1.7 --hours 6 --format csv --output flows.csv\n  athq run bytes-by-pair --from 2026-11-01 --to 2026-11-02 --format json"
+    )]
+    Run(RunArgs),
+    /// Run ad-hoc SQL through the same machinery
+    #[command(
+        after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown"
+    )]
+    Exec(ExecArgs),
+    /// Show an execution's state, statistics and SQL
+    Status(IdArgs),
+    /// Fetch a finished execution's results
+    Results(ResultsArgs),
+    /// Stop a running execution
+    Cancel(IdArgs),
     /// Print a saved query's SQL exactly as it would run
     #[command(
         after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --dialect local"
@@ -179,6 +196,72 @@ pub struct RenderArgs {
     pub shape: TableShapeArgs,
 }
 
+/// How results are printed.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the results to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How a statement runs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExecOptions {
+    /// Stop the query if it has not finished after this many seconds
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Reuse an identical query's result up to this many minutes old (Athena result reuse)
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=10080))]
+    pub reuse_minutes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Query name
+    pub query: String,
+    /// A parameter value (repeatable)
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub exec: ExecOptions,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["sql", "file"])))]
+pub struct ExecArgs {
+    /// The SQL to run
+    #[arg(long, value_name = "SQL")]
+    pub sql: Option<String>,
+    /// A file holding the SQL (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub exec: ExecOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// Query execution id
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResultsArgs {
+    /// Query execution id
+    pub id: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TableCommand {
     /// Print CREATE EXTERNAL TABLE for the configured table
@@ -186,10 +269,37 @@ pub enum TableCommand {
         after_help = "Examples:\n  athq table ddl\n  athq table ddl --format parquet --hive --hourly --projection\n  athq table ddl --format regex --fields v5 --location s3://logs/AWSLogs/"
     )]
     Ddl(DdlArgs),
+    /// Create the configured table: run its DDL on Athena, or create it through the Glue API
+    #[command(
+        after_help = "Examples:\n  athq table create\n  athq table create --format parquet --hive --projection\n  athq table create --via glue --replace"
+    )]
+    Create(CreateArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DdlArgs {
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Via {
+    /// Run the DDL as an Athena query
+    Athena,
+    /// Call the Glue Data Catalog API directly
+    Glue,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// How to create it
+    #[arg(long, value_enum, default_value_t = Via::Athena)]
+    pub via: Via,
+    /// With --via glue: update the table in place when it exists
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub exec: ExecOptions,
     #[command(flatten)]
     pub shape: TableShapeArgs,
 }
@@ -213,6 +323,8 @@ pub struct RepairArgs {
     #[arg(long)]
     pub print: bool,
     #[command(flatten)]
+    pub exec: ExecOptions,
+    #[command(flatten)]
     pub shape: TableShapeArgs,
 }
 
@@ -227,6 +339,11 @@ pub struct RangeArgs {
     /// Print the statements instead of running them
     #[arg(long)]
     pub print: bool,
+    /// Run ALTER TABLE statements on Athena, or call Glue BatchCreatePartition (add only)
+    #[arg(long, value_enum, default_value_t = Via::Athena, conflicts_with = "print")]
+    pub via: Via,
+    #[command(flatten)]
+    pub exec: ExecOptions,
     #[command(flatten)]
     pub shape: TableShapeArgs,
 }

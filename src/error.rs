@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::engine::EngineError;
 use crate::library::LibraryError;
 use crate::render::RenderError;
 use crate::render::window::WindowError;
@@ -50,11 +51,17 @@ fn is_input(e: &(dyn std::error::Error + 'static)) -> bool {
         || e.is::<TableError>()
         || e.is::<FieldSetError>()
         || e.is::<PartitionError>()
+        || matches!(e.downcast_ref::<EngineError>(), Some(EngineError::Config(_)))
 }
 
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|e| e.is::<crate::output::ClosedPipe>()) {
         exit::SUCCESS
+    } else if err
+        .chain()
+        .any(|e| matches!(e.downcast_ref::<EngineError>(), Some(EngineError::Interrupted { .. })))
+    {
+        exit::INTERRUPTED
     } else if err.chain().any(is_input) {
         exit::USAGE
     } else {
@@ -71,6 +78,9 @@ fn hint(err: &anyhow::Error) -> Option<String> {
             return e.hint();
         }
         if let Some(e) = e.downcast_ref::<PartitionError>() {
+            return e.hint();
+        }
+        if let Some(e) = e.downcast_ref::<EngineError>() {
             return e.hint();
         }
         if let Some(LibraryError::NotFound { suggestion, .. }) = e.downcast_ref::<LibraryError>() {

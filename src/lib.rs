@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod engine;
 pub mod env_vars;
 pub mod error;
 pub mod library;

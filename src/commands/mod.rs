@@ -2,18 +2,26 @@
 //! through the printer. Shared here: applying table-shape flags and turning window flags into a
 //! window, so every command that takes them reads them the same way.
 
+pub mod cancel;
+pub mod exec;
 pub mod list;
 pub mod partitions;
 pub mod render;
+pub mod results;
+pub mod run;
 pub mod show;
+pub mod status;
 pub mod table;
 
 use jiff::SignedDuration;
 
-use crate::cli::{Command, TableShapeArgs, WindowArgs};
+use crate::cli::{Command, ExecOptions, OutputArgs, TableShapeArgs, WindowArgs};
+use crate::engine::athena::Athena;
+use crate::engine::{Execution, RunOptions};
 use crate::error::InputError;
-use crate::output::Printer;
+use crate::output::{Printer, Spinner};
 use crate::render::window::{WindowSpec, parse_time};
+use crate::settings::EngineKind;
 use crate::settings::Settings;
 use crate::table::{self as tbl, FieldSet, Layout, Partitioning, TableProfile};
 
@@ -25,9 +33,74 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::List(args) => list::exec(&settings, &printer, args),
         Command::Show(args) => show::exec(&settings, &printer, args),
         Command::Render(args) => render::exec(&settings, &printer, args),
-        Command::Table(cmd) => table::exec(&settings, &printer, cmd),
-        Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd),
+        Command::Table(cmd) => table::exec(&settings, &printer, cmd).await,
+        Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd).await,
+        Command::Run(args) => run::exec(&settings, &printer, args).await,
+        Command::Exec(args) => exec::exec(&settings, &printer, args).await,
+        Command::Status(args) => status::exec(&settings, &printer, args).await,
+        Command::Results(args) => results::exec(&settings, &printer, args).await,
+        Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,
     }
+}
+
+/// The Athena engine, for commands that only Athena can serve.
+pub async fn athena(settings: &Settings) -> anyhow::Result<Athena> {
+    if settings.engine == EngineKind::Local {
+        return Err(InputError::new("the embedded engine (--engine local) is not in this build yet")
+            .hint("run on Athena with --engine athena, or `athq render --dialect local` for its SQL")
+            .into());
+    }
+    Ok(Athena::connect(settings).await?)
+}
+
+pub fn run_options(opts: &ExecOptions) -> RunOptions {
+    RunOptions {
+        reuse_minutes: opts.reuse_minutes,
+        timeout: opts.timeout.map(std::time::Duration::from_secs),
+        client_request_token: None,
+    }
+}
+
+/// Runs one statement to the end with a spinner, and prints its footer on stderr.
+pub async fn run_statement(
+    athena: &Athena,
+    sql: &str,
+    opts: &ExecOptions,
+    printer: &Printer,
+) -> anyhow::Result<Execution> {
+    let spinner = Spinner::new(printer.quiet());
+    let result = athena.run(sql, &run_options(opts), &spinner).await;
+    if let Err(crate::engine::EngineError::Failed { id, .. } | crate::engine::EngineError::Cancelled { id }) =
+        &result
+        && let Ok(exec) = athena.describe(id).await
+    {
+        printer.status(&exec.footer());
+    }
+    Ok(result?)
+}
+
+/// Runs a statement and prints its results (data on stdout or to --output, footer on stderr).
+pub async fn run_and_print(
+    athena: &Athena,
+    sql: &str,
+    opts: &ExecOptions,
+    out: &OutputArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let exec = run_statement(athena, sql, opts, printer).await?;
+    print_results(athena, &exec, out, printer).await
+}
+
+pub async fn print_results(
+    athena: &Athena,
+    exec: &Execution,
+    out: &OutputArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let rs = athena.results(exec).await?;
+    printer.data_to(&crate::output::results::render(&rs, out.format), out.output.as_deref())?;
+    printer.status(&exec.footer());
+    Ok(())
 }
 
 /// The configured table with the command's shape flags applied.

@@ -1,52 +1,87 @@
-//! `athq partitions repair|add|drop`: partition statements for tables with catalog partitions.
-//! Running them on Athena arrives with the Athena engine; until then `--print` is required.
+//! `athq partitions repair|add|drop`: partition statements for tables with catalog partitions,
+//! printed (`--print`) or run on Athena one after another.
 
-use crate::cli::PartitionsCommand;
-use crate::commands::table_with;
+use jiff::civil::Date;
+
+use crate::cli::{ExecOptions, PartitionsCommand, RangeArgs, Via};
+use crate::commands::{athena, run_statement, table_with};
+use crate::engine::glue;
 use crate::error::InputError;
 use crate::output::Printer;
 use crate::settings::Settings;
 use crate::table::partitions::{self, ATHENA_MAX_QUERY_BYTES};
 
-fn require_print(print: bool) -> anyhow::Result<()> {
+async fn emit(
+    settings: &Settings,
+    printer: &Printer,
+    statements: &[String],
+    print: bool,
+    opts: &ExecOptions,
+) -> anyhow::Result<()> {
     if print {
-        Ok(())
-    } else {
-        Err(InputError::new("this build cannot run partition statements on Athena yet")
-            .hint("add --print to print them, then run them in the Athena console")
-            .into())
+        for s in statements {
+            printer.data(&format!("{s};\n\n"))?;
+        }
+        return Ok(());
     }
-}
-
-fn print_statements(printer: &Printer, statements: &[String]) -> anyhow::Result<()> {
-    for s in statements {
-        printer.data(&format!("{s};\n\n"))?;
+    let athena = athena(settings).await?;
+    for (i, s) in statements.iter().enumerate() {
+        printer.status(&format!("statement {} of {}", i + 1, statements.len()));
+        let exec = run_statement(&athena, s, opts, printer).await.map_err(|e| {
+            e.context(format!(
+                "statement {} of {} failed; the ones before it were applied",
+                i + 1,
+                statements.len()
+            ))
+        })?;
+        printer.status(&exec.footer());
     }
     Ok(())
 }
 
-pub fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand) -> anyhow::Result<()> {
+fn range(settings: &Settings, args: &RangeArgs) -> (Date, Date) {
+    let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
+    (args.from, to)
+}
+
+pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand) -> anyhow::Result<()> {
     match cmd {
         PartitionsCommand::Repair(args) => {
             let table = table_with(settings, &args.shape)?;
             let stmt = partitions::repair(&table)?;
-            require_print(args.print)?;
-            print_statements(printer, &[stmt])
+            emit(settings, printer, &[stmt], args.print, &args.exec).await
         }
-        PartitionsCommand::Add(args) | PartitionsCommand::Drop(args) if !args.print => require_print(false),
+        PartitionsCommand::Add(args) if args.via == Via::Glue => {
+            let table = table_with(settings, &args.shape)?;
+            let (from, to) = range(settings, &args);
+            let parts = partitions::partitions_in(&table, from, to)?;
+            let athena = athena(settings).await?;
+            let client = aws_sdk_glue::Client::new(athena.sdk_config());
+            let report = glue::add_partitions(&client, &table, &parts).await?;
+            printer.status(&format!(
+                "{} partition(s) for {from}..{to}: {} created, {} already existed",
+                parts.len(),
+                report.created,
+                report.already_existed
+            ));
+            Ok(())
+        }
+        PartitionsCommand::Drop(args) if args.via == Via::Glue => {
+            Err(InputError::new("partitions drop runs on Athena only").hint("leave out --via glue").into())
+        }
         PartitionsCommand::Add(args) => {
             let table = table_with(settings, &args.shape)?;
-            let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
-            let stmts = partitions::add(&table, args.from, to, ATHENA_MAX_QUERY_BYTES)?;
-            printer.status(&format!("{} statement(s) for {}..{}", stmts.len(), args.from, to));
-            print_statements(printer, &stmts)
+            let (from, to) = range(settings, &args);
+            let stmts = partitions::add(&table, from, to, ATHENA_MAX_QUERY_BYTES)?;
+            printer.status(&format!("{} statement(s) for {from}..{to}", stmts.len()));
+            emit(settings, printer, &stmts, args.print, &args.exec).await
         }
         PartitionsCommand::Drop(args) => {
             let table = table_with(settings, &args.shape)?;
-            let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
-            let stmts = partitions::drop(&table, args.from, to, ATHENA_MAX_QUERY_BYTES)?;
-            printer.status(&format!("{} statement(s) for {}..{}", stmts.len(), args.from, to));
-            print_statements(printer, &stmts)
+            let (from, to) = range(settings, &args);
+            let stmts = partitions::drop(&table, from, to, ATHENA_MAX_QUERY_BYTES)?;
+            printer.status(&format!("{} statement(s) for {from}..{to}", stmts.len()));
+            emit(settings, printer, &stmts, args.print, &args.exec).await
         }
     }
 }

@@ -62,3 +62,59 @@ pub fn text_table(header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usiz
     out.push('\n');
     out
 }
+
+pub mod results;
+
+/// A spinner on stderr showing a query's state, elapsed time and data scanned; only on a terminal.
+pub struct Spinner {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Spinner {
+    pub fn new(quiet: bool) -> Spinner {
+        use std::io::IsTerminal;
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Spinner { bar }
+    }
+}
+
+impl crate::engine::Progress for Spinner {
+    fn update(&self, state: crate::engine::State, elapsed: std::time::Duration, scanned: i64) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!(
+                "{state} {:.1} s · {} scanned",
+                elapsed.as_secs_f64(),
+                crate::engine::human_bytes(scanned)
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Printer {
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Writes data to `path` (replacing it whole) or to stdout.
+    pub fn data_to(&self, text: &str, path: Option<&std::path::Path>) -> anyhow::Result<()> {
+        match path {
+            None => self.data(text),
+            Some(p) => {
+                let tmp = p.with_extension("athq-partial");
+                std::fs::write(&tmp, text)
+                    .and_then(|()| std::fs::rename(&tmp, p))
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))
+            }
+        }
+    }
+}

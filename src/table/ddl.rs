@@ -89,6 +89,56 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
     Ok(props)
 }
 
+/// TBLPROPERTIES: the header line to skip for text, and partition projection.
+pub fn table_properties(table: &TableProfile) -> Result<Vec<(String, String)>, TableError> {
+    let mut props: Vec<(String, String)> = Vec::new();
+    if table.format != Format::Parquet {
+        props.push(("skip.header.line.count".into(), "1".into()));
+    }
+    if table.partitioning == Partitioning::Projection {
+        props.extend(projection_properties(table)?);
+    }
+    Ok(props)
+}
+
+/// The SerDe class, its properties, and the input/output formats, as the Glue catalog stores them.
+pub struct Storage {
+    pub serde: &'static str,
+    pub serde_parameters: Vec<(String, String)>,
+    pub input_format: &'static str,
+    pub output_format: &'static str,
+}
+
+pub fn storage(table: &TableProfile) -> Storage {
+    const TEXT_IN: &str = "org.apache.hadoop.mapred.TextInputFormat";
+    const TEXT_OUT: &str = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+    let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
+    match table.format {
+        Format::Text => Storage {
+            serde: "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+            serde_parameters: vec![
+                kv("field.delim", " "),
+                kv("serialization.format", " "),
+                kv("serialization.null.format", "-"),
+            ],
+            input_format: TEXT_IN,
+            output_format: TEXT_OUT,
+        },
+        Format::Regex => Storage {
+            serde: "org.apache.hadoop.hive.serde2.RegexSerDe",
+            serde_parameters: vec![kv("input.regex", &input_regex(table))],
+            input_format: TEXT_IN,
+            output_format: TEXT_OUT,
+        },
+        Format::Parquet => Storage {
+            serde: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+            serde_parameters: vec![kv("serialization.format", "1")],
+            input_format: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            output_format: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+        },
+    }
+}
+
 /// The CREATE EXTERNAL TABLE statement for `table`.
 pub fn create_table(table: &TableProfile) -> Result<String, TableError> {
     let location = table.location()?;

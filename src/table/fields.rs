@@ -105,13 +105,13 @@ impl FieldSet {
         if spec.eq_ignore_ascii_case("all") {
             return Ok(FieldSet { fields: CATALOG.iter().collect(), label: "all".into() });
         }
-        if let Some(v) = spec.strip_prefix(['v', 'V']).and_then(|v| v.parse::<u8>().ok()) {
-            if (2..=10).contains(&v) {
-                return Ok(FieldSet {
-                    fields: CATALOG.iter().filter(|f| f.version <= v).collect(),
-                    label: format!("v{v}"),
-                });
-            }
+        if let Some(v) = spec.strip_prefix(['v', 'V']).and_then(|v| v.parse::<u8>().ok())
+            && (2..=10).contains(&v)
+        {
+            return Ok(FieldSet {
+                fields: CATALOG.iter().filter(|f| f.version <= v).collect(),
+                label: format!("v{v}"),
+            });
         }
         Self::from_names(spec.split([' ', ',', '\t', '\n']).filter(|s| !s.is_empty()))
     }

@@ -73,10 +73,11 @@ pub fn repair(table: &TableProfile) -> Result<String, PartitionError> {
     Ok(format!("MSCK REPAIR TABLE {}", qualified(table)))
 }
 
-/// One partition: its `(col = 'value', …)` spec and its S3 prefix.
+/// One partition: its `(col = 'value', …)` spec, its values in column order, and its S3 prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partition {
     pub spec: String,
+    pub values: Vec<String>,
     pub location: String,
 }
 
@@ -110,18 +111,21 @@ pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<P
             for at in &times {
                 let values: Vec<String> = cols
                     .iter()
-                    .map(|c| {
-                        let v = match c.kind {
-                            PartitionKind::Account => account.clone(),
-                            PartitionKind::Region => region.clone(),
-                            PartitionKind::Service => "vpcflowlogs".into(),
-                            kind => kind.time_value(*at).unwrap_or_default(),
-                        };
-                        format!("{} = {}", hive_ident(c.name), literal(&v))
+                    .map(|c| match c.kind {
+                        PartitionKind::Account => account.clone(),
+                        PartitionKind::Region => region.clone(),
+                        PartitionKind::Service => "vpcflowlogs".into(),
+                        kind => kind.time_value(*at).unwrap_or_default(),
                     })
                     .collect();
+                let spec: Vec<String> = cols
+                    .iter()
+                    .zip(&values)
+                    .map(|(c, v)| format!("{} = {}", hive_ident(c.name), literal(v)))
+                    .collect();
                 out.push(Partition {
-                    spec: format!("({})", values.join(", ")),
+                    spec: format!("({})", spec.join(", ")),
+                    values,
                     location: table.partition_prefix(account, region, *at)?,
                 });
             }

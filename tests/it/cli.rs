@@ -15,6 +15,12 @@ fn athq(dir: &Path) -> Command {
     for var in athq::env_vars::ALL {
         cmd.env_remove(var);
     }
+    // No AWS settings from the outside world either.
+    for var in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ENDPOINT_URL"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/athq-test")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/athq-test");
     cmd.env(athq::env_vars::ATHQ_NOW, NOW);
     cmd
 }
@@ -136,8 +142,8 @@ fn usage_and_input_errors_exit_2_with_a_hint() {
         ),
         (
             &["partitions", "add", "--from", "2026-11-01", "--partitioning", "managed"],
-            "error: this build cannot run partition statements on Athena yet",
-            "hint: add --print",
+            "error: no AWS region: set region in athq.yaml, pass --region, or set AWS_REGION",
+            "",
         ),
         (
             &["table", "ddl", "--fields", "srcaddr bogus"],

@@ -1,10 +1,12 @@
 //! athq's one integration-test binary: rendered SQL and DDL snapshots, the independent SQL parser
 //! check, hostile parameter values, and the CLI through the built binary.
 
+mod athena;
 mod cli;
 mod hostile;
 mod snapshots;
 mod sqlglot;
+mod standin;
 
 use athq::library::{Library, Query};
 use athq::render::window::parse_time;

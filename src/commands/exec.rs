@@ -1,0 +1,31 @@
+//! `athq exec --sql … | --file F`: ad-hoc SQL through the same machinery as `run`.
+
+use std::io::Read;
+
+use anyhow::Context;
+
+use crate::cli::ExecArgs;
+use crate::commands::{athena, run_and_print};
+use crate::error::InputError;
+use crate::output::Printer;
+use crate::settings::Settings;
+
+pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> anyhow::Result<()> {
+    let sql = match (&args.sql, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).context("reading SQL from stdin")?;
+            s
+        }
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(format!("cannot read {}: {e}", path.display())))?,
+        (None, None) => unreachable!("clap requires --sql or --file"),
+    };
+    let sql = sql.trim().trim_end_matches(';').trim_end();
+    if sql.is_empty() {
+        return Err(InputError::new("the SQL is empty").into());
+    }
+    let athena = athena(settings).await?;
+    run_and_print(&athena, sql, &args.exec, &args.output, printer).await
+}

@@ -1,0 +1,473 @@
+//! The Athena engine end to end: the real binary, the real AWS SDK, the stand-in server.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::standin::Account;
+
+const COLUMNS: &[(&str, &str)] = &[
+    ("srcaddr", "varchar"),
+    ("rejected_flows", "bigint"),
+    ("total_packets", "bigint"),
+    ("total_bytes", "bigint"),
+    ("distinct_ports", "bigint"),
+];
+
+fn config(acct: &Account) -> String {
+    format!(
+        "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{id}/athena/\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  location: s3://athq-logs-{id}/AWSLogs/\n  accounts: ['{id}']\n  regions: [us-east-1]\n",
+        id = acct.id
+    )
+}
+
+/// An account with the work group, the results bucket and the Glue database athq's config names.
+fn setup() -> (Account, tempfile::TempDir) {
+    let acct = Account::new();
+    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
+    acct.aws(&["glue", "create-database", "--database-input", "Name=flowdb"]);
+    let dir = acct.project(&config(&acct));
+    (acct, dir)
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn run_reject_top_renders_runs_polls_and_prints() {
+    let (acct, dir) = setup();
+    acct.queue_result(
+        COLUMNS,
+        &[
+            vec!["203.0.113.9", "1200", "2400", "96000", "312"],
+            vec!["198.51.100.7", "87", "90", "5200", "NULL"],
+        ],
+    );
+    acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING", "RUNNING", "SUCCEEDED"], "data_scanned": 123_456_789, "engine_ms": 2300, "queue_ms": 120}]));
+
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--days", "3"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("│ 203.0.113.9  ┆           1200 ┆          2400 ┆       96000 ┆            312 │"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("│ 198.51.100.7 ┆             87 ┆            90 ┆        5200 ┆           NULL │"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.ends_with("(2 rows)\n"));
+    assert!(
+        o.stderr.contains(
+            " SUCCEEDED · scanned 117.7 MiB · engine 2.3 s · queue 0.1 s · cost $0.0006 · reused: no"
+        ),
+        "{}",
+        o.stderr
+    );
+
+    let rendered = run(acct.athq(dir.path()).args(["render", "reject-top", "--days", "3"]));
+    let history = acct.history();
+    assert_eq!(history.len(), 1);
+    let q = &history[0];
+    assert_eq!(q["Query"].as_str().unwrap(), rendered.stdout.trim_end());
+    assert_eq!(q["WorkGroup"], "analysts");
+    assert_eq!(q["QueryExecutionContext"]["Database"], "flowdb");
+    assert_eq!(q["QueryExecutionContext"]["Catalog"], "AwsDataCatalog");
+    assert_eq!(q["Status"]["State"], "SUCCEEDED");
+    let location = q["ResultConfiguration"]["OutputLocation"].as_str().unwrap();
+    assert!(location.starts_with(&format!("s3://athq-results-{}/athena/", acct.id)), "{location}");
+}
+
+fn many_rows(n: usize) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            vec![
+                format!("10.0.{}.{}", i / 256, i % 256),
+                i.to_string(),
+                format!("{}", i * 3),
+                format!("{}", i * 100),
+                "1".into(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn results_span_several_pages_in_every_format() {
+    let (acct, dir) = setup();
+    let rows = many_rows(2_345);
+    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    acct.queue_result(COLUMNS, &borrowed);
+    // No output location: the rows must come from GetQueryResults, 1000 at a time.
+    let cfg = config(&acct).replace(&format!("output_location: s3://athq-results-{}/athena/\n", acct.id), "");
+    std::fs::write(dir.path().join("athq.yaml"), cfg).unwrap();
+    let o = run(acct.athq(dir.path()).args(["-q", "run", "reject-top", "--format", "csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines.len(), 1 + 2_345);
+    assert_eq!(lines[0], "srcaddr,rejected_flows,total_packets,total_bytes,distinct_ports");
+    assert_eq!(lines[1001], "10.0.3.232,1000,3000,100000,1");
+    assert_eq!(lines[2345], "10.0.9.40,2344,7032,234400,1");
+
+    let id = acct.history()[0]["QueryExecutionId"].as_str().unwrap().to_string();
+    let o = run(acct.athq(dir.path()).args(["-q", "results", &id, "--format", "ndjson"]));
+    assert_eq!(o.stdout.lines().count(), 2_345);
+    assert_eq!(
+        o.stdout.lines().nth(7).unwrap(),
+        r#"{"srcaddr":"10.0.0.7","rejected_flows":7,"total_packets":21,"total_bytes":700,"distinct_ports":1}"#
+    );
+    let o = run(acct.athq(dir.path()).args(["-q", "results", &id, "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2_345);
+    assert_eq!(v[2344]["total_bytes"], 234_400);
+    let o = run(acct.athq(dir.path()).args(["-q", "results", &id, "--format", "markdown"]));
+    assert!(o.stdout.starts_with("| srcaddr | rejected_flows | total_packets | total_bytes | distinct_ports |\n| --- | ---: | ---: | ---: | ---: |\n| 10.0.0.0 | 0 | 0 | 0 | 1 |\n"));
+    let out_file = dir.path().join("out.csv");
+    let o = run(acct.athq(dir.path()).args([
+        "-q",
+        "results",
+        &id,
+        "--format",
+        "csv",
+        "--output",
+        out_file.to_str().unwrap(),
+    ]));
+    assert_eq!((o.code, o.stdout.as_str()), (0, ""));
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap().lines().count(), 2_346);
+}
+
+#[test]
+fn large_results_stream_from_s3_and_fall_back_to_the_api() {
+    let (acct, dir) = setup();
+    let rows = many_rows(1_500);
+    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    acct.queue_result(COLUMNS, &borrowed);
+    let o = run(acct.athq(dir.path()).args(["-q", "run", "reject-top", "--format", "csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().count(), 1_501);
+    let exec = &acct.history()[0];
+    let id = exec["QueryExecutionId"].as_str().unwrap();
+    let location = exec["ResultConfiguration"]["OutputLocation"].as_str().unwrap();
+
+    // Rewrite the result CSV: what athq prints now proves it read S3, not the API.
+    let csv = dir.path().join("edited.csv");
+    let mut text =
+        String::from("\"srcaddr\",\"rejected_flows\",\"total_packets\",\"total_bytes\",\"distinct_ports\"\n");
+    for i in 0..1_500 {
+        text.push_str(&format!("\"from-s3-{i}\",\"{i}\",\"0\",\"0\",\"0\"\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    acct.aws(&["s3", "cp", csv.to_str().unwrap(), location]);
+    let o = run(acct.athq(dir.path()).args(["-q", "results", id, "--format", "csv"]));
+    assert_eq!(o.stdout.lines().nth(1500).unwrap(), "from-s3-1499,1499,0,0,0");
+
+    // No CSV in S3 any more: the API pages serve the same rows.
+    acct.aws(&["s3", "rm", location]);
+    let o = run(acct.athq(dir.path()).args(["-q", "results", id, "--format", "csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().count(), 1_501);
+    assert_eq!(o.stdout.lines().nth(1500).unwrap(), "10.0.5.219,1499,4497,149900,1");
+}
+
+#[test]
+fn a_failed_query_prints_athenas_reason_and_exits_1() {
+    let (acct, dir) = setup();
+    acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING", "FAILED"], "reason": "COLUMN_NOT_FOUND: line 3:8: Column 'srcadr' cannot be resolved", "error_category": 2, "error_type": 1006}]));
+    let o = run(acct.athq(dir.path()).args(["exec", "--sql", "SELECT srcadr FROM vpc_flow_logs"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.stdout, "");
+    assert!(
+        o.stderr
+            .contains("failed: COLUMN_NOT_FOUND: line 3:8: Column 'srcadr' cannot be resolved (user error)"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains(" FAILED · scanned 0 B"), "{}", o.stderr);
+    assert!(o.stderr.contains("hint: the SQL or the table does not fit"), "{}", o.stderr);
+}
+
+#[test]
+fn ctrl_c_stops_the_query_and_exits_130() {
+    let (acct, dir) = setup();
+    acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING"]}]));
+    let bin = assert_cmd::cargo::cargo_bin("athq");
+    let child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .envs(acct.env())
+        .env(athq::env_vars::ATHQ_NOW, crate::NOW)
+        .args(["run", "reject-top"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the query is running on the stand-in, then interrupt.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while acct.history().first().map(|q| q["Status"]["State"] != "RUNNING").unwrap_or(true) {
+        assert!(std::time::Instant::now() < deadline, "the query never started");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted: query") && stderr.contains("was stopped"), "{stderr}");
+    assert_eq!(acct.history()[0]["Status"]["State"], "CANCELLED");
+}
+
+#[test]
+fn a_timeout_stops_the_query_and_exits_1() {
+    let (acct, dir) = setup();
+    acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING"]}]));
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--timeout", "1"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("timed out after 1 s: query"), "{}", o.stderr);
+    assert_eq!(acct.history()[0]["Status"]["State"], "CANCELLED");
+}
+
+#[test]
+fn throttling_is_retried_with_backoff() {
+    let (acct, dir) = setup();
+    acct.queue_result(COLUMNS, &[vec!["203.0.113.9", "1", "1", "1", "1"]]);
+    acct.queue_executions(json!([{"states": ["RUNNING", "SUCCEEDED"], "throttle": 3}]));
+    let o = run(acct.athq(dir.path()).args(["-q", "run", "reject-top", "--format", "csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "srcaddr,rejected_flows,total_packets,total_bytes,distinct_ports\n203.0.113.9,1,1,1,1\n"
+    );
+    // Past the retry budget, the error names the operation.
+    acct.queue_executions(json!([{"states": ["SUCCEEDED"], "throttle": 50}]));
+    let o = run(acct.athq(dir.path()).env("AWS_MAX_ATTEMPTS", "2").args(["run", "reject-top"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("error: GetQueryExecution failed: TooManyRequestsException: Rate exceeded"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn status_results_and_cancel_by_id() {
+    let (acct, dir) = setup();
+    acct.queue_result(&[("n", "integer")], &[vec!["1"]]);
+    let o = run(acct.athq(dir.path()).args(["-q", "exec", "--sql", "SELECT 1 AS n;", "--format", "csv"]));
+    assert_eq!((o.code, o.stdout.as_str()), (0, "n\n1\n"), "{}", o.stderr);
+    let id = acct.history()[0]["QueryExecutionId"].as_str().unwrap().to_string();
+    assert_eq!(acct.history()[0]["Query"], "SELECT 1 AS n");
+    let o = run(acct.athq(dir.path()).args(["status", &id]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("state:      SUCCEEDED")
+            && o.stdout.contains("workgroup:  analysts")
+            && o.stdout.ends_with("SELECT 1 AS n\n"),
+        "{}",
+        o.stdout
+    );
+
+    acct.queue_executions(json!([{"states": ["RUNNING"]}]));
+    let id2 = acct.aws(&[
+        "athena",
+        "start-query-execution",
+        "--query-string",
+        "SELECT 2",
+        "--work-group",
+        "analysts",
+    ])["QueryExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = run(acct.athq(dir.path()).args(["results", &id2]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("has no results yet: it is RUNNING"), "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args(["cancel", &id2]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("is CANCELLED"), "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args(["status", "no-such-id"]));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("error: GetQueryExecution failed"), "{}", o.stderr);
+}
+
+#[test]
+fn table_create_via_athena_runs_the_exact_ddl() {
+    let (acct, dir) = setup();
+    let o = run(acct.athq(dir.path()).args(["table", "create", "--format", "parquet", "--hive"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let ddl = run(acct.athq(dir.path()).args(["table", "ddl", "--format", "parquet", "--hive"]));
+    let history = acct.history();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["Query"].as_str().unwrap(), ddl.stdout.trim_end());
+    assert_eq!(history[0]["StatementType"], "DDL");
+    assert!(o.stderr.contains("cost $0.0000"), "{}", o.stderr);
+}
+
+#[test]
+fn table_create_via_glue_sets_columns_serde_and_projection() {
+    let (acct, dir) = setup();
+    let o = run(acct.athq(dir.path()).args(["table", "create", "--via", "glue", "--fields", "v3"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("table flowdb.vpc_flow_logs created"), "{}", o.stderr);
+    let t =
+        &acct.aws(&["glue", "get-table", "--database-name", "flowdb", "--name", "vpc_flow_logs"])["Table"];
+    let sd = &t["StorageDescriptor"];
+    let cols: Vec<&str> =
+        sd["Columns"].as_array().unwrap().iter().map(|c| c["Name"].as_str().unwrap()).collect();
+    assert_eq!(cols.len(), 21);
+    assert_eq!(&cols[..3], ["version", "account_id", "interface_id"]);
+    assert_eq!(sd["Columns"][11], json!({"Name": "end", "Type": "bigint"}));
+    assert_eq!(sd["SerdeInfo"]["SerializationLibrary"], "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe");
+    assert_eq!(sd["SerdeInfo"]["Parameters"]["field.delim"], " ");
+    assert_eq!(sd["Location"], format!("s3://athq-logs-{}/AWSLogs/", acct.id));
+    let keys: Vec<&str> =
+        t["PartitionKeys"].as_array().unwrap().iter().map(|c| c["Name"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["aws_account_id", "aws_region", "day"]);
+    assert_eq!(t["Parameters"]["projection.enabled"], "true");
+    assert_eq!(t["Parameters"]["projection.day.format"], "yyyy/MM/dd");
+    assert_eq!(t["Parameters"]["skip.header.line.count"], "1");
+
+    let o = run(acct.athq(dir.path()).args(["table", "create", "--via", "glue", "--format", "parquet"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("already exists: pass --replace"), "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args([
+        "table",
+        "create",
+        "--via",
+        "glue",
+        "--format",
+        "parquet",
+        "--replace",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("updated"), "{}", o.stderr);
+    let t =
+        &acct.aws(&["glue", "get-table", "--database-name", "flowdb", "--name", "vpc_flow_logs"])["Table"];
+    assert_eq!(
+        t["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"],
+        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    );
+    assert!(t["Parameters"].get("skip.header.line.count").is_none());
+}
+
+#[test]
+fn partitions_are_added_through_athena_and_through_glue() {
+    let (acct, dir) = setup();
+    let args =
+        ["partitions", "add", "--from", "2026-11-20", "--to", "2026-11-22", "--partitioning", "managed"];
+    let o = run(acct.athq(dir.path()).args(args));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let printed = run(acct.athq(dir.path()).args(args).arg("--print"));
+    let history = acct.history();
+    assert_eq!(history.len(), 1);
+    assert_eq!(format!("{};\n\n", history[0]["Query"].as_str().unwrap()), printed.stdout);
+
+    run(acct.athq(dir.path()).args(["table", "create", "--via", "glue", "--partitioning", "managed"]));
+    let o = run(acct.athq(dir.path()).args(args).args(["--via", "glue"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("3 partition(s) for 2026-11-20..2026-11-22: 3 created, 0 already existed"),
+        "{}",
+        o.stderr
+    );
+    let o = run(acct.athq(dir.path()).args([
+        "partitions",
+        "add",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--partitioning",
+        "managed",
+        "--via",
+        "glue",
+    ]));
+    assert!(
+        o.stderr.contains("22 partition(s) for 2026-11-01..2026-11-22: 19 created, 3 already existed"),
+        "{}",
+        o.stderr
+    );
+    let parts =
+        acct.aws(&["glue", "get-partitions", "--database-name", "flowdb", "--table-name", "vpc_flow_logs"]);
+    let parts = parts["Partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 22);
+    let p = parts.iter().find(|p| p["Values"][2] == "2026/11/07").unwrap();
+    assert_eq!(p["Values"], json!([acct.id, "us-east-1", "2026/11/07"]));
+    assert_eq!(
+        p["StorageDescriptor"]["Location"],
+        format!("s3://athq-logs-{id}/AWSLogs/{id}/vpcflowlogs/us-east-1/2026/11/07/", id = acct.id)
+    );
+}
+
+#[test]
+fn the_standin_extension_behaves_as_the_api_reference_says() {
+    // Checked with the AWS CLI, independently of athq's client.
+    let acct = Account::new();
+    acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING", "FAILED"], "reason": "boom", "error_category": 1, "throttle": 1}]));
+    let id = acct.aws(&["athena", "start-query-execution", "--query-string", "SELECT 1"])["QueryExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let throttled = acct.aws_raw(&["athena", "get-query-execution", "--query-execution-id", &id]);
+    assert!(String::from_utf8_lossy(&throttled.stderr).contains("TooManyRequestsException"));
+    let states: Vec<String> = (0..4)
+        .map(|_| acct.aws(&["athena", "get-query-execution", "--query-execution-id", &id])["QueryExecution"]["Status"]["State"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states, ["QUEUED", "RUNNING", "FAILED", "FAILED"]);
+    let failed = acct.aws(&["athena", "get-query-execution", "--query-execution-id", &id]);
+    assert_eq!(failed["QueryExecution"]["Status"]["AthenaError"]["ErrorCategory"], 1);
+    assert_eq!(failed["QueryExecution"]["Status"]["StateChangeReason"], "boom");
+
+    acct.queue_result(&[("n", "integer")], &[vec!["1"], vec!["2"], vec!["3"]]);
+    let id = acct.aws(&["athena", "start-query-execution", "--query-string", "SELECT n"])["QueryExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = acct.aws(&["athena", "get-query-results", "--query-execution-id", &id, "--max-results", "2"]);
+    assert_eq!(page["ResultSet"]["Rows"].as_array().unwrap().len(), 2);
+    let next = page["NextToken"].as_str().unwrap();
+    let rest = acct.aws(&[
+        "athena",
+        "get-query-results",
+        "--query-execution-id",
+        &id,
+        "--max-results",
+        "2",
+        "--next-token",
+        next,
+    ]);
+    assert_eq!(rest["ResultSet"]["Rows"][1]["Data"][0]["VarCharValue"], "3");
+    assert!(rest.get("NextToken").is_none());
+    let bad =
+        acct.aws_raw(&["athena", "get-query-results", "--query-execution-id", &id, "--max-results", "1001"]);
+    assert!(!bad.status.success());
+
+    let other = Account::new();
+    assert_eq!(other.aws(&["athena", "list-query-executions"])["QueryExecutionIds"], json!([]));
+}
+
+#[test]
+fn the_embedded_engine_is_not_pretended() {
+    let (acct, dir) = setup();
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--engine", "local"]));
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("the embedded engine (--engine local) is not in this build yet"),
+        "{}",
+        o.stderr
+    );
+    assert!(acct.history().is_empty());
+}

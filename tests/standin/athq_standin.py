@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""moto in server mode, extended for athq's tests.
+
+Usage: athq_standin.py PORT   (serves on 127.0.0.1:PORT until its stdin closes)
+
+moto 5.2 implements Athena, Glue and S3 well enough for athq, but not everything its tests need.
+This launcher adds, on moto's own Athena backend and responses:
+
+* Accounts by access key: an access key id of the form ATHQ<12 digits>TEST (moto reads only
+  20-character keys) acts in that account, so a
+  test that runs the athq binary is isolated by its credentials alone.
+* GetQueryResults paging, as the API reference specifies: MaxResults (1..1000, default 1000) and an
+  opaque NextToken; moto itself returns every row in one page.
+* Scripted executions: POST /moto-api/athq/athena/executions with
+    {"account_id", "region", "executions": [{"states": ["QUEUED", "RUNNING", "SUCCEEDED"],
+      "reason": "...", "error_category": 2, "error_type": 1006, "data_scanned": 123,
+      "engine_ms": 10, "queue_ms": 5, "reused": false, "throttle": 2}]}
+  queues scripts for the next StartQueryExecution calls in that account and region (FIFO). Each
+  GetQueryExecution of that execution returns the next state of the script (the last one repeats);
+  StopQueryExecution moves it to CANCELLED for good. A FAILED state carries StateChangeReason and
+  AthenaError (ErrorCategory, ErrorType, ErrorMessage). "throttle": N answers the first N
+  GetQueryExecution calls with TooManyRequestsException (HTTP 400), as Athena does under load.
+  Executions without a script behave as in moto (SUCCEEDED at once).
+"""
+import json
+import os
+import re
+import sys
+import threading
+
+from moto import server
+from moto.athena import models as athena_models
+from moto.athena import responses as athena_responses
+from moto.iam import models as iam_models
+from moto.moto_api._internal import urls as api_urls
+
+# --- accounts by access key -------------------------------------------------------------------
+_ACCESS_KEY = re.compile(r"^ATHQ(\d{12})TEST$")
+_original_account_from = iam_models.get_account_id_from
+
+
+def _account_from(access_key):
+    m = _ACCESS_KEY.match(access_key or "")
+    return m.group(1) if m else _original_account_from(access_key)
+
+
+iam_models.get_account_id_from = _account_from
+
+# --- scripted executions ----------------------------------------------------------------------
+_scripts = {}  # (account, region) -> [script, ...]
+_lock = threading.Lock()
+
+
+def _queue_scripts(request, full_url, headers):
+    body = api_urls.response_instance._get_body(headers, request)
+    key = (body.get("account_id", "123456789012"), body.get("region", "us-east-1"))
+    with _lock:
+        _scripts.setdefault(key, []).extend(body.get("executions", []))
+    return 201, {}, ""
+
+
+api_urls.url_paths["{0}/moto-api/athq/athena/executions$"] = _queue_scripts
+
+_original_start = athena_models.AthenaBackend.start_query_execution
+
+
+def _start(self, *args, **kwargs):
+    exec_id = _original_start(self, *args, **kwargs)
+    with _lock:
+        queue = _scripts.get((self.account_id, self.region_name))
+        script = queue.pop(0) if queue else None
+    if script is not None:
+        execution = self.executions[exec_id]
+        execution.athq_script = dict(script)
+        execution.athq_step = 0
+        execution.athq_cancelled = False
+    return exec_id
+
+
+athena_models.AthenaBackend.start_query_execution = _start
+
+_original_stop = athena_models.AthenaBackend.stop_query_execution
+
+
+def _stop(self, exec_id):
+    _original_stop(self, exec_id)
+    execution = self.executions[exec_id]
+    execution.athq_cancelled = True
+
+
+athena_models.AthenaBackend.stop_query_execution = _stop
+
+_original_get_execution = athena_responses.AthenaResponse.get_query_execution
+
+
+def _throttled():
+    body = json.dumps({"__type": "TooManyRequestsException", "Message": "Rate exceeded", "Reason": "CONCURRENT_QUERY_LIMIT_EXCEEDED"})
+    return body, {"status": 400}
+
+
+def _get_execution(self):
+    exec_id = self._get_param("QueryExecutionId")
+    execution = self.athena_backend.executions.get(exec_id)
+    script = getattr(execution, "athq_script", None)
+    if script is None:
+        return _original_get_execution(self)
+    if script.get("throttle", 0) > 0:
+        script["throttle"] -= 1
+        return _throttled()
+    states = script.get("states") or ["SUCCEEDED"]
+    if execution.athq_cancelled:
+        state = "CANCELLED"
+    else:
+        state = states[min(execution.athq_step, len(states) - 1)]
+        execution.athq_step += 1
+    # moto's own state machine must agree, or GetQueryResults refuses to answer.
+    execution.status = state
+    result = json.loads(_original_get_execution(self))
+    status = result["QueryExecution"]["Status"]
+    status["State"] = state
+    if state == "FAILED":
+        status["StateChangeReason"] = script.get("reason", "FAILED")
+        status["AthenaError"] = {
+            "ErrorCategory": script.get("error_category", 2),
+            "ErrorType": script.get("error_type", 1006),
+            "Retryable": False,
+            "ErrorMessage": script.get("reason", "FAILED"),
+        }
+    if state in ("QUEUED", "RUNNING"):
+        status.pop("CompletionDateTime", None)
+    stats = result["QueryExecution"]["Statistics"]
+    stats["DataScannedInBytes"] = script.get("data_scanned", 0)
+    stats["EngineExecutionTimeInMillis"] = script.get("engine_ms", 0)
+    stats["QueryQueueTimeInMillis"] = script.get("queue_ms", 0)
+    stats["TotalExecutionTimeInMillis"] = script.get("engine_ms", 0) + script.get("queue_ms", 0)
+    stats["ResultReuseInformation"] = {"ReusedPreviousResult": bool(script.get("reused", False))}
+    return json.dumps(result)
+
+
+athena_responses.AthenaResponse.get_query_execution = _get_execution
+
+# --- GetQueryResults paging -------------------------------------------------------------------
+_original_results = athena_responses.AthenaResponse.get_query_results
+
+
+def _get_results(self):
+    max_results = self._get_param("MaxResults") or 1000
+    if not 1 <= int(max_results) <= 1000:
+        return self.error("MaxResults must be between 1 and 1000", 400)
+    token = self._get_param("NextToken")
+    result = json.loads(_original_results(self))
+    rows = result["ResultSet"]["Rows"]
+    start = int(token) if token else 0
+    end = start + int(max_results)
+    result["ResultSet"]["Rows"] = rows[start:end]
+    if end < len(rows):
+        result["NextToken"] = str(end)
+    result["UpdateCount"] = 0
+    return json.dumps(result)
+
+
+athena_responses.AthenaResponse.get_query_results = _get_results
+
+
+def _exit_when_stdin_closes():
+    # The test harness holds our stdin; when the test process ends, so do we.
+    sys.stdin.read()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    port = sys.argv[1]
+    threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
+    server.main(["-H", "127.0.0.1", "-p", port])
