@@ -315,6 +315,15 @@ pub enum PartitionsCommand {
     Add(RangeArgs),
     /// ALTER TABLE … DROP IF EXISTS PARTITION for a date range (S3 files stay)
     Drop(RangeArgs),
+    /// Date folders in S3 that the catalog has no partition for
+    #[command(after_help = "Examples:\n  athq partitions missing\n  athq partitions missing --hive --hourly")]
+    Missing(MissingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MissingArgs {
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -66,6 +66,21 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand
             ));
             Ok(())
         }
+        PartitionsCommand::Missing(args) => {
+            let table = table_with(settings, &args.shape)?;
+            partitions::require_managed(&table)?;
+            let athena = athena(settings).await?;
+            let client = aws_sdk_glue::Client::new(athena.sdk_config());
+            let missing = glue::missing_partitions(&client, athena.s3(), &table).await?;
+            for p in &missing {
+                printer.line(&p.location)?;
+            }
+            printer.status(&format!("{} folder(s) in S3 have no partition in the catalog", missing.len()));
+            if !missing.is_empty() {
+                printer.status("hint: `athq partitions add --from … --to …` adds them");
+            }
+            Ok(())
+        }
         PartitionsCommand::Drop(args) if args.via == Via::Glue => {
             Err(InputError::new("partitions drop runs on Athena only").hint("leave out --via glue").into())
         }

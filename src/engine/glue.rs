@@ -131,3 +131,108 @@ pub async fn add_partitions(
     }
     Ok(report)
 }
+
+/// Every partition's values the catalog holds for the table.
+pub async fn catalog_partitions(
+    client: &Client,
+    table: &TableProfile,
+) -> Result<std::collections::HashSet<Vec<String>>, EngineError> {
+    let mut out = std::collections::HashSet::new();
+    let mut pages = client
+        .get_partitions()
+        .database_name(&table.database)
+        .table_name(&table.name)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error("GetPartitions"))?;
+        for p in page.partitions() {
+            out.insert(p.values().to_vec());
+        }
+    }
+    Ok(out)
+}
+
+/// The sub-folders of `prefix` in S3 (ListObjectsV2 with a delimiter), as their last path part.
+async fn folders(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<Vec<String>, EngineError> {
+    let mut out = Vec::new();
+    let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).delimiter("/").into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error("ListObjectsV2"))?;
+        for p in page.common_prefixes() {
+            if let Some(name) =
+                p.prefix().and_then(|p| p.strip_prefix(prefix)).and_then(|r| r.strip_suffix('/'))
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a date folder name (`2026` or `year=2026`) as a number of `digits` digits.
+fn folder_number(name: &str, key: &str, layout: crate::table::Layout, digits: usize) -> Option<i16> {
+    let value = match layout {
+        crate::table::Layout::Plain => name,
+        crate::table::Layout::Hive => name.strip_prefix(key)?.strip_prefix('=')?,
+    };
+    (value.len() == digits && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.parse().ok())?
+}
+
+/// Date folders present in S3 whose partitions the catalog lacks (managed-partition tables).
+pub async fn missing_partitions(
+    glue: &Client,
+    s3: &aws_sdk_s3::Client,
+    table: &TableProfile,
+) -> Result<Vec<partitions::Partition>, EngineError> {
+    use crate::table::Layout;
+    let config = |e: crate::table::TableError| EngineError::Config(e.to_string());
+    table.require_accounts_and_regions().map_err(config)?;
+    let (bucket, base) = crate::engine::athena::split_s3_url(table.location().map_err(config)?)
+        .ok_or_else(|| EngineError::Config("the table location is not an s3:// URL".into()))?;
+    let known = catalog_partitions(glue, table).await?;
+    let mut missing = Vec::new();
+    for account in &table.accounts {
+        for region in &table.regions {
+            let root = match table.layout {
+                Layout::Plain => format!("{base}{account}/vpcflowlogs/{region}/"),
+                Layout::Hive => {
+                    format!("{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/")
+                }
+            };
+            for y in folders(s3, bucket, &root).await? {
+                let Some(year) = folder_number(&y, "year", table.layout, 4) else { continue };
+                let ydir = format!("{root}{y}/");
+                for m in folders(s3, bucket, &ydir).await? {
+                    let Some(month) = folder_number(&m, "month", table.layout, 2) else { continue };
+                    let mdir = format!("{ydir}{m}/");
+                    for d in folders(s3, bucket, &mdir).await? {
+                        let Some(day) = folder_number(&d, "day", table.layout, 2) else { continue };
+                        let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else { continue };
+                        let hours: Vec<i8> = if table.hourly {
+                            let ddir = format!("{mdir}{d}/");
+                            folders(s3, bucket, &ddir)
+                                .await?
+                                .iter()
+                                .filter_map(|h| folder_number(h, "hour", table.layout, 2))
+                                .filter(|h| (0..24).contains(h))
+                                .map(|h| h as i8)
+                                .collect()
+                        } else {
+                            vec![0]
+                        };
+                        for hour in hours {
+                            let p = partitions::partition_at(table, account, region, date.at(hour, 0, 0, 0))
+                                .map_err(|e| EngineError::Config(e.to_string()))?;
+                            if !known.contains(&p.values) {
+                                missing.push(p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    missing.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok(missing)
+}

@@ -51,6 +51,10 @@ fn header(rs: &ResultSet) -> Vec<String> {
 }
 
 pub fn render(rs: &ResultSet, format: Format) -> String {
+    // Statements without a result (DDL) print nothing, in every format but JSON's empty array.
+    if rs.columns.is_empty() && rs.rows.is_empty() {
+        return if format == Format::Json { "[]\n".into() } else { String::new() };
+    }
     match format {
         Format::Table => {
             let mut t = Table::new();

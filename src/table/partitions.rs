@@ -56,7 +56,7 @@ fn qualified(table: &TableProfile) -> String {
     format!("{}.{}", hive_ident(&table.database), hive_ident(&table.name))
 }
 
-fn require_managed(table: &TableProfile) -> Result<(), PartitionError> {
+pub fn require_managed(table: &TableProfile) -> Result<(), PartitionError> {
     match table.partitioning {
         Partitioning::Managed => Ok(()),
         Partitioning::Projection => Err(PartitionError::Projected(table.name.clone())),
@@ -104,34 +104,41 @@ pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<P
         }
         day = day.checked_add(1.day()).map_err(|_| PartitionError::RangeTooLong { from, to })?;
     }
-    let cols = table.partition_columns();
     let mut out = Vec::new();
     for account in &table.accounts {
         for region in &table.regions {
             for at in &times {
-                let values: Vec<String> = cols
-                    .iter()
-                    .map(|c| match c.kind {
-                        PartitionKind::Account => account.clone(),
-                        PartitionKind::Region => region.clone(),
-                        PartitionKind::Service => "vpcflowlogs".into(),
-                        kind => kind.time_value(*at).unwrap_or_default(),
-                    })
-                    .collect();
-                let spec: Vec<String> = cols
-                    .iter()
-                    .zip(&values)
-                    .map(|(c, v)| format!("{} = {}", hive_ident(c.name), literal(v)))
-                    .collect();
-                out.push(Partition {
-                    spec: format!("({})", spec.join(", ")),
-                    values,
-                    location: table.partition_prefix(account, region, *at)?,
-                });
+                out.push(partition_at(table, account, region, *at)?);
             }
         }
     }
     Ok(out)
+}
+
+/// The partition holding one account's and region's files for a day (or hour).
+pub fn partition_at(
+    table: &TableProfile,
+    account: &str,
+    region: &str,
+    at: DateTime,
+) -> Result<Partition, PartitionError> {
+    let cols = table.partition_columns();
+    let values: Vec<String> = cols
+        .iter()
+        .map(|c| match c.kind {
+            PartitionKind::Account => account.to_string(),
+            PartitionKind::Region => region.to_string(),
+            PartitionKind::Service => "vpcflowlogs".into(),
+            kind => kind.time_value(at).unwrap_or_default(),
+        })
+        .collect();
+    let spec: Vec<String> =
+        cols.iter().zip(&values).map(|(c, v)| format!("{} = {}", hive_ident(c.name), literal(v))).collect();
+    Ok(Partition {
+        spec: format!("({})", spec.join(", ")),
+        values,
+        location: table.partition_prefix(account, region, at)?,
+    })
 }
 
 /// Joins `head` and clauses into statements of at most `max_bytes` each.

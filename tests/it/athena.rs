@@ -471,3 +471,47 @@ fn the_embedded_engine_is_not_pretended() {
     );
     assert!(acct.history().is_empty());
 }
+
+#[test]
+fn partitions_missing_lists_s3_folders_the_catalog_lacks() {
+    let (acct, dir) = setup();
+    let bucket = format!("athq-logs-{}", acct.id);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let file = dir.path().join("f.log.gz");
+    std::fs::write(&file, b"x").unwrap();
+    for day in ["2026/10/31", "2026/11/01", "2026/11/02", "2026/11/03"] {
+        let key = format!(
+            "s3://{bucket}/AWSLogs/{id}/vpcflowlogs/us-east-1/{day}/{id}_vpcflowlogs_us-east-1_fl-1_x.log.gz",
+            id = acct.id
+        );
+        acct.aws(&["s3", "cp", file.to_str().unwrap(), &key]);
+    }
+    // Not a date folder: ignored.
+    acct.aws(&[
+        "s3",
+        "cp",
+        file.to_str().unwrap(),
+        &format!("s3://{bucket}/AWSLogs/{}/vpcflowlogs/us-east-1/notes/x", acct.id),
+    ]);
+    run(acct.athq(dir.path()).args(["table", "create", "--via", "glue", "--partitioning", "managed"]));
+    let o = run(acct.athq(dir.path()).args([
+        "partitions",
+        "add",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-02",
+        "--partitioning",
+        "managed",
+        "--via",
+        "glue",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args(["partitions", "missing", "--partitioning", "managed"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let base = format!("s3://{bucket}/AWSLogs/{id}/vpcflowlogs/us-east-1", id = acct.id);
+    assert_eq!(o.stdout, format!("{base}/2026/10/31/\n{base}/2026/11/03/\n"));
+    assert!(o.stderr.contains("2 folder(s) in S3 have no partition in the catalog"), "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args(["partitions", "missing"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}

@@ -140,23 +140,25 @@ def _get_execution(self):
 athena_responses.AthenaResponse.get_query_execution = _get_execution
 
 # --- GetQueryResults paging -------------------------------------------------------------------
-_original_results = athena_responses.AthenaResponse.get_query_results
-
-
 def _get_results(self):
     max_results = self._get_param("MaxResults") or 1000
     if not 1 <= int(max_results) <= 1000:
         return self.error("MaxResults must be between 1 and 1000", 400)
     token = self._get_param("NextToken")
-    result = json.loads(_original_results(self))
-    rows = result["ResultSet"]["Rows"]
+    # Slice before serialising: a page costs its own rows, not the whole result.
+    results = self.athena_backend.get_query_results(self._get_param("QueryExecutionId"))
     start = int(token) if token else 0
     end = start + int(max_results)
-    result["ResultSet"]["Rows"] = rows[start:end]
-    if end < len(rows):
-        result["NextToken"] = str(end)
-    result["UpdateCount"] = 0
-    return json.dumps(result)
+    out = {
+        "ResultSet": {
+            "Rows": results.rows[start:end],
+            "ResultSetMetadata": {"ColumnInfo": results.column_info},
+        },
+        "UpdateCount": 0,
+    }
+    if end < len(results.rows):
+        out["NextToken"] = str(end)
+    return json.dumps(out)
 
 
 athena_responses.AthenaResponse.get_query_results = _get_results
