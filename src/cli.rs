@@ -86,6 +86,11 @@ pub enum Command {
         after_help = "Examples:\n  athq run reject-top --days 3\n  athq run find-ip -p ip=10.20.1.7 --hours 6 --format csv --output flows.csv\n  athq run bytes-by-pair --from 2026-11-01 --to 2026-11-02 --format json"
     )]
     Run(RunArgs),
+    /// Write realistic synthetic flow logs in AWS's layout (for trying athq, tests, benchmarks)
+    #[command(
+        after_help = "Examples:\n  athq sample --out ./logs --days 3 --records 200000\n  athq sample --out ./logs --format parquet --hive --fields v5"
+    )]
+    Sample(SampleArgs),
     /// Run ad-hoc SQL through the same machinery
     #[command(
         after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown"
@@ -227,10 +232,55 @@ pub struct RunArgs {
     pub params: Vec<String>,
     #[command(flatten)]
     pub window: WindowArgs,
+    /// Flow-log files for --engine local: a directory, a glob, or s3://bucket/prefix (default: the table's location)
+    #[arg(long, value_name = "PATH|S3_URL")]
+    pub source: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleFormat {
+    /// Gzipped text, a file every five minutes, header line first
+    Text,
+    /// Parquet, a file a day (or an hour with --hourly)
+    Parquet,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Directory to write AWSLogs/… into
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Days of logs, ending now
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=400))]
+    pub days: u32,
+    /// Records in all
+    #[arg(long, default_value_t = 100_000)]
+    pub records: u64,
+    /// File format
+    #[arg(long, value_enum, default_value_t = SampleFormat::Text)]
+    pub format: SampleFormat,
+    /// Hive-compatible layout
+    #[arg(long)]
+    pub hive: bool,
+    /// Hourly folders
+    #[arg(long)]
+    pub hourly: bool,
+    /// Fields in file order: v2, v3, v4, v5, all, or a list
+    #[arg(long, default_value = "v2")]
+    pub fields: String,
+    /// Random seed: the same seed writes the same files
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Account id in paths and records
+    #[arg(long, default_value = "123456789012")]
+    pub account: String,
+    /// Region in paths and records
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
 }
 
 #[derive(Debug, Args)]

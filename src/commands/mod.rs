@@ -9,6 +9,7 @@ pub mod partitions;
 pub mod render;
 pub mod results;
 pub mod run;
+pub mod sample;
 pub mod show;
 pub mod status;
 pub mod table;
@@ -36,6 +37,7 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Table(cmd) => table::exec(&settings, &printer, cmd).await,
         Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd).await,
         Command::Run(args) => run::exec(&settings, &printer, args).await,
+        Command::Sample(args) => sample::exec(&settings, &printer, args),
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
         Command::Status(args) => status::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,
@@ -46,9 +48,11 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
 /// The Athena engine, for commands that only Athena can serve.
 pub async fn athena(settings: &Settings) -> anyhow::Result<Athena> {
     if settings.engine == EngineKind::Local {
-        return Err(InputError::new("the embedded engine (--engine local) is not in this build yet")
-            .hint("run on Athena with --engine athena, or `athq render --dialect local` for its SQL")
-            .into());
+        return Err(InputError::new(
+            "this command runs on Athena only; the embedded engine runs saved queries",
+        )
+        .hint("use `athq run QUERY --engine local --source DIR`, or leave out --engine local")
+        .into());
     }
     Ok(Athena::connect(settings).await?)
 }

@@ -5,6 +5,7 @@
 pub mod athena;
 pub mod csv;
 pub mod glue;
+pub mod local;
 
 use std::fmt;
 use std::time::Duration;

@@ -102,13 +102,18 @@ impl TimeWindow {
         )
     }
 
-    /// The hours (or days) whose folders can hold records of this window.
-    fn partition_span(&self) -> (DateTime, DateTime) {
-        let lo = utc(self.from.checked_sub(DELIVERY_SLACK_BEFORE).unwrap_or(self.from));
+    /// The first and last instant whose folders can hold records of this window.
+    pub fn delivery_span(&self) -> (Timestamp, Timestamp) {
+        let lo = self.from.checked_sub(DELIVERY_SLACK_BEFORE).unwrap_or(self.from);
         // `to` is exclusive: the last folder is the one holding the last minute, plus the slack.
         let last = self.to.checked_sub(SignedDuration::from_secs(1)).unwrap_or(self.to);
-        let hi = utc(last.checked_add(DELIVERY_SLACK_AFTER).unwrap_or(last));
-        (lo, hi)
+        (lo, last.checked_add(DELIVERY_SLACK_AFTER).unwrap_or(last))
+    }
+
+    /// The hours (or days) whose folders can hold records of this window.
+    fn partition_span(&self) -> (DateTime, DateTime) {
+        let (lo, hi) = self.delivery_span();
+        (utc(lo), utc(hi))
     }
 
     /// A predicate on the table's time partition columns, or `None` for an unpartitioned table.

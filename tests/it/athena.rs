@@ -460,15 +460,11 @@ fn the_standin_extension_behaves_as_the_api_reference_says() {
 }
 
 #[test]
-fn the_embedded_engine_is_not_pretended() {
+fn athena_only_commands_refuse_the_embedded_engine() {
     let (acct, dir) = setup();
-    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--engine", "local"]));
+    let o = run(acct.athq(dir.path()).args(["exec", "--sql", "SELECT 1", "--engine", "local"]));
     assert_eq!(o.code, 2);
-    assert!(
-        o.stderr.contains("the embedded engine (--engine local) is not in this build yet"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("this command runs on Athena only"), "{}", o.stderr);
     assert!(acct.history().is_empty());
 }
 

@@ -4,6 +4,7 @@
 mod athena;
 mod cli;
 mod hostile;
+mod local;
 mod snapshots;
 mod sqlglot;
 mod standin;

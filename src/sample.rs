@@ -1,0 +1,385 @@
+//! `athq sample`: realistic synthetic VPC Flow Logs in AWS's exact layout and file naming, for
+//! trying athq, for tests and for benchmarks. Deterministic for a seed: internal hosts in the
+//! configured networks, skewed external peers, realistic ports and protocols, a REJECT share,
+//! scanners, NODATA/SKIPDATA records with `-` placeholders, and some IPv6.
+//! Text files hold five minutes each (gzip, header line first); Parquet files a day (or an hour).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, Int32Builder, Int64Builder, RecordBatch, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field as ArrowField, Schema};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::WriterProperties;
+use ipnet::IpNet;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::table::{Field, FieldSet};
+
+/// Seconds per text file (AWS delivers a file every five minutes per flow log).
+const FILE_SECONDS: i64 = 300;
+
+pub struct SampleSpec {
+    pub out: PathBuf,
+    pub days: u32,
+    pub records: u64,
+    pub parquet: bool,
+    pub hive: bool,
+    pub hourly: bool,
+    pub fields: FieldSet,
+    pub seed: u64,
+    pub account: String,
+    pub region: String,
+    pub internal: Vec<IpNet>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Default)]
+pub struct SampleReport {
+    pub files: usize,
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// SplitMix64: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+struct Interface {
+    id: String,
+    addr: String,
+    addr6: String,
+    subnet: String,
+    instance: Option<String>,
+    az: String,
+}
+
+struct World {
+    interfaces: Vec<Interface>,
+    peers: Vec<String>,
+    scanners: Vec<String>,
+    vpc: String,
+}
+
+fn host_in(net: &IpNet, n: u64) -> String {
+    match net {
+        IpNet::V4(v4) => {
+            let size = 1u64 << (32 - u32::from(v4.prefix_len())).min(32);
+            let offset = 4 + n % size.saturating_sub(5).max(1);
+            std::net::Ipv4Addr::from(u32::from(v4.network()).wrapping_add(offset as u32)).to_string()
+        }
+        IpNet::V6(v6) => {
+            std::net::Ipv6Addr::from(u128::from(v6.network()).wrapping_add(u128::from(n) + 4)).to_string()
+        }
+    }
+}
+
+fn world(spec: &SampleSpec) -> World {
+    let mut r = Rng(spec.seed ^ 0xA7A7);
+    let net = spec.internal.first().copied().unwrap_or_else(|| "10.20.0.0/16".parse().expect("valid"));
+    let interfaces = (0..48)
+        .map(|i| Interface {
+            id: format!("eni-{:017x}", r.next() >> 4),
+            addr: host_in(&net, r.below(60_000) + i),
+            addr6: format!(
+                "2600:1f18:4a3:6{:03x}:{:x}:{:x}:{:x}:{:x}",
+                i,
+                r.below(65536),
+                r.below(65536),
+                r.below(65536),
+                r.below(65536)
+            ),
+            subnet: format!("subnet-{:017x}", (i % 6) * 0x1111_1111 + 0xabc),
+            instance: (i % 5 != 0).then(|| format!("i-{:017x}", r.next() >> 4)),
+            az: format!("use1-az{}", i % 3 + 1),
+        })
+        .collect();
+    let peers = (0..2000)
+        .map(|_| {
+            let a = *r.pick(&[52u64, 54, 3, 13, 18, 34, 35, 104, 142, 151, 172, 185, 198, 203]);
+            format!("{a}.{}.{}.{}", r.below(256), r.below(256), 1 + r.below(254))
+        })
+        .collect();
+    let scanners =
+        (0..6).map(|_| format!("45.{}.{}.{}", r.below(256), r.below(256), 1 + r.below(254))).collect();
+    World { interfaces, peers, scanners, vpc: format!("vpc-{:017x}", r.next() >> 4) }
+}
+
+/// One record's values, by AWS field name.
+struct Record {
+    values: Vec<(&'static str, Option<String>)>,
+}
+
+impl Record {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref())
+    }
+}
+
+fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
+    let eni = r.pick(&w.interfaces);
+    let start = end - 1 - r.below(59) as i64;
+    let mut v: Vec<(&'static str, Option<String>)> = vec![
+        ("version", Some(spec.fields.fields().iter().map(|f| f.version).max().unwrap_or(2).to_string())),
+        ("account-id", Some(spec.account.clone())),
+        ("interface-id", Some(eni.id.clone())),
+        ("start", Some(start.to_string())),
+        ("end", Some(end.to_string())),
+        ("vpc-id", Some(w.vpc.clone())),
+        ("subnet-id", Some(eni.subnet.clone())),
+        ("instance-id", eni.instance.clone()),
+        ("region", Some(spec.region.clone())),
+        ("az-id", Some(eni.az.clone())),
+    ];
+    let roll = r.unit();
+    if roll < 0.03 {
+        v.push(("log-status", Some(if roll < 0.02 { "NODATA" } else { "SKIPDATA" }.into())));
+        return Record { values: v };
+    }
+    let ipv6 = r.unit() < 0.02;
+    let scanner = r.unit() < 0.01;
+    let outbound = !scanner && r.unit() < 0.6;
+    let external = if scanner {
+        r.pick(&w.scanners).clone()
+    } else if ipv6 {
+        format!("2001:db8:{:x}::{:x}", r.below(16), 1 + r.below(4000))
+    } else {
+        // Skewed: a few peers carry most of the traffic.
+        w.peers[(w.peers.len() as f64 * r.unit().powi(3)) as usize].clone()
+    };
+    let internal = if ipv6 { eni.addr6.clone() } else { eni.addr.clone() };
+    let ephemeral = 32_768 + r.below(28_232);
+    let (service, proto) = if scanner {
+        (1 + r.below(1024), 6)
+    } else {
+        let p = *r.pick(&[443u64, 443, 443, 443, 443, 80, 80, 53, 53, 123, 22, 3389, 3306, 5432, 8080, 0]);
+        let proto = match p {
+            53 | 123 => 17,
+            0 => 1,
+            _ => 6,
+        };
+        (if p == 0 { 0 } else { p }, proto)
+    };
+    let reject = scanner
+        || (!outbound && matches!(service, 22 | 3389 | 3306 | 5432) && r.unit() < 0.5)
+        || r.unit() < 0.02;
+    let (src, dst, sport, dport) = if outbound {
+        (internal, external, ephemeral, service)
+    } else {
+        (external, internal, ephemeral, service)
+    };
+    let (sport, dport) = if proto == 1 { (0, 0) } else { (sport, dport) };
+    let packets = 1 + (r.unit().powi(4) * 5000.0) as u64;
+    let bytes = packets * (40 + r.below(1460));
+    v.extend([
+        ("srcaddr", Some(src.clone())),
+        ("dstaddr", Some(dst.clone())),
+        ("srcport", Some(sport.to_string())),
+        ("dstport", Some(dport.to_string())),
+        ("protocol", Some(proto.to_string())),
+        ("packets", Some(packets.to_string())),
+        ("bytes", Some(bytes.to_string())),
+        ("action", Some(if reject { "REJECT" } else { "ACCEPT" }.into())),
+        ("log-status", Some("OK".into())),
+        ("tcp-flags", Some(if proto == 6 { *r.pick(&["2", "18", "19", "3", "1", "4"]) } else { "0" }.into())),
+        ("type", Some(if ipv6 { "IPv6" } else { "IPv4" }.into())),
+        ("pkt-srcaddr", Some(src)),
+        ("pkt-dstaddr", Some(dst)),
+        ("flow-direction", Some(if outbound { "egress" } else { "ingress" }.into())),
+        ("traffic-path", outbound.then(|| (1 + r.below(8)).to_string())),
+        ("pkt-dst-aws-service", (outbound && r.unit() < 0.05).then(|| "S3".into())),
+        ("encryption-status", Some("0".into())),
+    ]);
+    Record { values: v }
+}
+
+fn folder(spec: &SampleSpec, at: Timestamp) -> PathBuf {
+    let t = at.to_zoned(TimeZone::UTC);
+    let (acct, region) = (&spec.account, &spec.region);
+    let mut p = spec.out.join("AWSLogs");
+    if spec.hive {
+        p = p.join(format!("aws-account-id={acct}/aws-service=vpcflowlogs/aws-region={region}"));
+        p = p.join(t.strftime("year=%Y/month=%m/day=%d").to_string());
+        if spec.hourly {
+            p = p.join(t.strftime("hour=%H").to_string());
+        }
+    } else {
+        p = p.join(format!("{acct}/vpcflowlogs/{region}")).join(t.strftime("%Y/%m/%d").to_string());
+        if spec.hourly {
+            p = p.join(t.strftime("%H").to_string());
+        }
+    }
+    p
+}
+
+fn file_name(spec: &SampleSpec, at: Timestamp, r: &mut Rng, ext: &str) -> String {
+    let t = at.to_zoned(TimeZone::UTC).strftime("%Y%m%dT%H%MZ").to_string();
+    format!(
+        "{}_vpcflowlogs_{}_fl-0a1b2c3d4e5f67890_{t}_{:08x}.{ext}",
+        spec.account,
+        spec.region,
+        r.next() as u32
+    )
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
+    move |e| format!("writing {}: {e}", path.display())
+}
+
+/// Writes the sample; returns what it wrote.
+pub fn generate(spec: &SampleSpec) -> Result<SampleReport, String> {
+    let w = world(spec);
+    let end = spec.now.as_second() / FILE_SECONDS * FILE_SECONDS;
+    let slots = i64::from(spec.days) * 86_400 / FILE_SECONDS;
+    let first = end - slots * FILE_SECONDS;
+    let mut report = SampleReport::default();
+    let mut pending: Vec<Record> = Vec::new();
+    let mut pending_key: Option<String> = None;
+    for s in 0..slots {
+        let slot_start = first + s * FILE_SECONDS;
+        let mut r = Rng(spec.seed.wrapping_mul(0x1000_0001).wrapping_add(s as u64));
+        let n = spec.records * (s as u64 + 1) / slots as u64 - spec.records * s as u64 / slots as u64;
+        let records: Vec<Record> = (0..n)
+            .map(|_| {
+                let end = slot_start + r.below(FILE_SECONDS as u64) as i64;
+                record(&mut r, &w, spec, end)
+            })
+            .collect();
+        // The file is stamped with the end of its five minutes, as AWS's delivery is.
+        let stamp = Timestamp::from_second(slot_start + FILE_SECONDS).map_err(|e| e.to_string())?;
+        if spec.parquet {
+            let key = folder(spec, stamp).display().to_string();
+            if pending_key.as_ref().is_some_and(|k| *k != key) {
+                write_parquet(
+                    spec,
+                    &mut pending,
+                    pending_key.take().unwrap_or_default(),
+                    &mut r,
+                    stamp,
+                    &mut report,
+                )?;
+            }
+            pending_key = Some(key);
+            pending.extend(records);
+        } else {
+            write_text(spec, &records, stamp, &mut r, &mut report)?;
+        }
+    }
+    if let Some(key) = pending_key {
+        let mut r = Rng(spec.seed);
+        write_parquet(spec, &mut pending, key, &mut r, spec.now, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn write_text(
+    spec: &SampleSpec,
+    records: &[Record],
+    stamp: Timestamp,
+    r: &mut Rng,
+    report: &mut SampleReport,
+) -> Result<(), String> {
+    let dir = folder(spec, stamp);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let path = dir.join(file_name(spec, stamp, r, "log.gz"));
+    let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+    let mut gz = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::default());
+    let names: Vec<&str> = spec.fields.fields().iter().map(|f| f.aws_name).collect();
+    let mut text = names.join(" ");
+    text.push('\n');
+    for rec in records {
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(rec.get(name).unwrap_or("-"));
+        }
+        text.push('\n');
+    }
+    gz.write_all(text.as_bytes()).map_err(io_err(&path))?;
+    gz.finish().and_then(|mut w| w.flush()).map_err(io_err(&path))?;
+    report.files += 1;
+    report.records += records.len() as u64;
+    report.bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    Ok(())
+}
+
+fn parquet_type(f: &Field) -> DataType {
+    match f.aws_name {
+        "packets" | "bytes" | "start" | "end" => DataType::Int64,
+        _ if f.athena_type == "int" || f.athena_type == "bigint" => DataType::Int32,
+        _ => DataType::Utf8,
+    }
+}
+
+fn write_parquet(
+    spec: &SampleSpec,
+    records: &mut Vec<Record>,
+    dir: String,
+    r: &mut Rng,
+    stamp: Timestamp,
+    report: &mut SampleReport,
+) -> Result<(), String> {
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let path = dir.join(file_name(spec, stamp, r, "log.parquet").replace(".log.parquet", ".parquet"));
+    let fields = spec.fields.fields();
+    let schema = Arc::new(Schema::new(
+        fields.iter().map(|f| ArrowField::new(f.column(), parquet_type(f), true)).collect::<Vec<_>>(),
+    ));
+    let columns: Vec<ArrayRef> = fields
+        .iter()
+        .map(|f| -> ArrayRef {
+            let values = records.iter().map(|rec| rec.get(f.aws_name));
+            match parquet_type(f) {
+                DataType::Int64 => {
+                    let mut b = Int64Builder::new();
+                    values.for_each(|v| b.append_option(v.and_then(|s| s.parse().ok())));
+                    Arc::new(b.finish())
+                }
+                DataType::Int32 => {
+                    let mut b = Int32Builder::new();
+                    values.for_each(|v| b.append_option(v.and_then(|s| s.parse().ok())));
+                    Arc::new(b.finish())
+                }
+                _ => {
+                    let mut b = StringBuilder::new();
+                    values.for_each(|v| b.append_option(v));
+                    Arc::new(b.finish())
+                }
+            }
+        })
+        .collect();
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?;
+    let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| e.to_string())?;
+    writer.write(&batch).map_err(|e| e.to_string())?;
+    writer.close().map_err(|e| e.to_string())?;
+    report.files += 1;
+    report.records += records.len() as u64;
+    report.bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    records.clear();
+    Ok(())
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The independent answer: DuckDB over the same flow-log files athq's embedded engine reads.
+
+Usage: duck.py FORMAT ROOT SQL   (FORMAT text|parquet; prints the result as CSV, header first)
+
+In SQL, `flows` holds every record below ROOT, with AWS's field names in underscore form and typed
+as AWS documents them. Text files are parsed here in plain Python (each file's header names its
+fields, `-` is NULL, files with different field orders are unified by name) and handed to DuckDB as
+one CSV; Parquet is read by DuckDB's own reader. Nothing of athq's is used.
+"""
+import csv
+import glob
+import gzip
+import os
+import sys
+import tempfile
+
+import duckdb
+
+INTS = {"version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp_flags", "traffic_path", "encryption_status"}
+
+
+def text_to_csv(root, out_path):
+    files = sorted(glob.glob(f"{root}/**/*.log.gz", recursive=True) + glob.glob(f"{root}/**/*.log", recursive=True))
+    headers = []
+    for f in files:
+        with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
+            headers.append([h.replace("-", "_") for h in fh.readline().split()])
+    columns = sorted({c for h in headers for c in h})
+    with open(out_path, "w", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(columns)
+        for f, header in zip(files, headers):
+            with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
+                fh.readline()
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) != len(header):
+                        continue  # not a record of this file's format
+                    rec = dict(zip(header, parts))
+                    w.writerow(["" if rec.get(c, "-") == "-" else rec[c] for c in columns])
+    return columns
+
+
+def main():
+    fmt, root, sql = sys.argv[1], sys.argv[2], sys.argv[3]
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    con.execute("SET memory_limit = '1GB'")
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "text":
+            path = os.path.join(tmp, "flows.csv")
+            columns = text_to_csv(root, path)
+            types = ", ".join(f"'{c}': '{'BIGINT' if c in INTS else 'VARCHAR'}'" for c in columns)
+            con.execute(f"CREATE VIEW flows AS SELECT * FROM read_csv('{path}', header=true, nullstr='', columns={{{types}}})")
+        else:
+            files = "'" + root.replace("'", "''") + "/**/*.parquet'"
+            con.execute(f"CREATE VIEW flows AS SELECT * FROM read_parquet({files}, union_by_name=true)")
+        rel = con.execute(sql)
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow([d[0] for d in rel.description])
+        for row in rel.fetchall():
+            out.writerow(["" if v is None else v for v in row])
+
+
+if __name__ == "__main__":
+    main()
