@@ -49,9 +49,9 @@ pub struct GlobalArgs {
     /// AWS endpoint URL, e.g. a local stand-in (default: AWS_ENDPOINT_URL)
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Athena work group [env: ATHQ_WORKGROUP] [default: primary]
+    /// Athena work group (repeatable for `saved`) [env: ATHQ_WORKGROUP] [default: primary]
     #[arg(long, global = true, value_name = "NAME")]
-    pub workgroup: Option<String>,
+    pub workgroup: Vec<String>,
     /// Data catalog [env: ATHQ_CATALOG] [default: AwsDataCatalog]
     #[arg(long, global = true, value_name = "NAME")]
     pub catalog: Option<String>,
@@ -110,6 +110,9 @@ pub enum Command {
     /// Table DDL for the flow-log table
     #[command(subcommand)]
     Table(TableCommand),
+    /// The library as named queries in Athena work groups
+    #[command(subcommand)]
+    Saved(SavedCommand),
     /// Partition maintenance statements
     #[command(subcommand)]
     Partitions(PartitionsCommand),
@@ -353,6 +356,44 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub shape: TableShapeArgs,
 }
+
+#[derive(Debug, Subcommand)]
+pub enum SavedCommand {
+    /// What sync would change: create, update, unchanged, prune, conflict
+    #[command(
+        after_help = "Examples:\n  athq saved plan --workgroup analysts\n  athq saved plan --workgroup analysts --check   # exit 1 when anything would change"
+    )]
+    Plan(SavedArgs),
+    /// Make the work groups' named queries match the library
+    #[command(
+        after_help = "Examples:\n  athq saved sync --workgroup analysts\n  athq saved sync --workgroup a --workgroup b --prune"
+    )]
+    Sync(SavedArgs),
+    /// The named queries in a work group, athq's and others
+    List(SavedListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SavedArgs {
+    /// Prefix for the named queries' names (e.g. `athq/`)
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// Also delete athq's named queries that are no longer in the library (never anyone else's)
+    #[arg(long)]
+    pub prune: bool,
+    /// Overwrite athq's named queries even when they were edited in the console
+    #[arg(long)]
+    pub force: bool,
+    /// With plan: exit 1 when anything would change
+    #[arg(long)]
+    pub check: bool,
+    /// The window saved queries look back over, ending when they run
+    #[arg(long, value_name = "HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=87840))]
+    pub hours: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SavedListArgs {}
 
 #[derive(Debug, Subcommand)]
 pub enum PartitionsCommand {

@@ -11,6 +11,7 @@ pub mod output;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod sync;
 pub mod table;
 
 use std::io::Write as _;
@@ -29,7 +30,8 @@ fn overrides(g: &GlobalArgs) -> Overrides {
         region: g.region.clone(),
         profile: g.profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
-        workgroup: g.workgroup.clone(),
+        workgroup: g.workgroup.last().cloned(),
+        workgroups: g.workgroup.clone(),
         catalog: g.catalog.clone(),
         database: g.database.clone(),
         table: g.table.clone(),

@@ -32,6 +32,8 @@ pub struct Settings {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub workgroup: String,
+    /// Every `--workgroup` given (or just `workgroup`), for commands that act on several.
+    pub workgroups: Vec<String>,
     pub catalog: String,
     pub output_location: Option<String>,
     pub engine: EngineKind,
@@ -52,6 +54,7 @@ pub struct Overrides {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub workgroup: Option<String>,
+    pub workgroups: Vec<String>,
     pub catalog: Option<String>,
     pub database: Option<String>,
     pub table: Option<String>,
@@ -266,7 +269,12 @@ impl Settings {
         if let Some(loc) = &output_location {
             table::validate_location(loc).map_err(|e| origin.err("output_location", e.to_string()))?;
         }
-        for (key, v) in [("workgroup", &workgroup), ("catalog", &catalog)] {
+        for (key, v) in flags
+            .workgroups
+            .iter()
+            .map(|w| ("workgroup", w))
+            .chain([("workgroup", &workgroup), ("catalog", &catalog)])
+        {
             let ok = !v.is_empty()
                 && v.len() <= 128
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
@@ -329,6 +337,11 @@ impl Settings {
             region: flags.region.clone().or(file.region),
             profile: flags.profile.clone().or(file.profile),
             endpoint_url: flags.endpoint_url.clone().or(file.endpoint_url),
+            workgroups: if flags.workgroups.is_empty() {
+                vec![workgroup.clone()]
+            } else {
+                flags.workgroups.clone()
+            },
             workgroup,
             catalog,
             output_location,

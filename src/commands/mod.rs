@@ -10,6 +10,7 @@ pub mod render;
 pub mod results;
 pub mod run;
 pub mod sample;
+pub mod saved;
 pub mod show;
 pub mod status;
 pub mod table;
@@ -38,6 +39,7 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd).await,
         Command::Run(args) => run::exec(&settings, &printer, args).await,
         Command::Sample(args) => sample::exec(&settings, &printer, args),
+        Command::Saved(cmd) => saved::exec(&settings, &printer, cmd).await,
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
         Command::Status(args) => status::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,

@@ -13,7 +13,13 @@ pub fn exec(settings: &Settings, printer: &Printer, args: RenderArgs) -> anyhow:
     let table = table_with(settings, &args.shape)?;
     let params = args.params.iter().map(|p| render::parse_assignment(p)).collect::<Result<Vec<_>, _>>()?;
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;
-    let ctx = RenderContext { table: &table, vpc_cidrs: &settings.vpc_cidrs, window, dialect: args.dialect };
+    let ctx = RenderContext {
+        table: &table,
+        vpc_cidrs: &settings.vpc_cidrs,
+        window,
+        dialect: args.dialect,
+        relative: None,
+    };
     let sql = render::render(query, &params, &ctx)?;
     printer.line(&sql)
 }

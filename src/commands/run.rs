@@ -18,8 +18,13 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;
 
     if settings.engine == EngineKind::Athena {
-        let ctx =
-            RenderContext { table: &table, vpc_cidrs: &settings.vpc_cidrs, window, dialect: Dialect::Athena };
+        let ctx = RenderContext {
+            table: &table,
+            vpc_cidrs: &settings.vpc_cidrs,
+            window,
+            dialect: Dialect::Athena,
+            relative: None,
+        };
         let sql = render::render(query, &params, &ctx)?;
         let athena = athena(settings).await?;
         return run_and_print(&athena, &sql, &args.exec, &args.output, printer).await;
@@ -38,8 +43,13 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
     if let Some(fields) = engine.field_set() {
         table.fields = fields;
     }
-    let ctx =
-        RenderContext { table: &table, vpc_cidrs: &settings.vpc_cidrs, window, dialect: Dialect::Local };
+    let ctx = RenderContext {
+        table: &table,
+        vpc_cidrs: &settings.vpc_cidrs,
+        window,
+        dialect: Dialect::Local,
+        relative: None,
+    };
     let sql = render::render(query, &params, &ctx)?;
     let rs = engine.run(&table.name, &sql).await?;
     printer

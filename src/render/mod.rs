@@ -26,6 +26,9 @@ pub struct RenderContext<'a> {
     pub vpc_cidrs: &'a [IpNet],
     pub window: TimeWindow,
     pub dialect: Dialect,
+    /// Render the window as "the last N before the query runs" instead of fixed times (saved
+    /// queries); `window_start`/`window_end` are then undefined.
+    pub relative: Option<jiff::SignedDuration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -193,13 +196,16 @@ pub fn render(
     let dialect = ctx.dialect;
     let declared: Arc<Vec<String>> = Arc::new(query.fields.iter().map(|f| f.column()).collect());
 
-    let time_filter = {
-        let mut parts = Vec::new();
-        if dialect == Dialect::Athena {
-            parts.extend(ctx.window.partition_predicate(ctx.table));
+    let time_filter = match ctx.relative {
+        Some(last) => window::relative_predicate(last, ctx.table),
+        None => {
+            let mut parts = Vec::new();
+            if dialect == Dialect::Athena {
+                parts.extend(ctx.window.partition_predicate(ctx.table));
+            }
+            parts.push(ctx.window.record_predicate());
+            parts.join("\n  AND ")
         }
-        parts.push(ctx.window.record_predicate());
-        parts.join("\n  AND ")
     };
     env.add_function("time_filter", move || sql::safe(time_filter.clone()));
     let d = declared.clone();
@@ -229,8 +235,10 @@ pub fn render(
     let mut context: Vec<(String, Value)> = bound;
     context.push(("table".into(), sql::safe(table_reference(ctx.table, dialect))));
     context.push(("dialect".into(), Value::from(dialect.name())));
-    context.push(("window_start".into(), Value::from(ctx.window.from.as_second())));
-    context.push(("window_end".into(), Value::from(ctx.window.to.as_second())));
+    if ctx.relative.is_none() {
+        context.push(("window_start".into(), Value::from(ctx.window.from.as_second())));
+        context.push(("window_end".into(), Value::from(ctx.window.to.as_second())));
+    }
     let context: Value = context.into_iter().collect();
 
     let out = env.get_template(&file).and_then(|t| t.render(context)).map_err(template_error)?;
@@ -266,6 +274,7 @@ mod tests {
             window: TimeWindow::resolve(&WindowSpec::Last(jiff::SignedDuration::from_hours(72)), now)
                 .unwrap(),
             dialect: Dialect::Athena,
+            relative: None,
         }
     }
 

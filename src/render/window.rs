@@ -133,6 +133,42 @@ impl TimeWindow {
     }
 }
 
+/// Predicates for a window that ends whenever the query runs (for saved queries, whose SQL must not
+/// change from one sync to the next): Athena evaluates `current_timestamp` once, when it plans the
+/// query, so partitions are still pruned.
+pub fn relative_predicate(last: SignedDuration, table: &TableProfile) -> String {
+    let secs = last.as_secs();
+    let ago = |extra: i64| format!("current_timestamp - INTERVAL '{}' SECOND", secs + extra);
+    let slack = DELIVERY_SLACK_BEFORE.as_secs();
+    let record = format!("{} >= to_unixtime({})", ident("end"), ago(0));
+    let cols = table.time_partition_columns();
+    let partition = match cols.first().map(|c| c.kind) {
+        None => None,
+        Some(PartitionKind::DaySlash) => {
+            Some(format!("{} >= date_format({}, '%Y/%m/%d')", ident("day"), ago(slack)))
+        }
+        Some(PartitionKind::HourSlash) => {
+            Some(format!("{} >= date_format({}, '%Y/%m/%d/%H')", ident("hour"), ago(slack)))
+        }
+        Some(_) if table.hourly => Some(format!(
+            "concat({}, {}, {}, {}) >= date_format({}, '%Y%m%d%H')",
+            ident("year"),
+            ident("month"),
+            ident("day"),
+            ident("hour"),
+            ago(slack)
+        )),
+        Some(_) => Some(format!(
+            "concat({}, {}, {}) >= date_format({}, '%Y%m%d')",
+            ident("year"),
+            ident("month"),
+            ident("day"),
+            ago(slack)
+        )),
+    };
+    partition.into_iter().chain([record]).collect::<Vec<_>>().join("\n  AND ")
+}
+
 /// One day of a Hive-layout window: either whole, or only some hours.
 struct DaySlice {
     date: Date,
@@ -272,6 +308,18 @@ mod tests {
             w.partition_predicate(&t).unwrap(),
             "((\"year\" = '2026' AND \"month\" = '10' AND \"day\" = '30' AND \"hour\" BETWEEN '11' AND '23')\n    OR (\"year\" = '2026' AND \"month\" = '10' AND \"day\" = '31')\n    OR (\"year\" = '2026' AND \"month\" = '11' AND \"day\" = '01')\n    OR (\"year\" = '2026' AND \"month\" = '11' AND \"day\" = '02' AND \"hour\" BETWEEN '00' AND '12'))"
         );
+    }
+
+    #[test]
+    fn relative_windows_do_not_change_with_the_clock() {
+        let mut t = TableProfile::new_default();
+        assert_eq!(
+            relative_predicate(SignedDuration::from_hours(24), &t),
+            "\"day\" >= date_format(current_timestamp - INTERVAL '87000' SECOND, '%Y/%m/%d')\n  AND \"end\" >= to_unixtime(current_timestamp - INTERVAL '86400' SECOND)"
+        );
+        t.layout = Layout::Hive;
+        t.hourly = true;
+        assert!(relative_predicate(SignedDuration::from_hours(1), &t).starts_with("concat(\"year\", \"month\", \"day\", \"hour\") >= date_format(current_timestamp - INTERVAL '4200' SECOND, '%Y%m%d%H')"));
     }
 
     #[test]

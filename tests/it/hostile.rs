@@ -16,7 +16,7 @@ fn render_params(params: &[(&str, &str)]) -> Result<String, render::RenderError>
     let window =
         TimeWindow::resolve(&WindowSpec::Last(jiff::SignedDuration::from_hours(1)), parse_time(NOW).unwrap())
             .unwrap();
-    let ctx = RenderContext { table: &t, vpc_cidrs: &[], window, dialect: Dialect::Athena };
+    let ctx = RenderContext { table: &t, vpc_cidrs: &[], window, dialect: Dialect::Athena, relative: None };
     let params: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     render::render(&q, &params, &ctx)
 }

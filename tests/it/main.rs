@@ -5,6 +5,7 @@ mod athena;
 mod cli;
 mod hostile;
 mod local;
+mod saved;
 mod snapshots;
 mod sqlglot;
 mod standin;
@@ -48,7 +49,7 @@ pub fn render_with(q: &Query, table: &TableProfile, dialect: Dialect) -> String 
     let window =
         TimeWindow::resolve(&WindowSpec::Last(SignedDuration::from_hours(72)), parse_time(NOW).unwrap())
             .unwrap();
-    let ctx = RenderContext { table, vpc_cidrs: &cidrs, window, dialect };
+    let ctx = RenderContext { table, vpc_cidrs: &cidrs, window, dialect, relative: None };
     render::render(q, &required_params(q), &ctx).unwrap_or_else(|e| panic!("{}: {e}", q.name))
 }
 

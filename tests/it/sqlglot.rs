@@ -60,6 +60,27 @@ fn every_statement_parses_as_what_it_is() {
             items.push(json!({"name": format!("{}@{layout}", q.name), "kind": "select", "sql": render_with(q, &t, Dialect::Athena)}));
         }
     }
+    // As `saved sync` writes them: the window relative to when the query runs.
+    for (layout, t) in layouts() {
+        let cidrs = vpc_cidrs();
+        let window = athq::render::TimeWindow::resolve(
+            &athq::render::WindowSpec::Last(jiff::SignedDuration::from_hours(24)),
+            athq::render::window::parse_time(NOW).unwrap(),
+        )
+        .unwrap();
+        let ctx = athq::render::RenderContext {
+            table: &t,
+            vpc_cidrs: &cidrs,
+            window,
+            dialect: Dialect::Athena,
+            relative: Some(jiff::SignedDuration::from_hours(24)),
+        };
+        for q in lib.iter().filter(|q| required_params(q).is_empty()) {
+            let sql = athq::render::render(q, &[], &ctx).unwrap();
+            assert!(sql.contains("current_timestamp"), "{sql}");
+            items.push(json!({"name": format!("{}@{layout}@saved", q.name), "kind": "select", "sql": sql}));
+        }
+    }
     for (name, t) in shapes() {
         items.push(json!({"name": format!("ddl-{name}"), "kind": "create", "sql": ddl_of(&t), "columns": t.fields.fields().len()}));
     }

@@ -138,6 +138,14 @@ impl Account {
         );
     }
 
+    /// Faults for this account's named-query calls (see athq_standin.py).
+    pub fn queue_named_query_faults(&self, faults: Value) {
+        let mut body = faults;
+        body["account_id"] = json!(self.id);
+        body["region"] = json!("us-east-1");
+        self.post("/moto-api/athq/athena/named-query-faults", body);
+    }
+
     /// Runs the AWS CLI against the stand-in as this account; returns its JSON output.
     pub fn aws(&self, args: &[&str]) -> Value {
         let out = self.aws_raw(args);

@@ -21,6 +21,16 @@ This launcher adds, on moto's own Athena backend and responses:
   AthenaError (ErrorCategory, ErrorType, ErrorMessage). "throttle": N answers the first N
   GetQueryExecution calls with TooManyRequestsException (HTTP 400), as Athena does under load.
   Executions without a script behave as in moto (SUCCEEDED at once).
+* ListNamedQueries paging: moto 5.2.1's paginator fails (HTTP 500) as soon as a work group holds
+  more than one page; this implements MaxResults (1-50, default 50) and an opaque NextToken.
+* Named queries: UpdateNamedQuery, DeleteNamedQuery and BatchGetNamedQuery, which moto lacks, as the
+  Athena API reference specifies them (names 1-128 characters, descriptions up to 1024, query strings
+  up to 262,144; 1-50 ids per BatchGetNamedQuery; unknown ids come back in UnprocessedNamedQueryIds
+  with ErrorCode INVALID_INPUT; InvalidRequestException for an unknown id to update or delete).
+  POST /moto-api/athq/athena/named-query-faults with {"account_id", "region", "unprocessed": N,
+  "fail": {"CreateNamedQuery": K}} makes the next N ids asked of BatchGetNamedQuery come back
+  unprocessed (INTERNAL_FAILURE, to be retried), and the next call of an operation fail after K
+  more succeed (InvalidRequestException "injected failure"), to test retries and interrupted syncs.
 """
 import json
 import os
@@ -162,6 +172,131 @@ def _get_results(self):
 
 
 athena_responses.AthenaResponse.get_query_results = _get_results
+
+
+# --- named queries ------------------------------------------------------------------------------
+_faults = {}  # (account, region) -> {"unprocessed": n, "fail": {operation: calls_left_before_failing}}
+
+
+def _queue_faults(request, full_url, headers):
+    body = api_urls.response_instance._get_body(headers, request)
+    key = (body.get("account_id", "123456789012"), body.get("region", "us-east-1"))
+    with _lock:
+        f = _faults.setdefault(key, {"unprocessed": 0, "fail": {}})
+        f["unprocessed"] += int(body.get("unprocessed", 0))
+        f["fail"].update(body.get("fail", {}))
+    return 201, {}, ""
+
+
+api_urls.url_paths["{0}/moto-api/athq/athena/named-query-faults$"] = _queue_faults
+
+
+def _injected_failure(self, operation):
+    """True when this call of `operation` is the one set to fail."""
+    with _lock:
+        f = _faults.get((self.current_account, self.region), {}).get("fail", {})
+        if operation not in f:
+            return False
+        if f[operation] > 0:
+            f[operation] -= 1
+            return False
+        del f[operation]
+        return True
+
+
+def _invalid(self, message):
+    return self.error(message, 400)
+
+
+def _check_lengths(self, name, description, query_string):
+    if name is not None and not 1 <= len(name) <= 128:
+        return _invalid(self, "Name must be 1 to 128 characters")
+    if description is not None and len(description) > 1024:
+        return _invalid(self, "Description must be at most 1024 characters")
+    if query_string is not None and not 1 <= len(query_string) <= 262144:
+        return _invalid(self, "QueryString must be 1 to 262144 characters")
+    return None
+
+
+_original_create_named = athena_responses.AthenaResponse.create_named_query
+
+
+def _create_named_query(self):
+    if _injected_failure(self, "CreateNamedQuery"):
+        return _invalid(self, "injected failure")
+    bad = _check_lengths(self, self._get_param("Name"), self._get_param("Description"), self._get_param("QueryString"))
+    return bad or _original_create_named(self)
+
+
+def _update_named_query(self):
+    if _injected_failure(self, "UpdateNamedQuery"):
+        return _invalid(self, "injected failure")
+    nq = self.athena_backend.named_queries.get(self._get_param("NamedQueryId") or "")
+    if nq is None:
+        return _invalid(self, "NamedQuery not found")
+    name, description, query = self._get_param("Name"), self._get_param("Description"), self._get_param("QueryString")
+    if name is None or query is None:
+        return _invalid(self, "Name and QueryString are required")
+    bad = _check_lengths(self, name, description, query)
+    if bad:
+        return bad
+    nq.name, nq.query_string = name, query
+    nq.description = description or ""
+    return json.dumps({})
+
+
+def _delete_named_query(self):
+    if _injected_failure(self, "DeleteNamedQuery"):
+        return _invalid(self, "injected failure")
+    qid = self._get_param("NamedQueryId") or ""
+    if qid not in self.athena_backend.named_queries:
+        return _invalid(self, "NamedQuery not found")
+    del self.athena_backend.named_queries[qid]
+    return json.dumps({})
+
+
+def _batch_get_named_query(self):
+    ids = self._get_param("NamedQueryIds") or []
+    if not 1 <= len(ids) <= 50:
+        return _invalid(self, "NamedQueryIds must hold 1 to 50 ids")
+    found, unprocessed = [], []
+    for qid in ids:
+        with _lock:
+            f = _faults.get((self.current_account, self.region))
+            throttled = f is not None and f["unprocessed"] > 0
+            if throttled:
+                f["unprocessed"] -= 1
+        nq = self.athena_backend.named_queries.get(qid)
+        if throttled and nq is not None:
+            unprocessed.append({"NamedQueryId": qid, "ErrorCode": "INTERNAL_FAILURE", "ErrorMessage": "try again"})
+        elif nq is None:
+            unprocessed.append({"NamedQueryId": qid, "ErrorCode": "INVALID_INPUT", "ErrorMessage": "NamedQuery not found"})
+        else:
+            found.append({"Name": nq.name, "Description": nq.description, "Database": nq.database,
+                          "QueryString": nq.query_string, "NamedQueryId": nq.id, "WorkGroup": nq.workgroup.name})
+    return json.dumps({"NamedQueries": found, "UnprocessedNamedQueryIds": unprocessed})
+
+
+def _list_named_queries(self):
+    max_results = int(self._get_param("MaxResults") or 50)
+    if not 1 <= max_results <= 50:
+        return _invalid(self, "MaxResults must be between 1 and 50")
+    work_group = self._get_param("WorkGroup") or "primary"
+    if not self.athena_backend.get_work_group(work_group):
+        return _invalid(self, "WorkGroup does not exist")
+    ids = [q.id for q in self.athena_backend.named_queries.values() if q.workgroup.name == work_group]
+    start = int(self._get_param("NextToken") or 0)
+    out = {"NamedQueryIds": ids[start:start + max_results]}
+    if start + max_results < len(ids):
+        out["NextToken"] = str(start + max_results)
+    return json.dumps(out)
+
+
+athena_responses.AthenaResponse.list_named_queries = _list_named_queries
+athena_responses.AthenaResponse.create_named_query = _create_named_query
+athena_responses.AthenaResponse.update_named_query = _update_named_query
+athena_responses.AthenaResponse.delete_named_query = _delete_named_query
+athena_responses.AthenaResponse.batch_get_named_query = _batch_get_named_query
 
 
 def _exit_when_stdin_closes():

@@ -1,0 +1,148 @@
+//! `athq saved plan|sync|list`: the library as named queries in Athena work groups.
+
+use crate::cli::{SavedArgs, SavedCommand};
+use crate::commands::athena;
+use crate::library::Library;
+use crate::output::{Printer, text_table};
+use crate::render::{self, Dialect, RenderContext, TimeWindow, WindowSpec};
+use crate::settings::Settings;
+use crate::sync::{self, Action, Desired};
+
+/// The library rendered for named queries: default parameters, the configured table, a window that
+/// ends when the query runs. Queries that cannot render that way are skipped, with the reason.
+/// Queries athq left out, with the reason.
+type Skipped = Vec<(String, String)>;
+
+fn desired(settings: &Settings, args: &SavedArgs) -> anyhow::Result<(Vec<Desired>, Skipped)> {
+    let lib = Library::load(&settings.library_dirs)?;
+    let last = jiff::SignedDuration::from_hours(i64::from(args.hours));
+    let ctx = RenderContext {
+        table: &settings.table,
+        vpc_cidrs: &settings.vpc_cidrs,
+        window: TimeWindow::resolve(&WindowSpec::Last(last), settings.now)?,
+        dialect: Dialect::Athena,
+        relative: Some(last),
+    };
+    let (mut ok, mut skipped) = (Vec::new(), Vec::new());
+    for q in lib.iter() {
+        match render::render(q, &[], &ctx) {
+            Ok(sql) => {
+                let about = if q.description.is_empty() {
+                    q.title.clone()
+                } else {
+                    format!("{}. {}", q.title, q.description)
+                };
+                let d = Desired::new(&args.prefix, &q.name, q.version, &about, &settings.table.database, sql);
+                if d.name.chars().count() > sync::MAX_NAME {
+                    skipped.push((
+                        q.name.clone(),
+                        format!("the name `{}` is longer than {} characters", d.name, sync::MAX_NAME),
+                    ));
+                } else {
+                    ok.push(d);
+                }
+            }
+            Err(e) => skipped.push((q.name.clone(), e.to_string())),
+        }
+    }
+    Ok((ok, skipped))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0} change(s) pending")]
+struct Pending(usize);
+
+pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> anyhow::Result<()> {
+    let athena = athena(settings).await?;
+    let client = aws_sdk_athena::Client::new(athena.sdk_config());
+    match cmd {
+        SavedCommand::List(_) => {
+            for wg in &settings.workgroups {
+                let actual = sync::actual(&client, wg).await?;
+                let rows = actual
+                    .iter()
+                    .map(|a| {
+                        let (state, version) = match a.marker() {
+                            None => ("not athq's".to_string(), "-".to_string()),
+                            Some(m) if a.drifted() => {
+                                ("athq's, edited since sync".into(), m.version.to_string())
+                            }
+                            Some(m) => ("athq's".into(), m.version.to_string()),
+                        };
+                        vec![wg.clone(), a.name.clone(), state, version, a.database.clone(), a.id.clone()]
+                    })
+                    .collect();
+                printer.data(&text_table(
+                    &["WORKGROUP", "NAME", "STATE", "VERSION", "DATABASE", "ID"],
+                    rows,
+                    &[3],
+                ))?;
+            }
+            Ok(())
+        }
+        SavedCommand::Plan(args) => {
+            let (want, skipped) = desired(settings, &args)?;
+            let mut pending = 0;
+            for wg in &settings.workgroups {
+                let actions = sync::plan(
+                    &args.prefix,
+                    &want,
+                    &skipped,
+                    &sync::actual(&client, wg).await?,
+                    args.prune,
+                    args.force,
+                );
+                pending += report(printer, wg, &actions)?;
+            }
+            if args.check && pending > 0 {
+                return Err(Pending(pending).into());
+            }
+            Ok(())
+        }
+        SavedCommand::Sync(args) => {
+            let (want, skipped) = desired(settings, &args)?;
+            for wg in &settings.workgroups {
+                let actions = sync::plan(
+                    &args.prefix,
+                    &want,
+                    &skipped,
+                    &sync::actual(&client, wg).await?,
+                    args.prune,
+                    args.force,
+                );
+                let total = report(printer, wg, &actions)?;
+                match sync::apply(&client, wg, &actions).await {
+                    Ok(done) => printer.status(&format!("{wg}: applied: {}", done.summary())),
+                    Err((done, e)) => {
+                        let left = total - (done.created + done.updated + done.replaced + done.pruned);
+                        return Err(anyhow::Error::new(e).context(format!(
+                            "sync of work group {wg} stopped: applied {}; {left} change(s) not applied — run `athq saved sync` again to converge",
+                            done.summary()
+                        )));
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Prints the plan for one work group; returns how many changes it holds.
+fn report(printer: &Printer, workgroup: &str, actions: &[Action]) -> anyhow::Result<usize> {
+    for a in actions {
+        printer.line(&format!("{workgroup}  {}", a.line()))?;
+    }
+    let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
+    let changes = count(Action::changes_something);
+    printer.status(&format!(
+        "{workgroup}: {} to create, {} to update, {} to replace, {} to prune, {} unchanged, {} conflict(s), {} skipped",
+        count(|a| matches!(a, Action::Create(_))),
+        count(|a| matches!(a, Action::Update { .. })),
+        count(|a| matches!(a, Action::Replace { .. })),
+        count(|a| matches!(a, Action::Prune { .. })),
+        count(|a| matches!(a, Action::Unchanged(_))),
+        count(|a| matches!(a, Action::Conflict { .. })),
+        count(|a| matches!(a, Action::Skipped { .. })),
+    ));
+    Ok(changes)
+}

@@ -1,0 +1,380 @@
+//! Saved-query sync against the stand-in: what athq writes, checked with the AWS CLI.
+
+use serde_json::{Value, json};
+
+use crate::standin::Account;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+const CONFIG: &str = "database: flowdb\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  fields: v5\n";
+/// Library queries that render with defaults: the 24, less the four that need an address.
+const SYNCED: usize = 20;
+
+fn setup() -> (Account, tempfile::TempDir) {
+    let acct = Account::new();
+    for wg in ["analysts", "secops"] {
+        acct.aws(&["athena", "create-work-group", "--name", wg]);
+    }
+    let dir = acct.project(CONFIG);
+    (acct, dir)
+}
+
+/// Every named query in a work group, by the AWS CLI (list, then batch-get).
+fn named(acct: &Account, wg: &str) -> Vec<Value> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut args = vec!["athena", "list-named-queries", "--work-group", wg, "--max-results", "50"];
+        let t;
+        if let Some(tk) = &token {
+            t = tk.clone();
+            args.extend(["--next-token", t.as_str()]);
+        }
+        let page = acct.aws(&args);
+        ids.extend(page["NamedQueryIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()));
+        match page["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    let mut out = Vec::new();
+    for chunk in ids.chunks(50) {
+        let mut args = vec!["athena", "batch-get-named-query", "--named-query-ids"];
+        args.extend(chunk.iter().map(String::as_str));
+        out.extend(acct.aws(&args)["NamedQueries"].as_array().unwrap().iter().cloned());
+    }
+    out.sort_by_key(|q| q["Name"].as_str().unwrap().to_string());
+    out
+}
+
+fn lines_with<'a>(out: &'a str, word: &str) -> Vec<&'a str> {
+    out.lines().filter(|l| l.split_whitespace().nth(1) == Some(word)).collect()
+}
+
+#[test]
+fn sync_creates_the_library_then_does_nothing() {
+    let (acct, dir) = setup();
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--workgroup", "analysts", "--check"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(lines_with(&o.stdout, "create").len(), SYNCED);
+    assert!(
+        o.stdout.contains("analysts  skipped    find-ip: query `find-ip` needs parameter `ip`"),
+        "{}",
+        o.stdout
+    );
+    assert!(named(&acct, "analysts").is_empty(), "plan changed something");
+
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!("analysts: applied: {SYNCED} created, 0 updated, 0 replaced, 0 pruned")),
+        "{}",
+        o.stderr
+    );
+    let queries = named(&acct, "analysts");
+    assert_eq!(queries.len(), SYNCED);
+    let q = queries.iter().find(|q| q["Name"] == "reject-top").unwrap();
+    assert_eq!(q["Database"], "flowdb");
+    let sql = q["QueryString"].as_str().unwrap();
+    assert!(
+        sql.starts_with("SELECT\n  srcaddr,")
+            && sql
+                .contains("\"day\" >= date_format(current_timestamp - INTERVAL '87000' SECOND, '%Y/%m/%d')"),
+        "{sql}"
+    );
+    let desc = q["Description"].as_str().unwrap();
+    assert!(
+        desc.starts_with("Top rejected sources. ") && desc.contains("[athq:reject-top v1 sha256:"),
+        "{desc}"
+    );
+
+    // Again, and again with the clock an hour later: nothing to do.
+    for now in [crate::NOW, "2026-11-22T11:30:00Z"] {
+        let o = run(acct.athq(dir.path()).env("ATHQ_NOW", now).args([
+            "saved",
+            "sync",
+            "--workgroup",
+            "analysts",
+        ]));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert_eq!(lines_with(&o.stdout, "unchanged").len(), SYNCED, "{}", o.stdout);
+        assert!(o.stderr.contains("applied: 0 created, 0 updated, 0 replaced, 0 pruned"), "{}", o.stderr);
+    }
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--workgroup", "analysts", "--check"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+fn overlay(dir: &std::path::Path, name: &str, version: u32, body: &str) -> std::path::PathBuf {
+    let lib = dir.join("mine");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::write(
+        lib.join(format!("{name}.sql")),
+        format!("/*\nname: {name}\nversion: {version}\ntitle: Mine\nfields: [srcaddr, action, start, end]\n*/\n{body}\n"),
+    )
+    .unwrap();
+    lib
+}
+
+#[test]
+fn template_changes_update_and_console_edits_are_drift() {
+    let (acct, dir) = setup();
+    run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
+    let lib = overlay(
+        dir.path(),
+        "reject-top",
+        2,
+        "SELECT srcaddr, COUNT(*) AS n FROM {{ table }} WHERE {{ time_filter() }} AND action = 'REJECT' GROUP BY srcaddr",
+    );
+    let lib = lib.to_str().unwrap();
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--library", lib]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("analysts  update     reject-top: SQL, version 1 → 2"), "{}", o.stdout);
+    let q = named(&acct, "analysts").into_iter().find(|q| q["Name"] == "reject-top").unwrap();
+    assert!(q["Description"].as_str().unwrap().contains("[athq:reject-top v2 sha256:"));
+    assert!(
+        q["QueryString"]
+            .as_str()
+            .unwrap()
+            .starts_with("SELECT srcaddr, COUNT(*) AS n FROM \"flowdb\".\"vpc_flow_logs\"")
+    );
+
+    // Someone edits it in the console.
+    let id = q["NamedQueryId"].as_str().unwrap();
+    acct.aws(&[
+        "athena",
+        "update-named-query",
+        "--named-query-id",
+        id,
+        "--name",
+        "reject-top",
+        "--description",
+        q["Description"].as_str().unwrap(),
+        "--query-string",
+        "SELECT 42",
+    ]);
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--library", lib]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("analysts  conflict   reject-top: edited outside athq since it was synced (drift); --force overwrites it"), "{}", o.stdout);
+    let list = run(acct.athq(dir.path()).args(["saved", "list", "--workgroup", "analysts"]));
+    assert!(
+        list.stdout.lines().any(|l| l.contains("reject-top") && l.contains("athq's, edited since sync")),
+        "{}",
+        list.stdout
+    );
+    let edited = named(&acct, "analysts").into_iter().find(|q| q["Name"] == "reject-top").unwrap();
+    assert_eq!(edited["QueryString"], "SELECT 42");
+    let o = run(acct.athq(dir.path()).args([
+        "saved",
+        "sync",
+        "--workgroup",
+        "analysts",
+        "--library",
+        lib,
+        "--force",
+    ]));
+    assert!(o.stdout.contains("update     reject-top: SQL (overwriting a console edit)"), "{}", o.stdout);
+    let fixed = named(&acct, "analysts").into_iter().find(|q| q["Name"] == "reject-top").unwrap();
+    assert_ne!(fixed["QueryString"], "SELECT 42");
+}
+
+#[test]
+fn prune_touches_only_athqs_queries_and_duplicates_are_reported() {
+    let (acct, dir) = setup();
+    let lib = overlay(dir.path(), "extra-q", 1, "SELECT srcaddr FROM {{ table }} WHERE {{ time_filter() }}");
+    run(acct.athq(dir.path()).args([
+        "saved",
+        "sync",
+        "--workgroup",
+        "analysts",
+        "--library",
+        lib.to_str().unwrap(),
+    ]));
+    acct.aws(&[
+        "athena",
+        "create-named-query",
+        "--name",
+        "my-own",
+        "--database",
+        "flowdb",
+        "--query-string",
+        "SELECT 1",
+        "--work-group",
+        "analysts",
+    ]);
+    acct.aws(&[
+        "athena",
+        "create-named-query",
+        "--name",
+        "port-scan",
+        "--database",
+        "flowdb",
+        "--query-string",
+        "SELECT 2",
+        "--work-group",
+        "analysts",
+    ]);
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--workgroup", "analysts"]));
+    assert!(
+        o.stdout
+            .contains("analysts  stale      extra-q (athq's, no longer in the library; --prune deletes it)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("analysts  conflict   port-scan: 2 named queries have this name"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("my-own"), "{}", o.stdout);
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--prune"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("analysts  prune      extra-q"), "{}", o.stdout);
+    let names: Vec<String> =
+        named(&acct, "analysts").iter().map(|q| q["Name"].as_str().unwrap().to_string()).collect();
+    assert!(!names.contains(&"extra-q".to_string()));
+    assert!(names.contains(&"my-own".to_string()));
+    assert_eq!(names.iter().filter(|n| *n == "port-scan").count(), 2);
+}
+
+#[test]
+fn more_than_a_page_of_queries_and_unprocessed_ids() {
+    let (acct, dir) = setup();
+    for prefix in ["a/", "b/", "c/"] {
+        let o =
+            run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--prefix", prefix]));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    assert_eq!(named(&acct, "analysts").len(), 3 * SYNCED);
+    acct.queue_named_query_faults(json!({"unprocessed": 7}));
+    let o = run(acct.athq(dir.path()).args([
+        "saved",
+        "plan",
+        "--workgroup",
+        "analysts",
+        "--prefix",
+        "b/",
+        "--check",
+    ]));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(lines_with(&o.stdout, "unchanged").len(), SYNCED);
+    let o = run(acct.athq(dir.path()).args(["saved", "list", "--workgroup", "analysts"]));
+    assert_eq!(o.stdout.lines().count(), 1 + 3 * SYNCED);
+}
+
+#[test]
+fn an_interrupted_sync_converges_on_the_next_run() {
+    let (acct, dir) = setup();
+    acct.queue_named_query_faults(json!({"fail": {"CreateNamedQuery": 5}}));
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!("sync of work group analysts stopped: applied 5 created, 0 updated, 0 replaced, 0 pruned; {} change(s) not applied", SYNCED - 5)),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("CreateNamedQuery failed: InvalidRequestException: injected failure"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(named(&acct, "analysts").len(), 5);
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains(&format!("applied: {} created", SYNCED - 5)), "{}", o.stderr);
+    assert_eq!(named(&acct, "analysts").len(), SYNCED);
+}
+
+#[test]
+fn several_work_groups_and_a_database_change() {
+    let (acct, dir) = setup();
+    let o = run(acct.athq(dir.path()).args([
+        "saved",
+        "sync",
+        "--workgroup",
+        "analysts",
+        "--workgroup",
+        "secops",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(named(&acct, "analysts").len(), SYNCED);
+    assert_eq!(named(&acct, "secops").len(), SYNCED);
+    let o =
+        run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "secops", "--database", "otherdb"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(lines_with(&o.stdout, "replace").len(), SYNCED, "{}", o.stdout);
+    let secops = named(&acct, "secops");
+    assert_eq!(secops.len(), SYNCED);
+    assert!(secops.iter().all(|q| q["Database"] == "otherdb"));
+    assert!(named(&acct, "analysts").iter().all(|q| q["Database"] == "flowdb"));
+}
+
+#[test]
+fn the_named_query_extension_follows_the_api_reference() {
+    // Checked with the AWS CLI, independently of athq's client.
+    let acct = Account::new();
+    let id = acct.aws(&[
+        "athena",
+        "create-named-query",
+        "--name",
+        "q",
+        "--database",
+        "db",
+        "--query-string",
+        "SELECT 1",
+    ])["NamedQueryId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    acct.aws(&[
+        "athena",
+        "update-named-query",
+        "--named-query-id",
+        &id,
+        "--name",
+        "q2",
+        "--query-string",
+        "SELECT 2",
+    ]);
+    let got = acct.aws(&["athena", "batch-get-named-query", "--named-query-ids", &id, "missing-id"]);
+    assert_eq!(got["NamedQueries"][0]["Name"], "q2");
+    assert_eq!(got["NamedQueries"][0]["QueryString"], "SELECT 2");
+    assert_eq!(got["UnprocessedNamedQueryIds"][0]["NamedQueryId"], "missing-id");
+    assert_eq!(got["UnprocessedNamedQueryIds"][0]["ErrorCode"], "INVALID_INPUT");
+    let too_many: Vec<String> = (0..51).map(|i| format!("id-{i}")).collect();
+    let mut args = vec!["athena", "batch-get-named-query", "--named-query-ids"];
+    args.extend(too_many.iter().map(String::as_str));
+    assert!(!acct.aws_raw(&args).status.success());
+    let long = "x".repeat(129);
+    assert!(
+        !acct
+            .aws_raw(&[
+                "athena",
+                "update-named-query",
+                "--named-query-id",
+                &id,
+                "--name",
+                &long,
+                "--query-string",
+                "S"
+            ])
+            .status
+            .success()
+    );
+    acct.aws(&["athena", "delete-named-query", "--named-query-id", &id]);
+    let again = acct.aws_raw(&["athena", "delete-named-query", "--named-query-id", &id]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("InvalidRequestException"));
+    assert_eq!(acct.aws(&["athena", "list-named-queries"])["NamedQueryIds"], json!([]));
+}
