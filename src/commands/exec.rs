@@ -27,5 +27,5 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
         return Err(InputError::new("the SQL is empty").into());
     }
     let athena = athena(settings).await?;
-    run_and_print(&athena, sql, &args.exec, &args.output, printer).await
+    run_and_print(&athena, &settings.table, sql, &args.exec, &args.output, printer).await
 }

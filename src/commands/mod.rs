@@ -19,7 +19,7 @@ use jiff::SignedDuration;
 
 use crate::cli::{Command, ExecOptions, OutputArgs, TableShapeArgs, WindowArgs};
 use crate::engine::athena::Athena;
-use crate::engine::{Execution, RunOptions};
+use crate::engine::{Engine, Execution, RunOptions};
 use crate::error::InputError;
 use crate::output::{Printer, Spinner};
 use crate::render::window::{WindowSpec, parse_time};
@@ -67,7 +67,7 @@ pub fn run_options(opts: &ExecOptions) -> RunOptions {
     }
 }
 
-/// Runs one statement to the end with a spinner, and prints its footer on stderr.
+/// Runs one statement to the end with a spinner; a failed one's footer goes to stderr.
 pub async fn run_statement(
     athena: &Athena,
     sql: &str,
@@ -76,25 +76,26 @@ pub async fn run_statement(
 ) -> anyhow::Result<Execution> {
     let spinner = Spinner::new(printer.quiet());
     let result = athena.run(sql, &run_options(opts), &spinner).await;
-    if let Err(crate::engine::EngineError::Failed { id, .. } | crate::engine::EngineError::Cancelled { id }) =
-        &result
-        && let Ok(exec) = athena.describe(id).await
-    {
-        printer.status(&exec.footer());
-    }
-    Ok(result?)
+    Ok(result.inspect_err(|e| e.footer().into_iter().for_each(|f| printer.status(f)))?)
 }
 
-/// Runs a statement and prints its results (data on stdout or to --output, footer on stderr).
-pub async fn run_and_print(
-    athena: &Athena,
+/// Runs a query on an engine and prints its results (data on stdout or to --output, footer on stderr).
+pub async fn run_and_print<E: Engine>(
+    engine: &E,
+    table: &TableProfile,
     sql: &str,
     opts: &ExecOptions,
     out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let exec = run_statement(athena, sql, opts, printer).await?;
-    print_results(athena, &exec, out, printer).await
+    let spinner = Spinner::new(printer.quiet());
+    let answer = engine
+        .query(table, sql, &run_options(opts), &spinner)
+        .await
+        .inspect_err(|e| e.footer().into_iter().for_each(|f| printer.status(f)))?;
+    printer.data_to(&crate::output::results::render(&answer.rows, out.format), out.output.as_deref())?;
+    printer.status(&answer.footer);
+    Ok(())
 }
 
 pub async fn print_results(

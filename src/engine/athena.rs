@@ -363,6 +363,24 @@ impl Athena {
     }
 }
 
+impl crate::engine::Engine for Athena {
+    fn dialect(&self) -> crate::render::Dialect {
+        crate::render::Dialect::Athena
+    }
+
+    async fn query(
+        &self,
+        _table: &crate::table::TableProfile,
+        sql: &str,
+        opts: &RunOptions,
+        progress: &dyn Progress,
+    ) -> Result<crate::engine::Answer, EngineError> {
+        let exec = self.run(sql, opts, progress).await?;
+        let rows = self.results(&exec).await?;
+        Ok(crate::engine::Answer { rows, footer: exec.footer() })
+    }
+}
+
 fn failed(exec: &Execution) -> EngineError {
     let category = match exec.error_category {
         Some(1) => " (system error)",
@@ -374,6 +392,7 @@ fn failed(exec: &Execution) -> EngineError {
         id: exec.id.clone(),
         reason: format!("{}{category}", exec.reason.clone().unwrap_or_else(|| "no reason given".into())),
         category: exec.error_category,
+        footer: exec.footer(),
     }
 }
 

@@ -655,6 +655,27 @@ impl LocalEngine {
     }
 }
 
+impl crate::engine::Engine for LocalEngine {
+    fn dialect(&self) -> crate::render::Dialect {
+        crate::render::Dialect::Local
+    }
+
+    fn fields(&self) -> Option<crate::table::FieldSet> {
+        self.field_set()
+    }
+
+    async fn query(
+        &self,
+        table: &crate::table::TableProfile,
+        sql: &str,
+        _opts: &crate::engine::RunOptions,
+        _progress: &dyn crate::engine::Progress,
+    ) -> Result<crate::engine::Answer, EngineError> {
+        let rows = self.run(&table.name, sql).await?;
+        Ok(crate::engine::Answer { rows, footer: self.footer() })
+    }
+}
+
 /// Lists an S3 prefix, keeps the window's files, and downloads them to a temporary directory.
 async fn fetch_s3(
     s3: &aws_sdk_s3::Client,

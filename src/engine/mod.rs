@@ -8,7 +8,39 @@ pub mod glue;
 pub mod local;
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
+
+use crate::render::Dialect;
+use crate::table::{FieldSet, TableProfile};
+
+/// What a query gave: its rows, and the footer line for stderr.
+#[derive(Debug)]
+pub struct Answer {
+    pub rows: ResultSet,
+    pub footer: String,
+}
+
+/// Where rendered SQL runs. Chosen once, from settings, and passed to the commands.
+pub trait Engine {
+    /// The SQL dialect the library renders for this engine.
+    fn dialect(&self) -> Dialect;
+
+    /// The fields the data really has, when the engine can tell (the files' headers); the query's
+    /// needs are then checked against these instead of the configured table.
+    fn fields(&self) -> Option<FieldSet> {
+        None
+    }
+
+    /// Runs one statement to the end and returns its rows.
+    fn query(
+        &self,
+        table: &TableProfile,
+        sql: &str,
+        opts: &RunOptions,
+        progress: &dyn Progress,
+    ) -> impl Future<Output = Result<Answer, EngineError>>;
+}
 
 /// A statement's state, as Athena names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +184,7 @@ pub enum EngineError {
     #[error("{operation} failed: {detail}")]
     Aws { operation: &'static str, code: Option<String>, detail: String },
     #[error("query {id} failed: {reason}")]
-    Failed { id: String, reason: String, category: Option<i32> },
+    Failed { id: String, reason: String, category: Option<i32>, footer: String },
     #[error("query {id} was cancelled")]
     Cancelled { id: String },
     #[error("interrupted: query {id} was stopped")]
@@ -166,6 +198,14 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// The footer of a query that ran and failed, for stderr.
+    pub fn footer(&self) -> Option<&str> {
+        match self {
+            EngineError::Failed { footer, .. } => Some(footer),
+            _ => None,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             EngineError::Failed { category: Some(2), .. } => {
