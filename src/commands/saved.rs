@@ -84,14 +84,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             let (want, skipped) = desired(settings, &args)?;
             let mut pending = 0;
             for wg in &settings.workgroups {
-                let actions = sync::plan(
-                    &args.prefix,
-                    &want,
-                    &skipped,
-                    &sync::actual(&client, wg).await?,
-                    args.prune,
-                    args.force,
-                );
+                let actions = plan_for(&client, wg, &args, &want, &skipped).await?;
                 pending += report(printer, wg, &actions)?;
             }
             if args.check && pending > 0 {
@@ -102,14 +95,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
         SavedCommand::Sync(args) => {
             let (want, skipped) = desired(settings, &args)?;
             for wg in &settings.workgroups {
-                let actions = sync::plan(
-                    &args.prefix,
-                    &want,
-                    &skipped,
-                    &sync::actual(&client, wg).await?,
-                    args.prune,
-                    args.force,
-                );
+                let actions = plan_for(&client, wg, &args, &want, &skipped).await?;
                 let total = report(printer, wg, &actions)?;
                 match sync::apply(&client, wg, &actions).await {
                     Ok(done) => printer.status(&format!("{wg}: applied: {}", done.summary())),
@@ -125,6 +111,18 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             Ok(())
         }
     }
+}
+
+/// The plan for one work group, from what it holds now.
+async fn plan_for(
+    client: &aws_sdk_athena::Client,
+    workgroup: &str,
+    args: &SavedArgs,
+    want: &[Desired],
+    skipped: &Skipped,
+) -> anyhow::Result<Vec<Action>> {
+    let actual = sync::actual(client, workgroup).await?;
+    Ok(sync::plan(&args.prefix, want, skipped, &actual, args.prune, args.force))
 }
 
 /// Prints the plan for one work group; returns how many changes it holds.

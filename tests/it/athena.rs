@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crate::run;
 use crate::standin::Account;
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -30,21 +31,6 @@ fn setup() -> (Account, tempfile::TempDir) {
     acct.aws(&["glue", "create-database", "--database-input", "Name=flowdb"]);
     let dir = acct.project(&config(&acct));
     (acct, dir)
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
 }
 
 #[test]

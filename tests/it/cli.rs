@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 
-use crate::NOW;
+use crate::{NOW, run};
 
 /// `athq` in `dir`, with no ATHQ_* variables from the outside and a fixed clock.
 fn athq(dir: &Path) -> Command {
@@ -23,21 +23,6 @@ fn athq(dir: &Path) -> Command {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/athq-test");
     cmd.env(athq::env_vars::ATHQ_NOW, NOW);
     cmd
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
 }
 
 const CONFIG: &str = "\

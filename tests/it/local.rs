@@ -6,15 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::standin::Account;
+use crate::{Out, run};
 
 /// The window `--days 3` resolves to with the tests' clock.
 const WINDOW: &str = "\"end\" >= 1795083960 AND \"start\" < 1795343160";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn athq(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("athq").unwrap();
@@ -24,15 +19,6 @@ fn athq(dir: &Path) -> assert_cmd::Command {
     }
     cmd.env(athq::env_vars::ATHQ_NOW, crate::NOW).env(athq::env_vars::ATHQ_VPC_CIDRS, "10.20.0.0/16");
     cmd
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
 }
 
 fn sample(dir: &Path, args: &[&str]) {

@@ -2,22 +2,8 @@
 
 use serde_json::{Value, json};
 
+use crate::run;
 use crate::standin::Account;
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
 
 const CONFIG: &str = "database: flowdb\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  fields: v5\n";
 /// Library queries that render with defaults: the 24, less the four that need an address.
