@@ -96,6 +96,7 @@ def main():
             queue_result(base, 20)
             small_cli.append(timed(aws_cli))
 
+        os.environ.update(env)  # PyAthena runs in this process
         from pyathena import connect
         cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name="us-east-1", endpoint_url=base).cursor()
 

@@ -63,8 +63,8 @@ def main():
         "import duckdb,sys\ncon=duckdb.connect()\nfmt,root,sql=sys.argv[1:4]\n"
         "if fmt=='text':\n con.execute(\"CREATE VIEW flows AS SELECT * FROM read_csv(?, delim=' ', header=true, nullstr='-', "
         "columns={'version':'INT','account-id':'VARCHAR','interface-id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INT','dstport':'INT',"
-        "'protocol':'BIGINT','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'})\", [root+'/**/*.log.gz'])\n"
-        "else:\n con.execute('CREATE VIEW flows AS SELECT * FROM read_parquet(?)', [root+'/**/*.parquet'])\n"
+        "'protocol':'BIGINT','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'})\".replace('?', repr(root+'/**/*.log.gz')))\n"
+        "else:\n con.execute('CREATE VIEW flows AS SELECT * FROM read_parquet(%r)' % (root+'/**/*.parquet'))\n"
         "con.execute(sql).fetchall()\n"
     )
     rows = []

@@ -237,12 +237,10 @@ pub fn prune(files: Vec<LogFile>, window: &TimeWindow, stats: &Stats) -> Vec<Log
 
 fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     let file = std::fs::File::open(path)?;
-    let name = path.to_string_lossy();
-    Ok(if name.ends_with(".gz") {
-        Box::new(BufReader::with_capacity(
-            1 << 17,
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, file)),
-        ))
+    Ok(if path.to_string_lossy().ends_with(".gz") {
+        // Multi-member: AWS writes one member a file, but concatenated files stay readable.
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, file));
+        Box::new(BufReader::with_capacity(1 << 17, decoder))
     } else {
         Box::new(BufReader::with_capacity(1 << 17, file))
     })
@@ -531,35 +529,51 @@ fn parse_i64(s: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+fn parse_ip(s: &str) -> Option<std::net::IpAddr> {
+    s.parse().ok()
+}
+
 /// `cidr_contains(cidr, address)`: whether the address lies in the network. An address that does
 /// not parse (NODATA rows) gives NULL, as TRY_CAST does on Athena.
 fn cidr_contains_udf() -> datafusion::logical_expr::ScalarUDF {
     let fun = Arc::new(|args: &[ColumnarValue]| -> datafusion::common::Result<ColumnarValue> {
+        let strings = |a: &ArrayRef| -> datafusion::common::Result<StringArray> {
+            let a = datafusion::arrow::compute::cast(a, &DataType::Utf8)?;
+            a.as_any()
+                .downcast_ref::<StringArray>()
+                .cloned()
+                .ok_or_else(|| DataFusionError::Execution("cidr_contains takes strings".into()))
+        };
+        // The network is almost always a constant: parse it once.
+        let constant_net = match &args[0] {
+            ColumnarValue::Scalar(v) => Some(v.to_string().parse::<IpNet>().ok()),
+            ColumnarValue::Array(_) => None,
+        };
         let arrays = ColumnarValue::values_to_arrays(args)?;
-        let (nets, addrs) = (&arrays[0], &arrays[1]);
-        let nets = nets
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .ok_or_else(|| DataFusionError::Execution("cidr_contains takes strings".into()))?;
-        let addrs = addrs
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .ok_or_else(|| DataFusionError::Execution("cidr_contains takes strings".into()))?;
-        let mut cached: Option<(String, Option<IpNet>)> = None;
-        let out: BooleanArray = (0..addrs.len())
-            .map(|i| {
-                if nets.is_null(i) || addrs.is_null(i) {
-                    return None;
-                }
-                let n = nets.value(i);
-                if cached.as_ref().is_none_or(|(s, _)| s != n) {
-                    cached = Some((n.to_string(), n.parse::<IpNet>().ok()));
-                }
-                let net = cached.as_ref().and_then(|(_, net)| *net)?;
-                let ip: std::net::IpAddr = addrs.value(i).parse().ok()?;
-                Some(net.contains(&ip))
-            })
-            .collect();
+        let addrs = strings(&arrays[1])?;
+        let out: BooleanArray = match constant_net {
+            Some(net) => (0..addrs.len())
+                .map(|i| {
+                    let net = net.as_ref()?;
+                    if addrs.is_null(i) {
+                        return None;
+                    }
+                    parse_ip(addrs.value(i)).map(|ip| net.contains(&ip))
+                })
+                .collect(),
+            None => {
+                let nets = strings(&arrays[0])?;
+                (0..addrs.len())
+                    .map(|i| {
+                        if nets.is_null(i) || addrs.is_null(i) {
+                            return None;
+                        }
+                        let net: IpNet = nets.value(i).parse().ok()?;
+                        parse_ip(addrs.value(i)).map(|ip| net.contains(&ip))
+                    })
+                    .collect()
+            }
+        };
         Ok(ColumnarValue::Array(Arc::new(out)))
     });
     create_udf(
@@ -795,6 +809,30 @@ mod tests {
         assert!(m("2026/11/2?/*.gz", "2026/11/21/x.gz"));
         assert!(!m("2026/11/2?/*.gz", "2026/11/21/x.log"));
         assert!(m("**", "a"));
+    }
+
+    #[test]
+    fn gzip_with_several_members_is_read_whole() {
+        use std::io::Write;
+        let text = "version srcaddr\n2 10.0.0.1\n".repeat(1000);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).unwrap();
+        let one = gz.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.log.gz");
+        std::fs::write(&path, [one.clone(), one].concat()).unwrap();
+        let mut read = String::new();
+        std::io::Read::read_to_string(&mut open(&path).unwrap(), &mut read).unwrap();
+        assert_eq!(read, text.repeat(2));
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_ip("10.20.0.1"), Some("10.20.0.1".parse().unwrap()));
+        assert_eq!(parse_ip("2001:db8::1"), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(parse_ip("10.20.0"), None);
+        assert_eq!(parse_ip("10.20.0.256"), None);
+        assert_eq!(parse_ip("-"), None);
     }
 
     #[test]
