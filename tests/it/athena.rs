@@ -79,8 +79,9 @@ fn run_reject_top_renders_runs_polls_and_prints() {
     assert!(location.starts_with(&format!("s3://athq-results-{}/athena/", acct.id)), "{location}");
 }
 
-fn many_rows(n: usize) -> Vec<Vec<String>> {
-    (0..n)
+/// Queues a result of `n` generated rows for the account's next query.
+fn queue_many_rows(acct: &Account, n: usize) {
+    let rows: Vec<Vec<String>> = (0..n)
         .map(|i| {
             vec![
                 format!("10.0.{}.{}", i / 256, i % 256),
@@ -90,15 +91,15 @@ fn many_rows(n: usize) -> Vec<Vec<String>> {
                 "1".into(),
             ]
         })
-        .collect()
+        .collect();
+    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    acct.queue_result(COLUMNS, &borrowed);
 }
 
 #[test]
 fn results_span_several_pages_in_every_format() {
     let (acct, dir) = setup();
-    let rows = many_rows(2_345);
-    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
-    acct.queue_result(COLUMNS, &borrowed);
+    queue_many_rows(&acct, 2_345);
     // No output location: the rows must come from GetQueryResults, 1000 at a time.
     let cfg = config(&acct).replace(&format!("output_location: s3://athq-results-{}/athena/\n", acct.id), "");
     std::fs::write(dir.path().join("athq.yaml"), cfg).unwrap();
@@ -140,9 +141,7 @@ fn results_span_several_pages_in_every_format() {
 #[test]
 fn large_results_stream_from_s3_and_fall_back_to_the_api() {
     let (acct, dir) = setup();
-    let rows = many_rows(1_500);
-    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
-    acct.queue_result(COLUMNS, &borrowed);
+    queue_many_rows(&acct, 1_500);
     let o = run(acct.athq(dir.path()).args(["-q", "run", "reject-top", "--format", "csv"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout.lines().count(), 1_501);
