@@ -620,10 +620,6 @@ impl LocalEngine {
         Ok(LocalEngine { stats, started, _downloads: downloads, files, columns })
     }
 
-    pub fn files(&self) -> &[LogFile] {
-        &self.files
-    }
-
     /// The fields the text files carry (None for Parquet, whose columns DataFusion reads itself).
     pub fn field_set(&self) -> Option<crate::table::FieldSet> {
         if self.columns.is_empty() {

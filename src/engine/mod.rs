@@ -171,14 +171,6 @@ pub trait Progress {
     fn finish(&self);
 }
 
-/// Reports nothing.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn update(&self, _: State, _: Duration, _: i64) {}
-    fn finish(&self) {}
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("{operation} failed: {detail}")]

@@ -146,103 +146,12 @@ impl FieldSet {
     pub fn contains_column(&self, column: &str) -> bool {
         self.fields.iter().any(|f| f.column() == column)
     }
-
-    /// The AWS LogFormat string for these fields (`${version} ${account-id} …`).
-    pub fn log_format(&self) -> String {
-        self.fields.iter().map(|f| format!("${{{}}}", f.aws_name)).collect::<Vec<_>>().join(" ")
-    }
 }
 
 impl fmt::Display for FieldSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.label)
     }
-}
-
-/// Whether a column needs quoting in Athena DML (Trino reserved words, and the words AWS's own
-/// examples quote).
-pub fn is_reserved(column: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "alter",
-        "and",
-        "as",
-        "between",
-        "by",
-        "case",
-        "cast",
-        "constraint",
-        "create",
-        "cross",
-        "cube",
-        "current_date",
-        "current_time",
-        "current_timestamp",
-        "current_user",
-        "date",
-        "deallocate",
-        "delete",
-        "describe",
-        "distinct",
-        "drop",
-        "else",
-        "end",
-        "escape",
-        "except",
-        "execute",
-        "exists",
-        "extract",
-        "false",
-        "for",
-        "from",
-        "full",
-        "group",
-        "grouping",
-        "having",
-        "in",
-        "inner",
-        "insert",
-        "intersect",
-        "into",
-        "is",
-        "join",
-        "left",
-        "like",
-        "localtime",
-        "localtimestamp",
-        "natural",
-        "normalize",
-        "not",
-        "null",
-        "on",
-        "or",
-        "order",
-        "outer",
-        "prepare",
-        "recursive",
-        "right",
-        "rollup",
-        "select",
-        "start",
-        "table",
-        "then",
-        "time",
-        "timestamp",
-        "true",
-        "type",
-        "uescape",
-        "union",
-        "unnest",
-        "using",
-        "values",
-        "when",
-        "where",
-        "with",
-        "year",
-        "month",
-        "day",
-        "hour",
-    ];
-    RESERVED.contains(&column)
 }
 
 #[cfg(test)]
@@ -273,7 +182,6 @@ mod tests {
         let b = FieldSet::parse("srcaddr,dstaddr,log_status").unwrap();
         assert_eq!(a.fields(), b.fields());
         assert_eq!(a.fields()[2].column(), "log_status");
-        assert_eq!(a.log_format(), "${srcaddr} ${dstaddr} ${log-status}");
     }
 
     #[test]
