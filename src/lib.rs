@@ -30,7 +30,6 @@ fn overrides(g: &GlobalArgs) -> Overrides {
         region: g.region.clone(),
         profile: g.profile.clone(),
         endpoint_url: g.endpoint_url.clone(),
-        workgroup: g.workgroup.last().cloned(),
         workgroups: g.workgroup.clone(),
         catalog: g.catalog.clone(),
         database: g.database.clone(),

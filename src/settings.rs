@@ -53,7 +53,7 @@ pub struct Overrides {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
-    pub workgroup: Option<String>,
+    /// Every `--workgroup` given; the last is the one single-work-group commands use.
     pub workgroups: Vec<String>,
     pub catalog: Option<String>,
     pub database: Option<String>,
@@ -260,7 +260,7 @@ impl Settings {
             None => Timestamp::now(),
         };
 
-        let workgroup = pick(&flags.workgroup, env_vars::ATHQ_WORKGROUP, &file.workgroup)
+        let workgroup = pick(&flags.workgroups.last().cloned(), env_vars::ATHQ_WORKGROUP, &file.workgroup)
             .unwrap_or_else(|| "primary".into());
         let catalog = pick(&flags.catalog, env_vars::ATHQ_CATALOG, &file.catalog)
             .unwrap_or_else(|| "AwsDataCatalog".into());
@@ -393,7 +393,7 @@ mod tests {
         assert_eq!(s.table.fields.label(), "v5");
         let env = |k: &str| (k == env_vars::ATHQ_WORKGROUP).then(|| "from_env".to_string());
         assert_eq!(Settings::resolve(&Overrides::default(), &env, &cwd).unwrap().workgroup, "from_env");
-        let flags = Overrides { workgroup: Some("from_flag".into()), ..Default::default() };
+        let flags = Overrides { workgroups: vec!["from_flag".into()], ..Default::default() };
         assert_eq!(Settings::resolve(&flags, &env, &cwd).unwrap().workgroup, "from_flag");
     }
 

@@ -73,10 +73,9 @@ impl Desired {
         let marker = Marker { query: query.to_string(), version, hash: content_hash(&sql, database) };
         let tag = marker.text();
         let room = MAX_DESCRIPTION - tag.len() - 1;
-        let mut text: String = about.chars().take(room).collect();
-        if text.len() > room {
-            text.truncate(text.char_indices().take_while(|(i, _)| *i < room).last().map_or(0, |(i, _)| i));
-        }
+        // Whole characters only, as many as fit in the bytes left beside the marker.
+        let cut = about.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|end| *end <= room).last();
+        let text = &about[..cut.unwrap_or(0)];
         Desired {
             name: format!("{prefix}{query}"),
             description: format!("{text} {tag}").trim_start().to_string(),

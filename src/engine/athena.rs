@@ -93,6 +93,8 @@ pub struct Athena {
     catalog: String,
     database: String,
     output_location: Option<String>,
+    /// Whether the work group manages its own results: asked once, on the first statement.
+    managed_results: tokio::sync::OnceCell<bool>,
 }
 
 fn state_of(s: Option<&QueryExecutionState>) -> State {
@@ -126,6 +128,7 @@ impl Athena {
             catalog: settings.catalog.clone(),
             database: settings.table.database.clone(),
             output_location: settings.output_location.clone(),
+            managed_results: tokio::sync::OnceCell::new(),
             config,
         })
     }
@@ -141,9 +144,14 @@ impl Athena {
     /// The output location to send, unless the work group manages its results itself.
     async fn output_location(&self) -> Option<String> {
         let location = self.output_location.clone()?;
-        let wg = self.client.get_work_group().work_group(&self.workgroup).send().await.ok();
-        let conf = wg.as_ref().and_then(|w| w.work_group()).and_then(|w| w.configuration());
-        let managed = conf.and_then(|c| c.managed_query_results_configuration()).is_some_and(|m| m.enabled());
+        let managed = *self
+            .managed_results
+            .get_or_init(|| async {
+                let wg = self.client.get_work_group().work_group(&self.workgroup).send().await.ok();
+                let conf = wg.as_ref().and_then(|w| w.work_group()).and_then(|w| w.configuration());
+                conf.and_then(|c| c.managed_query_results_configuration()).is_some_and(|m| m.enabled())
+            })
+            .await;
         (!managed).then_some(location)
     }
 

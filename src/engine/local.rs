@@ -65,13 +65,17 @@ impl Stats {
         }
     }
 
-    pub fn footer(&self, elapsed: std::time::Duration) -> String {
+    /// `records` only where athq parsed them (text); DataFusion reads Parquet itself.
+    pub fn footer(&self, elapsed: std::time::Duration, counted_records: bool) -> String {
+        let records = match counted_records {
+            true => format!(" · {} records", self.records.load(Ordering::Relaxed)),
+            false => String::new(),
+        };
         let mut s = format!(
-            "local · {} file(s) read ({}), {} skipped by date · {} records · {:.2} s",
+            "local · {} file(s) read ({}), {} skipped by date{records} · {:.2} s",
             self.files_read.load(Ordering::Relaxed),
             crate::engine::human_bytes(self.bytes_read.load(Ordering::Relaxed) as i64),
             self.files_skipped.load(Ordering::Relaxed),
-            self.records.load(Ordering::Relaxed),
             elapsed.as_secs_f64()
         );
         let corrupt = self.corrupt_lines.load(Ordering::Relaxed);
@@ -661,7 +665,7 @@ impl LocalEngine {
     }
 
     pub fn footer(&self) -> String {
-        self.stats.footer(self.started.elapsed())
+        self.stats.footer(self.started.elapsed(), !self.columns.is_empty())
     }
 }
 

@@ -152,6 +152,10 @@ fn parquet_matches_duckdb() {
     let dir = tempfile::tempdir().unwrap();
     sample(dir.path(), &["--format", "parquet", "--fields", "v5", "--seed", "11"]);
     seed_queries_match(dir.path(), "parquet");
+    // DataFusion reads Parquet itself: the footer says what was read, and no record count.
+    let o = local(dir.path(), "reject-top", &[]);
+    assert!(o.stderr.starts_with("local · 4 file(s) read ("), "{}", o.stderr);
+    assert!(!o.stderr.contains("records"), "{}", o.stderr);
 }
 
 fn python(script: &str, args: &[&str]) {
