@@ -115,3 +115,20 @@ pub fn report(err: &anyhow::Error) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_documented_contract() {
+        let code = |e: EngineError| exit_code(&anyhow::Error::new(e));
+        assert_eq!(code(EngineError::Config("no AWS region".into())), exit::USAGE);
+        assert_eq!(code(EngineError::Runtime("reading s3://b/k: reset".into())), exit::FAILURE);
+        assert_eq!(code(EngineError::Interrupted { id: "q".into() }), exit::INTERRUPTED);
+        let e = anyhow::Error::new(EngineError::Cancelled { id: "q".into() }).context("while running");
+        assert_eq!(exit_code(&e), exit::FAILURE);
+        assert_eq!(exit_code(&anyhow::Error::new(crate::output::ClosedPipe)), exit::SUCCESS);
+        assert_eq!(exit_code(&anyhow::Error::new(InputError::new("bad"))), exit::USAGE);
+    }
+}

@@ -295,7 +295,7 @@ pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, Eng
                 break;
             }
             if attempt == 5 {
-                return Err(EngineError::Config(format!(
+                return Err(EngineError::Runtime(format!(
                     "BatchGetNamedQuery left {} id(s) unprocessed after 6 attempts",
                     todo.len()
                 )));

@@ -180,7 +180,7 @@ impl Athena {
         let out = req.send().await.map_err(aws_error("StartQueryExecution"))?;
         out.query_execution_id()
             .map(String::from)
-            .ok_or_else(|| EngineError::Config("StartQueryExecution returned no query id".into()))
+            .ok_or_else(|| EngineError::Runtime("StartQueryExecution returned no query id".into()))
     }
 
     pub async fn describe(&self, id: &str) -> Result<Execution, EngineError> {
@@ -193,7 +193,7 @@ impl Athena {
             .map_err(aws_error("GetQueryExecution"))?;
         let q = out
             .query_execution()
-            .ok_or_else(|| EngineError::Config(format!("GetQueryExecution returned nothing for {id}")))?;
+            .ok_or_else(|| EngineError::Runtime(format!("GetQueryExecution returned nothing for {id}")))?;
         let status = q.status();
         let stats = q.statistics();
         let error = status.and_then(|s| s.athena_error());
@@ -358,13 +358,13 @@ impl Athena {
             .body
             .collect()
             .await
-            .map_err(|e| EngineError::Config(format!("reading {location}: {e}")))?
+            .map_err(|e| EngineError::Runtime(format!("reading {location}: {e}")))?
             .into_bytes();
         let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| EngineError::Config(format!("{location} is not UTF-8")))?;
-        let mut rows = csv::parse(&text).map_err(|e| EngineError::Config(format!("{location}: {e}")))?;
+            .map_err(|_| EngineError::Runtime(format!("{location} is not UTF-8")))?;
+        let mut rows = csv::parse(&text).map_err(|e| EngineError::Runtime(format!("{location}: {e}")))?;
         if rows.is_empty() || rows.iter().any(|r| r.len() != width) {
-            return Err(EngineError::Config(format!("{location} does not match the result's columns")));
+            return Err(EngineError::Runtime(format!("{location} does not match the result's columns")));
         }
         rows.remove(0);
         Ok(rows)

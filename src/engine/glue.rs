@@ -119,7 +119,7 @@ pub async fn add_partitions(
             } else {
                 failed += 1;
                 if failed == 1 {
-                    return Err(EngineError::Config(format!(
+                    return Err(EngineError::Runtime(format!(
                         "BatchCreatePartition: {code}: {} ({} created so far)",
                         err.error_detail().and_then(|d| d.error_message()).unwrap_or_default(),
                         report.created

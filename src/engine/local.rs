@@ -634,7 +634,7 @@ impl LocalEngine {
 
     /// Runs the rendered SQL over the files registered as `table`.
     pub async fn run(&self, table: &str, sql: &str) -> Result<ResultSet, EngineError> {
-        let df_err = |e: DataFusionError| EngineError::Config(format!("embedded engine: {e}"));
+        let df_err = |e: DataFusionError| EngineError::Runtime(format!("embedded engine: {e}"));
         let partitions = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let mut config = SessionConfig::new().with_target_partitions(partitions);
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
@@ -699,7 +699,7 @@ async fn fetch_s3(
 ) -> Result<(Vec<LogFile>, tempfile::TempDir), EngineError> {
     use crate::engine::athena::aws_error;
     let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    let dir = tempfile::tempdir().map_err(|e| EngineError::Config(format!("temporary directory: {e}")))?;
+    let dir = tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
     let mut listed = Vec::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -724,11 +724,11 @@ async fn fetch_s3(
             .body
             .collect()
             .await
-            .map_err(|e| EngineError::Config(format!("reading s3://{bucket}/{key}: {e}")))?;
+            .map_err(|e| EngineError::Runtime(format!("reading s3://{bucket}/{key}: {e}")))?;
         if let Some(parent) = f.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| EngineError::Config(e.to_string()))?;
+            std::fs::create_dir_all(parent).map_err(|e| EngineError::Runtime(e.to_string()))?;
         }
-        std::fs::write(&f.path, bytes.into_bytes()).map_err(|e| EngineError::Config(e.to_string()))?;
+        std::fs::write(&f.path, bytes.into_bytes()).map_err(|e| EngineError::Runtime(e.to_string()))?;
     }
     Ok((files, dir))
 }

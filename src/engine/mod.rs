@@ -185,8 +185,12 @@ pub enum EngineError {
     TimedOut { id: String, secs: u64 },
     #[error("query {id} has no results yet: it is {state}")]
     NotFinished { id: String, state: State },
+    /// The request or its settings cannot work (exit 2).
     #[error("{0}")]
     Config(String),
+    /// Something failed while running (exit 1).
+    #[error("{0}")]
+    Runtime(String),
 }
 
 impl EngineError {
