@@ -53,7 +53,7 @@ def main():
     if not os.path.isdir(text_dir):
         print(f"generating {RECORDS:,} records over {DAYS} days in {WORK} ...", flush=True)
         for d, fmt in ((text_dir, "text"), (pq_dir, "parquet")):
-            subprocess.run([ATHQ, "sample", "--out", d, "--records", str(RECORDS), "--days", str(DAYS), "--format", fmt], check=True, env=ENV)
+            subprocess.run([ATHQ, "sample", "--output", d, "--records", str(RECORDS), "--days", str(DAYS), "--format", fmt], check=True, env=ENV)
     gz = sorted(glob.glob(f"{text_dir}/**/*.log.gz", recursive=True))
     raw = subprocess.run(f"zcat {' '.join(gz[:50])} | wc -c", shell=True, capture_output=True, text=True, check=True).stdout
     print(f"{len(gz)} gz files, {sum(os.path.getsize(f) for f in gz) / 1e6:.0f} MB gz (~{int(raw) * len(gz) / 50 / 1e9:.2f} GB raw); "

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::output::results::Format as OutputFormat;
+use crate::output::results::OutputFormat;
 use crate::render::Dialect;
 use crate::settings::EngineKind;
 use crate::table::{Format, Partitioning};
@@ -18,8 +18,12 @@ Examples:
   athq show reject-top                        one query's parameters and fields
   athq render reject-top --days 3             the SQL exactly as it would run
   athq render find-ip -p ip=10.0.1.7 --hours 6
+  athq run reject-top --engine local --source ./logs
   athq table ddl --format parquet --hive      CREATE TABLE for Parquet logs in the Hive layout
   athq partitions add --from 2026-11-01 --print
+
+--format is the output format on commands that print rows (run, exec, results) and the logs'
+storage format on commands about the table and its files (table, render, partitions, sample).
 
 Configuration comes from athq.yaml (this directory or a parent), ATHQ_* variables and flags.";
 
@@ -33,6 +37,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file (default: athq.yaml in this directory or a parent) [env: ATHQ_CONFIG]
     #[arg(long, global = true, value_name = "FILE")]
@@ -64,7 +69,7 @@ pub struct GlobalArgs {
     /// S3 location for query results [env: ATHQ_OUTPUT_LOCATION]
     #[arg(long, global = true, value_name = "S3_URL")]
     pub output_location: Option<String>,
-    /// Engine to run queries on [env: ATHQ_ENGINE] [default: athena]
+    /// Engine to run (and render) queries for [env: ATHQ_ENGINE] [default: athena]
     #[arg(long, global = true, value_enum)]
     pub engine: Option<EngineKind>,
     /// Internal networks, comma-separated CIDR blocks [env: ATHQ_VPC_CIDRS]
@@ -81,17 +86,17 @@ pub enum Command {
     List(ListArgs),
     /// Show one saved query: description, parameters, fields it needs
     Show(ShowArgs),
-    /// Run a saved query on Athena and print its results
+    /// Run a saved query (on Athena or the embedded engine) and print its results
     #[command(
         after_help = "Examples:\n  athq run reject-top --days 3\n  athq run find-ip -p ip=10.20.1.7 --hours 6 --format csv --output flows.csv\n  athq run bytes-by-pair --from 2026-11-01 --to 2026-11-02 --format json"
     )]
     Run(RunArgs),
     /// Write realistic synthetic flow logs in AWS's layout (for trying athq, tests, benchmarks)
     #[command(
-        after_help = "Examples:\n  athq sample --out ./logs --days 3 --records 200000\n  athq sample --out ./logs --format parquet --hive --fields v5"
+        after_help = "Examples:\n  athq sample --output ./logs --days 3 --records 200000\n  athq sample --output ./logs --format parquet --hive --fields v5"
     )]
     Sample(SampleArgs),
-    /// Run ad-hoc SQL through the same machinery
+    /// Run ad-hoc SQL through the same machinery (on the embedded engine: over every file of --source)
     #[command(
         after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown"
     )]
@@ -104,7 +109,7 @@ pub enum Command {
     Cancel(IdArgs),
     /// Print a saved query's SQL exactly as it would run
     #[command(
-        after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --dialect local"
+        after_help = "Examples:\n  athq render reject-top --days 3\n  athq render bytes-by-pair --from 2026-11-01 --to 2026-11-02 -p limit=50\n  athq render outbound-well-known-ports --vpc-cidrs 10.0.0.0/16 --engine local"
     )]
     Render(RenderArgs),
     /// Table DDL for the flow-log table
@@ -131,7 +136,10 @@ pub struct ShowArgs {
     pub query: String,
     /// Print the query file as it is (header and template)
     #[arg(long)]
-    pub source: bool,
+    pub sql: bool,
+    /// Old spelling of --sql
+    #[arg(long = "source", hide = true)]
+    pub old_source: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -152,8 +160,9 @@ pub struct WindowArgs {
 
 /// Overrides for the configured table's shape.
 #[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Table shape (overrides table.* in athq.yaml)")]
 pub struct TableShapeArgs {
-    /// How the logs are stored
+    /// Storage format of the logs (not an output format)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Hive-compatible layout (aws-account-id=…/year=…/month=…/day=…)
@@ -197,17 +206,18 @@ pub struct RenderArgs {
     pub params: Vec<String>,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// SQL dialect to render for
-    #[arg(long, value_enum, default_value_t = Dialect::Athena)]
-    pub dialect: Dialect,
+    /// Old spelling of --engine (athena or local)
+    #[arg(long, value_enum, hide = true)]
+    pub dialect: Option<Dialect>,
     #[command(flatten)]
     pub shape: TableShapeArgs,
 }
 
 /// How results are printed.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Output format
+    /// Output format of the rows
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// Write the results to this file instead of stdout
@@ -235,37 +245,47 @@ pub struct RunArgs {
     pub params: Vec<String>,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// Flow-log files for --engine local: a directory, a glob, or s3://bucket/prefix (default: the table's location)
-    #[arg(long, value_name = "PATH|S3_URL")]
-    pub source: Option<String>,
+    #[command(flatten)]
+    pub local: LocalArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SampleFormat {
-    /// Gzipped text, a file every five minutes, header line first
-    Text,
-    /// Parquet, a file a day (or an hour with --hourly)
-    Parquet,
+/// Where the embedded engine reads.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Embedded engine (--engine local)")]
+pub struct LocalArgs {
+    /// Flow-log files: a directory, a glob, or s3://bucket/prefix [env: ATHQ_SOURCE] [default: source in athq.yaml]
+    #[arg(long, value_name = "PATH|S3_URL")]
+    pub source: Option<String>,
+    /// Read every file of the source, whatever the date in its path
+    #[arg(long)]
+    pub all: bool,
+    /// Fail on an unreadable file instead of skipping it with a warning
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Directory to write AWSLogs/… into
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(short, long, value_name = "DIR", required_unless_present = "out")]
+    pub output: Option<PathBuf>,
+    /// Old spelling of --output
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub out: Option<PathBuf>,
     /// Days of logs, ending now
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=400))]
     pub days: u32,
     /// Records in all
     #[arg(long, default_value_t = 100_000)]
     pub records: u64,
-    /// File format
-    #[arg(long, value_enum, default_value_t = SampleFormat::Text)]
-    pub format: SampleFormat,
+    /// Storage format: gzipped text every five minutes (text and regex tables read the same
+    /// files), or Parquet a day (an hour with --hourly)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Hive-compatible layout
     #[arg(long)]
     pub hive: bool,
@@ -295,6 +315,8 @@ pub struct ExecArgs {
     /// A file holding the SQL (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub local: LocalArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -361,9 +383,9 @@ pub struct CreateArgs {
 pub enum SavedCommand {
     /// What sync would change: create, update, unchanged, prune, conflict
     #[command(
-        after_help = "Examples:\n  athq saved plan --workgroup analysts\n  athq saved plan --workgroup analysts --check   # exit 1 when anything would change"
+        after_help = "Examples:\n  athq saved plan --workgroup analysts\n  athq saved plan --workgroup analysts --check   # exit 1 when anything would change or conflicts"
     )]
-    Plan(SavedArgs),
+    Plan(PlanArgs),
     /// Make the work groups' named queries match the library
     #[command(
         after_help = "Examples:\n  athq saved sync --workgroup analysts\n  athq saved sync --workgroup a --workgroup b --prune"
@@ -371,6 +393,15 @@ pub enum SavedCommand {
     Sync(SavedArgs),
     /// The named queries in a work group, athq's and others
     List(SavedListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub saved: SavedArgs,
+    /// Exit 1 when anything would change or conflicts (console edits included), for CI
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -384,9 +415,6 @@ pub struct SavedArgs {
     /// Overwrite athq's named queries even when they were edited in the console
     #[arg(long)]
     pub force: bool,
-    /// With plan: exit 1 when anything would change
-    #[arg(long)]
-    pub check: bool,
     /// The window saved queries look back over, ending when they run
     #[arg(long, value_name = "HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=87840))]
     pub hours: u32,
@@ -413,6 +441,9 @@ pub enum PartitionsCommand {
 
 #[derive(Debug, Args)]
 pub struct MissingArgs {
+    /// Exit 1 when any partition is missing, for CI
+    #[arg(long)]
+    pub check: bool,
     #[command(flatten)]
     pub shape: TableShapeArgs,
 }

@@ -16,6 +16,8 @@ pub const ATHQ_TABLE: &str = "ATHQ_TABLE";
 pub const ATHQ_OUTPUT_LOCATION: &str = "ATHQ_OUTPUT_LOCATION";
 /// Default engine: `athena` or `local`.
 pub const ATHQ_ENGINE: &str = "ATHQ_ENGINE";
+/// Flow-log files for the embedded engine: a directory, a glob, or `s3://bucket/prefix`.
+pub const ATHQ_SOURCE: &str = "ATHQ_SOURCE";
 /// Internal networks, comma-separated CIDR blocks.
 pub const ATHQ_VPC_CIDRS: &str = "ATHQ_VPC_CIDRS";
 /// Extra query directories, separated like PATH (`:` on Unix).
@@ -32,6 +34,7 @@ pub const ALL: &[&str] = &[
     ATHQ_TABLE,
     ATHQ_OUTPUT_LOCATION,
     ATHQ_ENGINE,
+    ATHQ_SOURCE,
     ATHQ_VPC_CIDRS,
     ATHQ_LIBRARY,
     ATHQ_NOW,

@@ -19,8 +19,28 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     /// Usage, configuration or input error.
     pub const USAGE: u8 = 2;
-    /// Interrupted (after stopping the query).
+    /// Interrupted by Ctrl-C (after stopping the query); SIGTERM gives 143 and SIGHUP 129.
     pub const INTERRUPTED: u8 = 130;
+}
+
+/// A check found something to do or to look at (exit 1): pending changes, conflicts, missing
+/// partitions.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Drift {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Drift {
+    pub fn new(message: impl Into<String>) -> Drift {
+        Drift { message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Drift {
+        self.hint = Some(hint.into());
+        self
+    }
 }
 
 /// An input problem found at the command edge, with an optional hint.
@@ -51,17 +71,17 @@ fn is_input(e: &(dyn std::error::Error + 'static)) -> bool {
         || e.is::<TableError>()
         || e.is::<FieldSetError>()
         || e.is::<PartitionError>()
-        || matches!(e.downcast_ref::<EngineError>(), Some(EngineError::Config(_)))
+        || e.downcast_ref::<EngineError>().is_some_and(EngineError::is_input)
 }
 
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|e| e.is::<crate::output::ClosedPipe>()) {
         exit::SUCCESS
-    } else if err
-        .chain()
-        .any(|e| matches!(e.downcast_ref::<EngineError>(), Some(EngineError::Interrupted { .. })))
-    {
-        exit::INTERRUPTED
+    } else if let Some(signal) = err.chain().find_map(|e| match e.downcast_ref::<EngineError>() {
+        Some(EngineError::Interrupted { signal, .. }) => Some(*signal),
+        _ => None,
+    }) {
+        signal.exit_code()
     } else if err.chain().any(is_input) {
         exit::USAGE
     } else {
@@ -72,6 +92,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 fn hint(err: &anyhow::Error) -> Option<String> {
     err.chain().find_map(|e| {
         if let Some(e) = e.downcast_ref::<InputError>() {
+            return e.hint.clone();
+        }
+        if let Some(e) = e.downcast_ref::<Drift>() {
             return e.hint.clone();
         }
         if let Some(e) = e.downcast_ref::<RenderError>() {
@@ -125,8 +148,21 @@ mod tests {
         let code = |e: EngineError| exit_code(&anyhow::Error::new(e));
         assert_eq!(code(EngineError::Config("no AWS region".into())), exit::USAGE);
         assert_eq!(code(EngineError::Runtime("reading s3://b/k: reset".into())), exit::FAILURE);
-        assert_eq!(code(EngineError::Interrupted { id: "q".into() }), exit::INTERRUPTED);
-        let e = anyhow::Error::new(EngineError::Cancelled { id: "q".into() }).context("while running");
+        let interrupted = |signal| EngineError::Interrupted { id: Some("q".into()), signal };
+        assert_eq!(code(interrupted(crate::engine::Signal::Interrupt)), exit::INTERRUPTED);
+        assert_eq!(code(interrupted(crate::engine::Signal::Terminate)), 143);
+        assert_eq!(code(interrupted(crate::engine::Signal::Hangup)), 129);
+        assert_eq!(exit_code(&anyhow::Error::new(Drift::new("1 conflict"))), exit::FAILURE);
+        let missing = EngineError::Aws {
+            service: "S3",
+            operation: "ListObjectsV2",
+            resource: "nope".into(),
+            code: Some("NoSuchBucket".into()),
+            message: "NoSuchBucket: The specified bucket does not exist".into(),
+        };
+        assert_eq!(code(missing), exit::USAGE);
+        let e = anyhow::Error::new(EngineError::Cancelled { id: "q".into(), reason: None, hint: None })
+            .context("while running");
         assert_eq!(exit_code(&e), exit::FAILURE);
         assert_eq!(exit_code(&anyhow::Error::new(crate::output::ClosedPipe)), exit::SUCCESS);
         assert_eq!(exit_code(&anyhow::Error::new(InputError::new("bad"))), exit::USAGE);

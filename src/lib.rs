@@ -11,6 +11,7 @@ pub mod output;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod sql;
 pub mod sync;
 pub mod table;
 
@@ -46,7 +47,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let cwd = std::env::current_dir()?;
     let settings = Settings::resolve(&overrides(&cli.global), &|k| std::env::var(k).ok(), &cwd)?;
     let printer = Printer::new(settings.quiet);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
     runtime.block_on(commands::exec(cli.command, settings, printer))
 }
 

@@ -37,6 +37,8 @@ pub struct Settings {
     pub catalog: String,
     pub output_location: Option<String>,
     pub engine: EngineKind,
+    /// Flow-log files for the embedded engine (`source:`, `ATHQ_SOURCE`); `--source` overrides.
+    pub source: Option<String>,
     pub vpc_cidrs: Vec<IpNet>,
     pub library_dirs: Vec<PathBuf>,
     pub table: TableProfile,
@@ -93,6 +95,7 @@ struct FileConfig {
     database: Option<String>,
     output_location: Option<String>,
     engine: Option<EngineKind>,
+    source: Option<String>,
     vpc_cidrs: Option<Vec<String>>,
     library: Option<Vec<PathBuf>>,
     table: Option<FileTable>,
@@ -255,6 +258,24 @@ impl Settings {
         library_dirs
             .extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
 
+        // A relative source in athq.yaml is relative to the file, like `library:`.
+        let source = match env(env_vars::ATHQ_SOURCE) {
+            Some(v) => Some(v),
+            None => file.source.map(|s| {
+                if s.starts_with("s3://") || Path::new(&s).is_absolute() {
+                    s
+                } else {
+                    base_dir.join(&s).to_string_lossy().to_string()
+                }
+            }),
+        };
+        if let Some(s) = source.as_deref().filter(|s| s.starts_with("s3://")) {
+            table::validate_location(s).map_err(|e| match env(env_vars::ATHQ_SOURCE) {
+                Some(_) => invalid(env_vars::ATHQ_SOURCE, e.to_string()),
+                None => origin.err("source", e.to_string()),
+            })?;
+        }
+
         let now = match env(env_vars::ATHQ_NOW) {
             Some(v) => parse_time(&v).map_err(|e| invalid(env_vars::ATHQ_NOW, e.to_string()))?,
             None => Timestamp::now(),
@@ -346,6 +367,7 @@ impl Settings {
             catalog,
             output_location,
             engine,
+            source,
             vpc_cidrs,
             library_dirs,
             table: t,
@@ -407,7 +429,7 @@ mod tests {
     fn bad_files_name_the_line() {
         assert_eq!(
             error("workgroup: a\ncolour: red\n"),
-            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `vpc_cidrs`, `library`, `table`"
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `vpc_cidrs`, `library`, `table`"
         );
         assert_eq!(
             error("vpc_cidrs:\n  - 10.0.0.1/16\n"),

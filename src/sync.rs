@@ -13,7 +13,7 @@ use aws_sdk_athena::Client;
 use sha2::{Digest, Sha256};
 
 use crate::engine::EngineError;
-use crate::engine::athena::aws_error;
+use crate::engine::aws::aws_error;
 
 /// Athena's limits for named queries.
 pub const MAX_NAME: usize = 128;
@@ -262,7 +262,12 @@ pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, Eng
     let mut pages =
         client.list_named_queries().work_group(workgroup).max_results(BATCH as i32).into_paginator().send();
     while let Some(page) = pages.next().await {
-        ids.extend(page.map_err(aws_error("ListNamedQueries"))?.named_query_ids().iter().cloned());
+        ids.extend(
+            page.map_err(aws_error("Athena", "ListNamedQueries", workgroup))?
+                .named_query_ids()
+                .iter()
+                .cloned(),
+        );
     }
     let mut out = Vec::new();
     for chunk in ids.chunks(BATCH) {
@@ -274,7 +279,7 @@ pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, Eng
                 .set_named_query_ids(Some(todo.clone()))
                 .send()
                 .await
-                .map_err(aws_error("BatchGetNamedQuery"))?;
+                .map_err(aws_error("Athena", "BatchGetNamedQuery", workgroup))?;
             for q in resp.named_queries() {
                 out.push(Actual {
                     id: q.named_query_id().unwrap_or_default().to_string(),
@@ -341,12 +346,16 @@ async fn create(client: &Client, workgroup: &str, d: &Desired) -> Result<(), Eng
         .client_request_token(token)
         .send()
         .await
-        .map_err(aws_error("CreateNamedQuery"))?;
+        .map_err(aws_error("Athena", "CreateNamedQuery", &d.name))?;
     Ok(())
 }
 
 async fn delete(client: &Client, id: &str) -> Result<(), EngineError> {
-    client.delete_named_query().named_query_id(id).send().await.map_err(aws_error("DeleteNamedQuery"))?;
+    client.delete_named_query().named_query_id(id).send().await.map_err(aws_error(
+        "Athena",
+        "DeleteNamedQuery",
+        id,
+    ))?;
     Ok(())
 }
 
@@ -370,7 +379,7 @@ pub async fn apply(
                     .send()
                     .await
                     .map(|_| ())
-                    .map_err(aws_error("UpdateNamedQuery")),
+                    .map_err(aws_error("Athena", "UpdateNamedQuery", id)),
                 Action::Replace { id, desired } => {
                     create(client, workgroup, desired).await?;
                     tokio::time::sleep(PACE).await;

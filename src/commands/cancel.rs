@@ -6,9 +6,9 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: IdArgs) -> anyhow::Result<()> {
-    let athena = athena(settings).await?;
-    athena.stop(&args.id).await?;
-    let e = athena.describe(&args.id).await?;
+    let athena = athena(settings, printer, "cancel").await?;
+    athena.cancel(&args.id).await?;
+    let e = athena.status(&args.id).await?;
     printer.status(&format!("query {} is {}", e.id, e.state));
     Ok(())
 }

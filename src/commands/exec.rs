@@ -1,13 +1,15 @@
-//! `athq exec --sql … | --file F`: ad-hoc SQL through the same machinery as `run`.
+//! `athq exec --sql … | --file F`: ad-hoc SQL through the same machinery as `run`. On the embedded
+//! engine it reads every file of the source (the SQL, not a window, says what it wants).
 
 use std::io::Read;
 
 use anyhow::Context;
 
 use crate::cli::ExecArgs;
-use crate::commands::{athena, run_and_print};
+use crate::commands::{local_options, open_engine, run_and_print};
 use crate::error::InputError;
 use crate::output::Printer;
+use crate::render::TimeWindow;
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> anyhow::Result<()> {
@@ -19,13 +21,20 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
             s
         }
         (None, Some(path)) => std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(format!("cannot read {}: {e}", path.display())))?,
+            .map_err(|e| InputError::new(format!("cannot read --file {}: {e}", path.display())))?,
         (None, None) => unreachable!("clap requires --sql or --file"),
     };
     let sql = sql.trim().trim_end_matches(';').trim_end();
     if sql.is_empty() {
-        return Err(InputError::new("the SQL is empty").into());
+        return Err(InputError::new("the SQL is empty")
+            .hint("pass --sql 'SELECT …' or --file query.sql")
+            .into());
     }
-    let athena = athena(settings).await?;
-    run_and_print(&athena, &settings.table, sql, &args.exec, &args.output, printer).await
+    let mut local = local_options(settings, &args.local)?;
+    if let Some(l) = local.as_mut() {
+        l.all = true;
+    }
+    let engine =
+        open_engine(settings, printer, local.as_ref(), &TimeWindow::everything(settings.now)).await?;
+    run_and_print(engine.as_ref(), sql, &args.exec, &args.output, printer).await
 }

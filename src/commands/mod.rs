@@ -15,16 +15,19 @@ pub mod show;
 pub mod status;
 pub mod table;
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
 
-use crate::cli::{Command, ExecOptions, OutputArgs, TableShapeArgs, WindowArgs};
-use crate::engine::athena::Athena;
-use crate::engine::{Engine, Execution, RunOptions};
+use crate::cli::{Command, ExecOptions, LocalArgs, OutputArgs, TableShapeArgs, WindowArgs};
+use crate::engine::aws::{Aws, Notify};
+use crate::engine::local::LocalOptions;
+use crate::engine::{self, Engine, RunOptions};
 use crate::error::InputError;
 use crate::output::{Printer, Spinner};
+use crate::render::TimeWindow;
 use crate::render::window::{WindowSpec, parse_time};
-use crate::settings::EngineKind;
-use crate::settings::Settings;
+use crate::settings::{EngineKind, Settings};
 use crate::table::{self as tbl, FieldSet, Layout, Partitioning, TableProfile};
 
 /// The window used when a command is given none.
@@ -47,16 +50,70 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
     }
 }
 
-/// The Athena engine, for commands that only Athena can serve.
-pub async fn athena(settings: &Settings) -> anyhow::Result<Athena> {
+/// Status notices from the AWS layer (retries), through the printer.
+pub fn notify(printer: &Printer) -> Notify {
+    let printer = *printer;
+    Arc::new(move |text: &str| printer.status(text))
+}
+
+/// Refuses the embedded engine on commands only Athena serves, saying so in the command's words.
+pub fn require_athena(settings: &Settings, what: &str) -> anyhow::Result<()> {
     if settings.engine == EngineKind::Local {
-        return Err(InputError::new(
-            "this command runs on Athena only; the embedded engine runs saved queries",
-        )
-        .hint("use `athq run QUERY --engine local --source DIR`, or leave out --engine local")
-        .into());
+        return Err(InputError::new(format!("{what} runs on Athena only, and the engine is `local`"))
+            .hint("leave out --engine local (or unset engine: local in athq.yaml / ATHQ_ENGINE)")
+            .into());
     }
-    Ok(Athena::connect(settings).await?)
+    Ok(())
+}
+
+/// The AWS configuration and clients, for commands that call AWS APIs other than queries.
+pub async fn aws(settings: &Settings, printer: &Printer) -> anyhow::Result<Aws> {
+    Ok(Aws::connect(settings, notify(printer)).await?)
+}
+
+/// The Athena engine, for commands that only Athena can serve.
+pub async fn athena(settings: &Settings, printer: &Printer, what: &str) -> anyhow::Result<Box<dyn Engine>> {
+    require_athena(settings, what)?;
+    Ok(engine::open(settings, None, &TimeWindow::everything(settings.now), notify(printer)).await?)
+}
+
+/// The embedded engine's options: `--source` > `ATHQ_SOURCE` > `source:` > the table's location.
+pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Option<LocalOptions>> {
+    if settings.engine != EngineKind::Local {
+        if let Some(flag) =
+            [(args.source.is_some(), "--source"), (args.all, "--all"), (args.strict, "--strict")]
+                .iter()
+                .find_map(|(set, flag)| set.then_some(*flag))
+        {
+            return Err(InputError::new(format!(
+                "{flag} is for the embedded engine, and the engine is `athena`"
+            ))
+            .hint("add --engine local, or set engine: local in athq.yaml")
+            .into());
+        }
+        return Ok(None);
+    }
+    let source = args
+        .source
+        .clone()
+        .or_else(|| settings.source.clone())
+        .or_else(|| settings.table.location.clone())
+        .ok_or_else(|| {
+            InputError::new("the embedded engine needs flow-log files, and no source is set")
+                .hint("pass --source DIR (or s3://bucket/prefix), set ATHQ_SOURCE, or put `source: DIR` in athq.yaml")
+        })?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    Ok(Some(LocalOptions { source, all: args.all, strict: args.strict, threads }))
+}
+
+/// Opens the engine the settings choose, reading `local` for `window` on the embedded engine.
+pub async fn open_engine(
+    settings: &Settings,
+    printer: &Printer,
+    local: Option<&LocalOptions>,
+    window: &TimeWindow,
+) -> anyhow::Result<Box<dyn Engine>> {
+    Ok(engine::open(settings, local, window, notify(printer)).await?)
 }
 
 pub fn run_options(opts: &ExecOptions) -> RunOptions {
@@ -67,46 +124,47 @@ pub fn run_options(opts: &ExecOptions) -> RunOptions {
     }
 }
 
-/// Runs one statement to the end with a spinner; a failed one's footer goes to stderr.
+/// Runs one statement whose rows do not matter (DDL, partitions); prints its footer.
 pub async fn run_statement(
-    athena: &Athena,
+    engine: &dyn Engine,
     sql: &str,
     opts: &ExecOptions,
-    printer: &Printer,
-) -> anyhow::Result<Execution> {
-    let spinner = Spinner::new(printer.quiet());
-    let result = athena.run(sql, &run_options(opts), &spinner).await;
-    Ok(result.inspect_err(|e| e.footer().into_iter().for_each(|f| printer.status(f)))?)
-}
-
-/// Runs a query on an engine and prints its results (data on stdout or to --output, footer on stderr).
-pub async fn run_and_print<E: Engine>(
-    engine: &E,
-    table: &TableProfile,
-    sql: &str,
-    opts: &ExecOptions,
-    out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
     let spinner = Spinner::new(printer.quiet());
-    let answer = engine
-        .query(table, sql, &run_options(opts), &spinner)
-        .await
-        .inspect_err(|e| e.footer().into_iter().for_each(|f| printer.status(f)))?;
-    printer.data_to(&crate::output::results::render(&answer.rows, out.format), out.output.as_deref())?;
+    let answer = engine.query(sql, &run_options(opts), &spinner).await.inspect_err(|e| {
+        e.footer()
+            .map(String::from)
+            .or_else(|| engine.footer_on_error())
+            .into_iter()
+            .for_each(|f| printer.status(&f))
+    })?;
     printer.status(&answer.footer);
     Ok(())
 }
 
-pub async fn print_results(
-    athena: &Athena,
-    exec: &Execution,
+/// Runs a query on an engine and prints its results (data on stdout or to --output, footer on stderr).
+pub async fn run_and_print(
+    engine: &dyn Engine,
+    sql: &str,
+    opts: &ExecOptions,
     out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let rs = athena.results(exec).await?;
-    printer.data_to(&crate::output::results::render(&rs, out.format), out.output.as_deref())?;
-    printer.status(&exec.footer());
+    let spinner = Spinner::new(printer.quiet());
+    let answer = engine.query(sql, &run_options(opts), &spinner).await.inspect_err(|e| {
+        e.footer()
+            .map(String::from)
+            .or_else(|| engine.footer_on_error())
+            .into_iter()
+            .for_each(|f| printer.status(&f))
+    })?;
+    print_answer(&answer, out, printer)
+}
+
+pub fn print_answer(answer: &engine::Answer, out: &OutputArgs, printer: &Printer) -> anyhow::Result<()> {
+    printer.data_to(&crate::output::results::render(&answer.rows, out.format), out.output.as_deref())?;
+    printer.status(&answer.footer);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use crate::cli::{ExecOptions, PartitionsCommand, RangeArgs, Via};
-use crate::commands::{athena, run_statement, table_with};
+use crate::commands::{athena, aws, require_athena, run_statement, table_with};
 use crate::engine::glue;
 use crate::error::InputError;
 use crate::output::Printer;
@@ -24,17 +24,16 @@ async fn emit(
         }
         return Ok(());
     }
-    let athena = athena(settings).await?;
+    let engine = athena(settings, printer, "partitions").await?;
     for (i, s) in statements.iter().enumerate() {
         printer.status(&format!("statement {} of {}", i + 1, statements.len()));
-        let exec = run_statement(&athena, s, opts, printer).await.map_err(|e| {
+        run_statement(engine.as_ref(), s, opts, printer).await.map_err(|e| {
             e.context(format!(
                 "statement {} of {} failed; the ones before it were applied",
                 i + 1,
                 statements.len()
             ))
         })?;
-        printer.status(&exec.footer());
     }
     Ok(())
 }
@@ -55,8 +54,8 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand
             let table = table_with(settings, &args.shape)?;
             let (from, to) = range(settings, &args);
             let parts = partitions::partitions_in(&table, from, to)?;
-            let athena = athena(settings).await?;
-            let client = aws_sdk_glue::Client::new(athena.sdk_config());
+            require_athena(settings, "partitions add")?;
+            let client = aws(settings, printer).await?.glue();
             let report = glue::add_partitions(&client, &table, &parts).await?;
             printer.status(&format!(
                 "{} partition(s) for {from}..{to}: {} created, {} already existed",
@@ -69,15 +68,21 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand
         PartitionsCommand::Missing(args) => {
             let table = table_with(settings, &args.shape)?;
             partitions::require_managed(&table)?;
-            let athena = athena(settings).await?;
-            let client = aws_sdk_glue::Client::new(athena.sdk_config());
-            let missing = glue::missing_partitions(&client, athena.s3(), &table).await?;
+            require_athena(settings, "partitions missing")?;
+            let aws = aws(settings, printer).await?;
+            let missing = glue::missing_partitions(&aws.glue(), &aws.s3(), &table).await?;
             for p in &missing {
                 printer.line(&p.location)?;
             }
             printer.status(&format!("{} folder(s) in S3 have no partition in the catalog", missing.len()));
-            if !missing.is_empty() {
-                printer.status("hint: `athq partitions add --from … --to …` adds them");
+            if missing.is_empty() {
+                return Ok(());
+            }
+            printer.status("hint: `athq partitions add --from … --to …` adds them");
+            if args.check {
+                return Err(
+                    crate::error::Drift::new(format!("{} partition(s) missing", missing.len())).into()
+                );
             }
             Ok(())
         }

@@ -1,11 +1,11 @@
-//! `athq render Q`: the SQL exactly as it would run.
+//! `athq render Q`: the SQL exactly as it would run on the engine `--engine` names.
 
 use crate::cli::RenderArgs;
 use crate::commands::{table_with, window_spec};
 use crate::library::Library;
 use crate::output::Printer;
-use crate::render::{self, RenderContext, TimeWindow};
-use crate::settings::Settings;
+use crate::render::{self, Dialect, RenderContext, TimeWindow};
+use crate::settings::{EngineKind, Settings};
 
 pub fn exec(settings: &Settings, printer: &Printer, args: RenderArgs) -> anyhow::Result<()> {
     let lib = Library::load(&settings.library_dirs)?;
@@ -13,13 +13,16 @@ pub fn exec(settings: &Settings, printer: &Printer, args: RenderArgs) -> anyhow:
     let table = table_with(settings, &args.shape)?;
     let params = args.params.iter().map(|p| render::parse_assignment(p)).collect::<Result<Vec<_>, _>>()?;
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;
-    let ctx = RenderContext {
-        table: &table,
-        vpc_cidrs: &settings.vpc_cidrs,
-        window,
-        dialect: args.dialect,
-        relative: None,
+    let dialect = match (args.dialect, settings.engine) {
+        (Some(d), _) => {
+            printer.status(&format!("warning: --dialect is now --engine: use `--engine {}`", d.name()));
+            d
+        }
+        (None, EngineKind::Athena) => Dialect::Athena,
+        (None, EngineKind::Local) => Dialect::Local,
     };
+    let ctx =
+        RenderContext { table: &table, vpc_cidrs: &settings.vpc_cidrs, window, dialect, relative: None };
     let sql = render::render(query, &params, &ctx)?;
     printer.line(&sql)
 }

@@ -1,21 +1,25 @@
 //! `athq sample`: synthetic flow logs in AWS's layout.
 
-use crate::cli::{SampleArgs, SampleFormat};
+use crate::cli::SampleArgs;
 use crate::error::InputError;
 use crate::output::Printer;
 use crate::sample::{SampleSpec, generate};
 use crate::settings::Settings;
-use crate::table::{self, FieldSet};
+use crate::table::{self, FieldSet, Format};
 
 pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow::Result<()> {
+    if args.out.is_some() {
+        printer.status("warning: `sample --out` is now `sample --output` (or -o)");
+    }
+    let out = args.output.clone().or(args.out.clone()).expect("clap requires --output or --out");
     let fields = FieldSet::parse(&args.fields).map_err(|e| InputError::new(format!("--fields: {e}")))?;
     table::validate_account(&args.account).map_err(|e| InputError::new(format!("--account: {e}")))?;
     table::validate_region(&args.region).map_err(|e| InputError::new(format!("--region: {e}")))?;
     let spec = SampleSpec {
-        out: args.out.clone(),
+        out: out.clone(),
         days: args.days,
         records: args.records,
-        parquet: args.format == SampleFormat::Parquet,
+        parquet: args.format == Format::Parquet,
         hive: args.hive,
         hourly: args.hourly,
         fields,
@@ -31,7 +35,7 @@ pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow:
         report.records,
         report.files,
         crate::engine::human_bytes(report.bytes as i64),
-        args.out.join("AWSLogs").display()
+        out.join("AWSLogs").display()
     ));
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `athq saved plan|sync|list`: the library as named queries in Athena work groups.
 
 use crate::cli::{SavedArgs, SavedCommand};
-use crate::commands::athena;
+use crate::commands::{aws, require_athena};
+use crate::error::Drift;
 use crate::library::Library;
 use crate::output::{Printer, text_table};
 use crate::render::{self, Dialect, RenderContext, TimeWindow, WindowSpec};
@@ -48,13 +49,9 @@ fn desired(settings: &Settings, args: &SavedArgs) -> anyhow::Result<(Vec<Desired
     Ok((ok, skipped))
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("{0} change(s) pending")]
-struct Pending(usize);
-
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> anyhow::Result<()> {
-    let athena = athena(settings).await?;
-    let client = aws_sdk_athena::Client::new(athena.sdk_config());
+    require_athena(settings, "saved")?;
+    let client = aws(settings, printer).await?.athena();
     match cmd {
         SavedCommand::List(_) => {
             for wg in &settings.workgroups {
@@ -80,23 +77,30 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             }
             Ok(())
         }
-        SavedCommand::Plan(args) => {
-            let (want, skipped) = desired(settings, &args)?;
-            let mut pending = 0;
+        SavedCommand::Plan(plan) => {
+            let args = &plan.saved;
+            let (want, skipped) = desired(settings, args)?;
+            let (mut pending, mut conflicts) = (0, 0);
             for wg in &settings.workgroups {
-                let actions = plan_for(&client, wg, &args, &want, &skipped).await?;
-                pending += report(printer, wg, &actions)?;
+                let actions = plan_for(&client, wg, args, &want, &skipped).await?;
+                let (changes, c) = report(printer, wg, &actions)?;
+                pending += changes;
+                conflicts += c;
             }
-            if args.check && pending > 0 {
-                return Err(Pending(pending).into());
+            if plan.check && pending + conflicts > 0 {
+                return Err(
+                    Drift::new(format!("{pending} change(s) pending, {conflicts} conflict(s)")).into()
+                );
             }
             Ok(())
         }
         SavedCommand::Sync(args) => {
             let (want, skipped) = desired(settings, &args)?;
+            let mut conflicts = 0;
             for wg in &settings.workgroups {
                 let actions = plan_for(&client, wg, &args, &want, &skipped).await?;
-                let total = report(printer, wg, &actions)?;
+                let (total, c) = report(printer, wg, &actions)?;
+                conflicts += c;
                 match sync::apply(&client, wg, &actions).await {
                     Ok(done) => printer.status(&format!("{wg}: applied: {}", done.summary())),
                     Err((done, e)) => {
@@ -107,6 +111,11 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
                         )));
                     }
                 }
+            }
+            if conflicts > 0 {
+                return Err(Drift::new(format!("{conflicts} conflict(s) left as they are"))
+                    .hint("`athq saved plan` lists them; --force overwrites athq's own edited queries")
+                    .into());
             }
             Ok(())
         }
@@ -125,8 +134,8 @@ async fn plan_for(
     Ok(sync::plan(&args.prefix, want, skipped, &actual, args.prune, args.force))
 }
 
-/// Prints the plan for one work group; returns how many changes it holds.
-fn report(printer: &Printer, workgroup: &str, actions: &[Action]) -> anyhow::Result<usize> {
+/// Prints the plan for one work group; returns how many changes and conflicts it holds.
+fn report(printer: &Printer, workgroup: &str, actions: &[Action]) -> anyhow::Result<(usize, usize)> {
     for a in actions {
         printer.line(&format!("{workgroup}  {}", a.line()))?;
     }
@@ -142,5 +151,5 @@ fn report(printer: &Printer, workgroup: &str, actions: &[Action]) -> anyhow::Res
         count(|a| matches!(a, Action::Conflict { .. })),
         count(|a| matches!(a, Action::Skipped { .. })),
     ));
-    Ok(changes)
+    Ok((changes, count(|a| matches!(a, Action::Conflict { .. }))))
 }

@@ -10,7 +10,10 @@ use crate::settings::Settings;
 pub fn exec(settings: &Settings, printer: &Printer, args: ShowArgs) -> anyhow::Result<()> {
     let lib = Library::load(&settings.library_dirs)?;
     let q = lib.get(&args.query)?;
-    if args.source {
+    if args.old_source {
+        printer.status("warning: `show --source` is now `show --sql` (--source names the data to read)");
+    }
+    if args.sql || args.old_source {
         return printer.data(&q.text);
     }
     let mut out = String::new();

@@ -8,7 +8,7 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: IdArgs) -> anyhow::Result<()> {
-    let e = athena(settings).await?.describe(&args.id).await?;
+    let e = athena(settings, printer, "status").await?.status(&args.id).await?;
     let mut out = String::new();
     let _ = writeln!(out, "id:         {}", e.id);
     let _ = writeln!(out, "state:      {}", e.state);

@@ -2,93 +2,38 @@
 //! database, output location and result-reuse settings; GetQueryExecution polled from 100 ms
 //! backing off to 2 s; results from the result CSV in S3 when there is more than one page of them
 //! (one request instead of one per thousand rows), else from GetQueryResults pages; and
-//! StopQueryExecution on Ctrl-C or timeout. Throttling is retried by the SDK's standard retry mode.
-//! AWS settings come from the standard AWS config chain, overridden by athq's settings.
+//! StopQueryExecution on a signal, a timeout, or when polling gives up. From just before
+//! StartQueryExecution until the results are read, a signal is this engine's to handle (a query
+//! whose start call is still answering is stopped as soon as its id is known).
+//! Throttling is retried by the SDK's standard retry mode.
 
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, SdkConfig};
+use async_trait::async_trait;
 use aws_sdk_athena::Client;
-use aws_sdk_athena::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_athena::types::{
     QueryExecutionContext, QueryExecutionState, ResultConfiguration, ResultReuseByAgeConfiguration,
     ResultReuseConfiguration,
 };
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Column, EngineError, Execution, Kind, Progress, ResultSet, RunOptions, State, csv};
+use crate::engine::aws::{Aws, Notify, aws_error, split_s3_url};
+use crate::engine::stop::Stop;
+use crate::engine::{
+    Answer, Column, Engine, EngineError, Execution, Kind, Progress, ResultSet, RunOptions, State, csv,
+};
+use crate::render::Dialect;
 use crate::settings::Settings;
 
 /// GetQueryResults' largest page.
 const PAGE_SIZE: i32 = 1000;
 const FIRST_POLL: Duration = Duration::from_millis(100);
 const MAX_POLL: Duration = Duration::from_secs(2);
-/// Attempts per AWS call (throttling backs off between them) unless AWS_MAX_ATTEMPTS says otherwise.
-const DEFAULT_MAX_ATTEMPTS: u32 = 8;
-
-/// Turns an SDK error into an engine error naming the operation.
-pub fn aws_error<E, R>(operation: &'static str) -> impl FnOnce(SdkError<E, R>) -> EngineError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    move |e| {
-        let code = e.code().map(String::from);
-        let detail = match (e.code(), e.message()) {
-            (Some(c), Some(m)) => format!("{c}: {m}"),
-            (Some(c), None) => c.to_string(),
-            _ => DisplayErrorContext(&e).to_string(),
-        };
-        EngineError::Aws { operation, code, detail }
-    }
-}
-
-/// The AWS configuration: the standard chain (profiles, SSO, environment), then athq's settings.
-pub async fn sdk_config(settings: &Settings) -> Result<SdkConfig, EngineError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(region) = &settings.region {
-        loader = loader.region(aws_config::Region::new(region.clone()));
-    }
-    if let Some(profile) = &settings.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(url) = &settings.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    if std::env::var_os("AWS_MAX_ATTEMPTS").is_none() {
-        loader = loader.retry_config(
-            aws_config::retry::RetryConfig::standard()
-                .with_max_attempts(DEFAULT_MAX_ATTEMPTS)
-                .with_initial_backoff(Duration::from_millis(200)),
-        );
-    }
-    let config = loader.load().await;
-    if config.region().is_none() {
-        return Err(EngineError::Config(
-            "no AWS region: set region in athq.yaml, pass --region, or set AWS_REGION".into(),
-        ));
-    }
-    Ok(config)
-}
-
-/// An S3 client for the same account and endpoint (path-style for custom endpoints).
-pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let conf =
-        aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some()).build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
-
-/// Splits `s3://bucket/key` into bucket and key.
-pub fn split_s3_url(url: &str) -> Option<(&str, &str)> {
-    let rest = url.strip_prefix("s3://")?;
-    let (bucket, key) = rest.split_once('/')?;
-    (!bucket.is_empty()).then_some((bucket, key))
-}
 
 pub struct Athena {
     client: Client,
     s3: aws_sdk_s3::Client,
-    config: SdkConfig,
+    stop: Stop,
     workgroup: String,
     catalog: String,
     database: String,
@@ -119,26 +64,18 @@ fn request_token(sql: &str) -> String {
 }
 
 impl Athena {
-    pub async fn connect(settings: &Settings) -> Result<Athena, EngineError> {
-        let config = sdk_config(settings).await?;
+    pub async fn connect(settings: &Settings, notify: Notify, stop: Stop) -> Result<Athena, EngineError> {
+        let aws = Aws::connect(settings, notify).await?;
         Ok(Athena {
-            client: Client::new(&config),
-            s3: s3_client(&config),
+            client: aws.athena(),
+            s3: aws.s3(),
+            stop,
             workgroup: settings.workgroup.clone(),
             catalog: settings.catalog.clone(),
             database: settings.table.database.clone(),
             output_location: settings.output_location.clone(),
             managed_results: tokio::sync::OnceCell::new(),
-            config,
         })
-    }
-
-    pub fn sdk_config(&self) -> &SdkConfig {
-        &self.config
-    }
-
-    pub fn s3(&self) -> &aws_sdk_s3::Client {
-        &self.s3
     }
 
     /// The output location to send, unless the work group manages its results itself.
@@ -155,7 +92,22 @@ impl Athena {
         (!managed).then_some(location)
     }
 
-    pub async fn start(&self, sql: &str, opts: &RunOptions) -> Result<String, EngineError> {
+    /// Starts a statement. A signal while the start call is answering stops the query once its
+    /// id is known.
+    async fn start(&self, sql: &str, opts: &RunOptions) -> Result<String, EngineError> {
+        let start = self.start_call(sql, opts);
+        tokio::pin!(start);
+        tokio::select! {
+            r = &mut start => r,
+            signal = self.stop.wait() => {
+                let id = start.await?;
+                self.stop_query(&id).await?;
+                Err(EngineError::Interrupted { id: Some(id), signal })
+            }
+        }
+    }
+
+    async fn start_call(&self, sql: &str, opts: &RunOptions) -> Result<String, EngineError> {
         let mut req = self
             .client
             .start_query_execution()
@@ -177,20 +129,19 @@ impl Athena {
                 ResultReuseConfiguration::builder().result_reuse_by_age_configuration(by_age).build(),
             );
         }
-        let out = req.send().await.map_err(aws_error("StartQueryExecution"))?;
+        let out = req.send().await.map_err(aws_error("Athena", "StartQueryExecution", &self.workgroup))?;
         out.query_execution_id()
             .map(String::from)
             .ok_or_else(|| EngineError::Runtime("StartQueryExecution returned no query id".into()))
     }
 
-    pub async fn describe(&self, id: &str) -> Result<Execution, EngineError> {
-        let out = self
-            .client
-            .get_query_execution()
-            .query_execution_id(id)
-            .send()
-            .await
-            .map_err(aws_error("GetQueryExecution"))?;
+    async fn describe(&self, id: &str) -> Result<Execution, EngineError> {
+        let out =
+            self.client.get_query_execution().query_execution_id(id).send().await.map_err(aws_error(
+                "Athena",
+                "GetQueryExecution",
+                id,
+            ))?;
         let q = out
             .query_execution()
             .ok_or_else(|| EngineError::Runtime(format!("GetQueryExecution returned nothing for {id}")))?;
@@ -220,13 +171,12 @@ impl Athena {
         })
     }
 
-    pub async fn stop(&self, id: &str) -> Result<(), EngineError> {
-        self.client
-            .stop_query_execution()
-            .query_execution_id(id)
-            .send()
-            .await
-            .map_err(aws_error("StopQueryExecution"))?;
+    async fn stop_query(&self, id: &str) -> Result<(), EngineError> {
+        self.client.stop_query_execution().query_execution_id(id).send().await.map_err(aws_error(
+            "Athena",
+            "StopQueryExecution",
+            id,
+        ))?;
         Ok(())
     }
 
@@ -245,8 +195,9 @@ impl Athena {
         }
     }
 
-    /// Waits for a started execution; Ctrl-C or the timeout stop it first.
-    pub async fn wait(
+    /// Waits for a started execution. A signal or the timeout stop it first; so does giving up
+    /// on polling (retries or throttling past the budget), so nothing is left running unseen.
+    async fn wait(
         &self,
         id: &str,
         opts: &RunOptions,
@@ -259,16 +210,23 @@ impl Athena {
             }
         };
         let result = tokio::select! {
-            r = self.poll(id, progress) => r,
-            _ = tokio::signal::ctrl_c() => {
+            r = self.poll(id, progress) => match r {
+                Err(cause) => {
+                    progress.finish();
+                    let _ = self.stop_query(id).await;
+                    Err(EngineError::GaveUp { id: id.to_string(), cause: Box::new(cause) })
+                }
+                ok => ok,
+            },
+            signal = self.stop.wait() => {
                 progress.finish();
-                self.stop(id).await?;
-                Err(EngineError::Interrupted { id: id.to_string() })
+                self.stop_query(id).await?;
+                Err(EngineError::Interrupted { id: Some(id.to_string()), signal })
             }
             _ = timeout => {
                 progress.finish();
-                self.stop(id).await?;
-                Err(EngineError::TimedOut { id: id.to_string(), secs: opts.timeout.unwrap_or_default().as_secs() })
+                self.stop_query(id).await?;
+                Err(EngineError::TimedOut { id: Some(id.to_string()), secs: opts.timeout.unwrap_or_default().as_secs() })
             }
         };
         progress.finish();
@@ -276,7 +234,7 @@ impl Athena {
     }
 
     /// Runs a statement to the end: FAILED and CANCELLED are errors.
-    pub async fn run(
+    async fn run(
         &self,
         sql: &str,
         opts: &RunOptions,
@@ -286,14 +244,14 @@ impl Athena {
         let exec = self.wait(&id, opts, progress).await?;
         match exec.state {
             State::Failed => Err(failed(&exec)),
-            State::Cancelled => Err(EngineError::Cancelled { id }),
+            State::Cancelled => Err(EngineError::Cancelled { id, reason: exec.reason.clone(), hint: None }),
             _ => Ok(exec),
         }
     }
 
     /// The rows of a finished execution. More than one page comes from the result CSV in S3,
     /// when readable; otherwise from GetQueryResults pages.
-    pub async fn results(&self, exec: &Execution) -> Result<ResultSet, EngineError> {
+    async fn rows(&self, exec: &Execution) -> Result<ResultSet, EngineError> {
         if exec.state != State::Succeeded {
             return Err(EngineError::NotFinished { id: exec.id.clone(), state: exec.state });
         }
@@ -305,7 +263,7 @@ impl Athena {
                 .set_next_token(token)
                 .send()
         };
-        let first = page(None).await.map_err(aws_error("GetQueryResults"))?;
+        let first = page(None).await.map_err(aws_error("Athena", "GetQueryResults", &exec.id))?;
         let columns: Vec<Column> = first
             .result_set()
             .and_then(|r| r.result_set_metadata())
@@ -341,7 +299,7 @@ impl Athena {
             return Ok(ResultSet { columns, rows: all });
         }
         while let Some(t) = token {
-            let out = page(Some(t)).await.map_err(aws_error("GetQueryResults"))?;
+            let out = page(Some(t)).await.map_err(aws_error("Athena", "GetQueryResults", &exec.id))?;
             rows.extend(to_rows(&out));
             token = out.next_token().map(String::from);
         }
@@ -352,8 +310,11 @@ impl Athena {
     async fn csv_rows(&self, location: &str, width: usize) -> Result<Vec<Vec<Option<String>>>, EngineError> {
         let (bucket, key) = split_s3_url(location)
             .ok_or_else(|| EngineError::Config(format!("`{location}` is not an s3:// URL")))?;
-        let obj =
-            self.s3.get_object().bucket(bucket).key(key).send().await.map_err(aws_error("GetObject"))?;
+        let obj = self.s3.get_object().bucket(bucket).key(key).send().await.map_err(aws_error(
+            "S3",
+            "GetObject",
+            location,
+        ))?;
         let bytes = obj
             .body
             .collect()
@@ -371,21 +332,47 @@ impl Athena {
     }
 }
 
-impl crate::engine::Engine for Athena {
-    fn dialect(&self) -> crate::render::Dialect {
-        crate::render::Dialect::Athena
+impl Athena {
+    /// A finished execution's rows, stopped by a signal like everything else.
+    async fn rows_or_stop(&self, exec: &Execution) -> Result<ResultSet, EngineError> {
+        tokio::select! {
+            r = self.rows(exec) => r,
+            signal = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal }),
+        }
+    }
+}
+
+#[async_trait]
+impl Engine for Athena {
+    fn dialect(&self) -> Dialect {
+        Dialect::Athena
     }
 
     async fn query(
         &self,
-        _table: &crate::table::TableProfile,
         sql: &str,
         opts: &RunOptions,
         progress: &dyn Progress,
-    ) -> Result<crate::engine::Answer, EngineError> {
+    ) -> Result<Answer, EngineError> {
+        let _guard = self.stop.guard();
         let exec = self.run(sql, opts, progress).await?;
-        let rows = self.results(&exec).await?;
-        Ok(crate::engine::Answer { rows, footer: exec.footer() })
+        let rows = self.rows_or_stop(&exec).await?;
+        Ok(Answer { rows, footer: exec.footer() })
+    }
+
+    async fn status(&self, id: &str) -> Result<Execution, EngineError> {
+        self.describe(id).await
+    }
+
+    async fn results(&self, id: &str) -> Result<Answer, EngineError> {
+        let _guard = self.stop.guard();
+        let exec = self.describe(id).await?;
+        let rows = self.rows_or_stop(&exec).await?;
+        Ok(Answer { rows, footer: exec.footer() })
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), EngineError> {
+        self.stop_query(id).await
     }
 }
 
@@ -407,13 +394,6 @@ fn failed(exec: &Execution) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn s3_urls_split() {
-        assert_eq!(split_s3_url("s3://b/k/x.csv"), Some(("b", "k/x.csv")));
-        assert_eq!(split_s3_url("s3://b"), None);
-        assert_eq!(split_s3_url("https://b/k"), None);
-    }
 
     #[test]
     fn tokens_are_long_enough_and_differ() {

@@ -5,7 +5,7 @@ use aws_sdk_glue::Client;
 use aws_sdk_glue::types::{Column, PartitionInput, SerDeInfo, StorageDescriptor, TableInput};
 
 use crate::engine::EngineError;
-use crate::engine::athena::aws_error;
+use crate::engine::aws::aws_error;
 use crate::table::{TableProfile, ddl, partitions};
 
 /// BatchCreatePartition's limit per call.
@@ -80,10 +80,10 @@ pub async fn create_table(
                 .table_input(input)
                 .send()
                 .await
-                .map_err(aws_error("UpdateTable"))?;
+                .map_err(aws_error("Glue", "UpdateTable", &format!("{}.{}", table.database, table.name)))?;
             Ok("updated")
         }
-        Err(e) => Err(aws_error("CreateTable")(e)),
+        Err(e) => Err(aws_error("Glue", "CreateTable", &format!("{}.{}", table.database, table.name))(e)),
     }
 }
 
@@ -110,7 +110,11 @@ pub async fn add_partitions(
                 PartitionInput::builder().set_values(Some(p.values.clone())).storage_descriptor(sd).build(),
             );
         }
-        let out = req.send().await.map_err(aws_error("BatchCreatePartition"))?;
+        let out = req.send().await.map_err(aws_error(
+            "Glue",
+            "BatchCreatePartition",
+            &format!("{}.{}", table.database, table.name),
+        ))?;
         let mut failed = 0;
         for err in out.errors() {
             let code = err.error_detail().and_then(|d| d.error_code()).unwrap_or_default();
@@ -145,7 +149,8 @@ pub async fn catalog_partitions(
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(aws_error("GetPartitions"))?;
+        let page =
+            page.map_err(aws_error("Glue", "GetPartitions", &format!("{}.{}", table.database, table.name)))?;
         for p in page.partitions() {
             out.insert(p.values().to_vec());
         }
@@ -158,7 +163,7 @@ async fn folders(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<
     let mut out = Vec::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).delimiter("/").into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(aws_error("ListObjectsV2"))?;
+        let page = page.map_err(aws_error("S3", "ListObjectsV2", &format!("s3://{bucket}/{prefix}")))?;
         for p in page.common_prefixes() {
             if let Some(name) =
                 p.prefix().and_then(|p| p.strip_prefix(prefix)).and_then(|r| r.strip_suffix('/'))
@@ -188,7 +193,7 @@ pub async fn missing_partitions(
     use crate::table::Layout;
     let config = |e: crate::table::TableError| EngineError::Config(e.to_string());
     table.require_accounts_and_regions().map_err(config)?;
-    let (bucket, base) = crate::engine::athena::split_s3_url(table.location().map_err(config)?)
+    let (bucket, base) = crate::engine::aws::split_s3_url(table.location().map_err(config)?)
         .ok_or_else(|| EngineError::Config("the table location is not an s3:// URL".into()))?;
     let known = catalog_partitions(glue, table).await?;
     let mut missing = Vec::new();

@@ -1,18 +1,26 @@
-//! Engines: where rendered SQL runs. An engine starts a statement, follows it to a final state,
-//! and returns its rows with their column types. The engine is chosen once, from settings, and
-//! passed to the commands. Engines never print: progress goes through the `Progress` they are given.
+//! Engines: where rendered SQL runs. An engine runs a statement to its end and returns its rows
+//! with their column types; Athena's also answers for executions by id. There is one interface,
+//! object-safe: the engine is opened once, from settings (`open`), and every command that runs SQL
+//! takes a `&dyn Engine`. Engines never print: progress goes through the `Progress` they are
+//! given, notices through the `Notify` they were opened with; signals come through `Stop`.
 
 pub mod athena;
+pub mod aws;
 pub mod csv;
 pub mod glue;
 pub mod local;
+pub mod stop;
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
-use crate::render::Dialect;
-use crate::table::{FieldSet, TableProfile};
+use async_trait::async_trait;
+
+use crate::render::{Dialect, TimeWindow};
+use crate::settings::{EngineKind, Settings};
+use crate::table::FieldSet;
+
+pub use stop::{Signal, Stop};
 
 /// What a query gave: its rows, and the footer line for stderr.
 #[derive(Debug)]
@@ -21,8 +29,9 @@ pub struct Answer {
     pub footer: String,
 }
 
-/// Where rendered SQL runs. Chosen once, from settings, and passed to the commands.
-pub trait Engine {
+/// Where rendered SQL runs.
+#[async_trait]
+pub trait Engine: Send + Sync {
     /// The SQL dialect the library renders for this engine.
     fn dialect(&self) -> Dialect;
 
@@ -33,13 +42,61 @@ pub trait Engine {
     }
 
     /// Runs one statement to the end and returns its rows.
-    fn query(
+    async fn query(
         &self,
-        table: &TableProfile,
         sql: &str,
         opts: &RunOptions,
         progress: &dyn Progress,
-    ) -> impl Future<Output = Result<Answer, EngineError>>;
+    ) -> Result<Answer, EngineError>;
+
+    /// What to print on stderr when a statement failed (what was read, what it cost).
+    fn footer_on_error(&self) -> Option<String> {
+        None
+    }
+
+    /// An execution's state and statistics, by id.
+    async fn status(&self, id: &str) -> Result<Execution, EngineError> {
+        let _ = id;
+        Err(unsupported("executions by id"))
+    }
+
+    /// A finished execution's rows, by id.
+    async fn results(&self, id: &str) -> Result<Answer, EngineError> {
+        let _ = id;
+        Err(unsupported("executions by id"))
+    }
+
+    /// Stops an execution, by id.
+    async fn cancel(&self, id: &str) -> Result<(), EngineError> {
+        let _ = id;
+        Err(unsupported("executions by id"))
+    }
+}
+
+fn unsupported(what: &str) -> EngineError {
+    EngineError::Unsupported(format!("the embedded engine has no {what}: they exist on Athena only"))
+}
+
+/// Opens the engine the settings choose. The embedded engine reads `local`'s source for `window`.
+pub async fn open(
+    settings: &Settings,
+    local: Option<&local::LocalOptions>,
+    window: &TimeWindow,
+    notify: aws::Notify,
+) -> Result<Box<dyn Engine>, EngineError> {
+    let stop = Stop::install();
+    match settings.engine {
+        EngineKind::Athena => Ok(Box::new(athena::Athena::connect(settings, notify, stop).await?)),
+        EngineKind::Local => {
+            let opts =
+                local.ok_or_else(|| EngineError::Unsupported("this command runs on Athena only".into()))?;
+            let aws = match opts.source.starts_with("s3://") {
+                true => Some(aws::Aws::connect(settings, notify).await?),
+                false => None,
+            };
+            Ok(Box::new(local::LocalEngine::open(opts, &settings.table, window, aws.as_ref(), stop).await?))
+        }
+    }
 }
 
 /// A statement's state, as Athena names them.
@@ -166,25 +223,46 @@ pub struct ResultSet {
 }
 
 /// What a running statement reports while the caller waits.
-pub trait Progress {
+pub trait Progress: Send + Sync {
     fn update(&self, state: State, elapsed: Duration, data_scanned: i64);
     fn finish(&self);
 }
 
+/// AWS error codes that mean the request named something that does not exist (exit 2).
+const MISSING_CODES: &[&str] = &["NoSuchBucket", "EntityNotFoundException", "ResourceNotFoundException"];
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("{operation} failed: {detail}")]
-    Aws { operation: &'static str, code: Option<String>, detail: String },
+    #[error("{service} {operation} ({resource}): {message}")]
+    Aws {
+        service: &'static str,
+        operation: &'static str,
+        resource: String,
+        code: Option<String>,
+        message: String,
+    },
     #[error("query {id} failed: {reason}")]
     Failed { id: String, reason: String, category: Option<i32>, footer: String },
-    #[error("query {id} was cancelled")]
-    Cancelled { id: String },
-    #[error("interrupted: query {id} was stopped")]
-    Interrupted { id: String },
-    #[error("timed out after {secs} s: query {id} was stopped")]
-    TimedOut { id: String, secs: u64 },
+    #[error("query {id} was cancelled{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
+    Cancelled { id: String, reason: Option<String>, hint: Option<String> },
+    #[error("interrupted by {}{}", signal.name(), id.as_deref().map(|i| format!(": query {i} was stopped")).unwrap_or_default())]
+    Interrupted { id: Option<String>, signal: Signal },
+    #[error("timed out after {secs} s{}", id.as_deref().map(|i| format!(": query {i} was stopped")).unwrap_or_default())]
+    TimedOut { id: Option<String>, secs: u64 },
+    /// A run that gave up while its query was running: the query was stopped.
+    #[error("query {id} was stopped because athq gave up waiting: {cause}")]
+    GaveUp { id: String, cause: Box<EngineError> },
     #[error("query {id} has no results yet: it is {state}")]
     NotFinished { id: String, state: State },
+    /// The SQL does not fit the engine (exit 1, like a FAILED query).
+    #[error("the SQL does not run on the embedded engine: {0}")]
+    Sql(String),
+    /// Nothing to read (exit 2).
+    #[error("{message}")]
+    NoData { message: String, hint: String },
+    /// The engine cannot do this (exit 2).
+    #[error("{0}")]
+    Unsupported(String),
     /// The request or its settings cannot work (exit 2).
     #[error("{0}")]
     Config(String),
@@ -202,6 +280,18 @@ impl EngineError {
         }
     }
 
+    /// Whether this is the user's input to fix (exit 2) rather than a failure (exit 1).
+    pub fn is_input(&self) -> bool {
+        match self {
+            EngineError::Config(_) | EngineError::NoData { .. } | EngineError::Unsupported(_) => true,
+            EngineError::Aws { code: Some(code), message, .. } => {
+                MISSING_CODES.contains(&code.as_str())
+                    || (code == "InvalidRequestException" && message.contains("not found"))
+            }
+            _ => false,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             EngineError::Failed { category: Some(2), .. } => {
@@ -210,15 +300,37 @@ impl EngineError {
             EngineError::Failed { category: Some(1), .. } => {
                 Some("Athena had an internal error: re-running usually works".into())
             }
-            EngineError::Aws { code: Some(code), .. }
-                if code.contains("Credentials") || code.contains("Token") =>
+            EngineError::Cancelled { hint, .. } => hint.clone(),
+            EngineError::Aws { code: Some(code), .. } if code == "NoSuchBucket" => Some(
+                "check the bucket name in --source, output_location or table.location, and the region".into(),
+            ),
+            EngineError::Aws { code: Some(code), message, .. }
+                if code == "EntityNotFoundException" && message.contains("Database") =>
             {
+                Some("create the database (`athq exec --sql 'CREATE DATABASE name'`), or set database in athq.yaml or --database".into())
+            }
+            EngineError::Aws { code: Some(code), .. } if code == "EntityNotFoundException" => {
+                Some("create the table with `athq table create`, or set table.name in athq.yaml or --table".into())
+            }
+            EngineError::Aws { message, .. } if message.contains("WorkGroup") && message.contains("not found") => {
+                Some("check the work group name (workgroup in athq.yaml, ATHQ_WORKGROUP or --workgroup)".into())
+            }
+            EngineError::Aws { code: Some(code), .. }
+                if code.contains("Credentials") || code.contains("Token") || code.contains("AccessDenied") =>
+            {
+                Some("check your AWS credentials and permissions (AWS_PROFILE, `aws sso login`, or --profile)".into())
+            }
+            EngineError::Aws { message, .. } if message.contains("credentials") => {
                 Some("check your AWS credentials (AWS_PROFILE, `aws sso login`, or --profile)".into())
             }
-            EngineError::Aws { detail, .. } if detail.contains("credentials") => {
-                Some("check your AWS credentials (AWS_PROFILE, `aws sso login`, or --profile)".into())
-            }
+            EngineError::Aws { message, .. } if message.starts_with("cannot reach") => Some(
+                "check the network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url in athq.yaml)".into(),
+            ),
+            EngineError::GaveUp { id, .. } => Some(format!("`athq status {id}` shows what it did before it was stopped")),
             EngineError::NotFinished { id, .. } => Some(format!("wait for it: `athq status {id}`")),
+            EngineError::NoData { hint, .. } => Some(hint.clone()),
+            EngineError::Sql(_) => Some("`athq render --engine local` shows the SQL as the embedded engine gets it".into()),
+            EngineError::Unsupported(_) => Some("leave out --engine local (or `engine: local` in athq.yaml)".into()),
             _ => None,
         }
     }

@@ -268,7 +268,7 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
 /// Compiles the template and checks that it uses only declared parameters and athq's own names.
 fn check_template(query: &Query) -> Result<(), LibraryError> {
     let file = query.source.path();
-    let mut env = crate::render::sql::environment();
+    let mut env = crate::sql::environment();
     env.add_template_owned(file.clone(), query.template.clone()).map_err(|e| LibraryError::Malformed {
         file: file.clone(),
         line: e.line(),

@@ -6,14 +6,22 @@ use serde_json::{Map, Value};
 
 use crate::engine::{Kind, ResultSet, csv};
 
+/// How rows are printed (`--format` on commands that print rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum OutputFormat {
+    /// An aligned table with a row count
     Table,
+    /// CSV with a header line
     Csv,
+    /// One JSON array of objects
     Json,
+    /// One JSON object a line
     Ndjson,
+    /// A Markdown table
     Markdown,
 }
+
+use OutputFormat as Format;
 
 fn json_value(kind: Kind, v: &Option<String>) -> Value {
     let Some(s) = v else { return Value::Null };
@@ -52,6 +60,7 @@ fn header(rs: &ResultSet) -> Vec<String> {
 
 pub fn render(rs: &ResultSet, format: Format) -> String {
     // Statements without a result (DDL) print nothing, in every format but JSON's empty array.
+    // A query with columns but no rows still prints its header (and `(0 rows)`).
     if rs.columns.is_empty() && rs.rows.is_empty() {
         return if format == Format::Json { "[]\n".into() } else { String::new() };
     }

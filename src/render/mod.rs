@@ -4,7 +4,6 @@
 //! parameter and line involved. It does not run SQL or read settings files.
 
 pub mod dialect;
-pub mod sql;
 pub mod window;
 
 use std::sync::Arc;
@@ -17,6 +16,7 @@ pub use window::{TimeWindow, WindowSpec};
 
 use crate::library::params::{DefaultFrom, ParamError};
 use crate::library::{Query, edit_distance};
+use crate::sql;
 use crate::table::{Field, TableProfile};
 
 /// Everything besides the query and its parameters that shapes the SQL.

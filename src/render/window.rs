@@ -8,7 +8,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
-use crate::render::sql::{ident, literal};
+use crate::sql::{ident, literal};
 use crate::table::{PartitionKind, TableProfile};
 
 /// Flow-log files land in the folder of their delivery time, a little after the records in them
@@ -71,6 +71,11 @@ fn utc(ts: Timestamp) -> DateTime {
 }
 
 impl TimeWindow {
+    /// Every record up to `now`: for reading a source whatever its dates.
+    pub fn everything(now: Timestamp) -> TimeWindow {
+        TimeWindow { from: Timestamp::UNIX_EPOCH, to: now }
+    }
+
     pub fn resolve(spec: &WindowSpec, now: Timestamp) -> Result<TimeWindow, WindowError> {
         let (from, to) = match spec {
             WindowSpec::Last(d) => {

@@ -5,7 +5,7 @@
 
 use minijinja::Value;
 
-use crate::render::sql::{self, hive_ident, literal};
+use crate::sql::{self, hive_ident, literal};
 use crate::table::{Format, Layout, PartitionKind, Partitioning, TableError, TableProfile};
 
 const TEMPLATE: &str = include_str!("../../ddl/create-table.sql");

@@ -7,7 +7,7 @@
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 
-use crate::render::sql::{hive_ident, literal};
+use crate::sql::{hive_ident, literal};
 use crate::table::{Layout, PartitionKind, Partitioning, TableError, TableProfile};
 
 /// Athena's limit on the length of a query string, in bytes.

@@ -186,8 +186,8 @@ fn a_failed_query_prints_athenas_reason_and_exits_1() {
     assert!(o.stderr.contains("hint: the SQL or the table does not fit"), "{}", o.stderr);
 }
 
-#[test]
-fn ctrl_c_stops_the_query_and_exits_130() {
+/// A signal while the query runs stops it on Athena first, then exits 128 + the signal number.
+fn signal_stops_the_query(signal: &str, code: i32) {
     let (acct, dir) = setup();
     acct.queue_executions(json!([{"states": ["QUEUED", "RUNNING"]}]));
     let bin = assert_cmd::cargo::cargo_bin("athq");
@@ -200,19 +200,40 @@ fn ctrl_c_stops_the_query_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the query is running on the stand-in, then interrupt.
+    // Wait until the query is running on the stand-in, then signal.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while acct.history().first().map(|q| q["Status"]["State"] != "RUNNING").unwrap_or(true) {
         assert!(std::time::Instant::now() < deadline, "the query never started");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted: query") && stderr.contains("was stopped"), "{stderr}");
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(
+        stderr.contains(&format!("interrupted by SIG{signal}: query")) && stderr.contains("was stopped"),
+        "{stderr}"
+    );
     assert_eq!(acct.history()[0]["Status"]["State"], "CANCELLED");
+}
+
+#[test]
+fn ctrl_c_stops_the_query_and_exits_130() {
+    signal_stops_the_query("INT", 130);
+}
+
+#[test]
+fn sigterm_stops_the_query_and_exits_143() {
+    signal_stops_the_query("TERM", 143);
+}
+
+#[test]
+fn sighup_stops_the_query_and_exits_129() {
+    signal_stops_the_query("HUP", 129);
 }
 
 #[test]
@@ -237,11 +258,22 @@ fn throttling_is_retried_with_backoff() {
         "srcaddr,rejected_flows,total_packets,total_bytes,distinct_ports\n203.0.113.9,1,1,1,1\n"
     );
     // Past the retry budget, the error names the operation.
-    acct.queue_executions(json!([{"states": ["SUCCEEDED"], "throttle": 50}]));
+    // Two throttled answers: both of athq's attempts.
+    acct.queue_executions(json!([{"states": ["RUNNING"], "throttle": 2}]));
     let o = run(acct.athq(dir.path()).env("AWS_MAX_ATTEMPTS", "2").args(["run", "reject-top"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
+    // Giving up stops the query (nothing left running unseen) and names it.
+    let last = acct.history().pop().unwrap();
+    assert_eq!(last["Status"]["State"], "CANCELLED");
+    let id = last["QueryExecutionId"].as_str().unwrap();
     assert!(
-        o.stderr.contains("error: GetQueryExecution failed: TooManyRequestsException: Rate exceeded"),
+        o.stderr.contains(&format!("error: query {id} was stopped because athq gave up waiting")),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("Athena GetQueryExecution")
+            && o.stderr.contains("TooManyRequestsException: Rate exceeded"),
         "{}",
         o.stderr
     );
@@ -283,9 +315,10 @@ fn status_results_and_cancel_by_id() {
     let o = run(acct.athq(dir.path()).args(["cancel", &id2]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("is CANCELLED"), "{}", o.stderr);
-    let o = run(acct.athq(dir.path()).args(["status", "no-such-id"]));
+    let o = run(acct.athq(dir.path()).env("AWS_MAX_ATTEMPTS", "2").args(["status", "no-such-id"]));
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("error: GetQueryExecution failed"), "{}", o.stderr);
+    assert!(o.stderr.contains("error: Athena GetQueryExecution (no-such-id): HTTP 500"), "{}", o.stderr);
+    assert!(!o.stderr.contains("ServiceError(") && !o.stderr.contains("DispatchFailure("), "{}", o.stderr);
 }
 
 #[test]
@@ -447,10 +480,30 @@ fn the_standin_extension_behaves_as_the_api_reference_says() {
 #[test]
 fn athena_only_commands_refuse_the_embedded_engine() {
     let (acct, dir) = setup();
-    let o = run(acct.athq(dir.path()).args(["exec", "--sql", "SELECT 1", "--engine", "local"]));
-    assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("this command runs on Athena only"), "{}", o.stderr);
+    for args in [&["status", "x"][..], &["cancel", "x"], &["saved", "list"], &["table", "create"]] {
+        let o = run(acct.athq(dir.path()).args(args).args(["--engine", "local"]));
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("runs on Athena only, and the engine is `local`"), "{}", o.stderr);
+        assert!(o.stderr.contains("hint: leave out --engine local"), "{}", o.stderr);
+    }
+    // Flags of the embedded engine are refused on Athena rather than ignored.
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--source", "/tmp"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--source is for the embedded engine"), "{}", o.stderr);
     assert!(acct.history().is_empty());
+}
+
+#[test]
+fn a_missing_bucket_is_one_line_and_exit_2() {
+    let (acct, dir) = setup();
+    // The configured table location's bucket does not exist on the stand-in.
+    let o = run(acct.athq(dir.path()).args(["exec", "--sql", "SELECT 1", "--engine", "local"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let first = o.stderr.lines().next().unwrap();
+    assert!(first.starts_with("error: S3 ListObjectsV2 (athq-logs-"), "{}", o.stderr);
+    assert!(first.ends_with("NoSuchBucket: The specified bucket does not exist"), "{}", o.stderr);
+    assert!(o.stderr.contains("hint: check the bucket name"), "{}", o.stderr);
+    assert!(!o.stderr.contains("ServiceError(") && !o.stderr.contains("DispatchFailure("), "{}", o.stderr);
 }
 
 #[test]

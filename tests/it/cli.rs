@@ -214,8 +214,39 @@ fn list_and_show() {
     assert_eq!(o.stdout.lines().count(), 1 + 5, "{}", o.stdout);
     let o = run(athq(dir.path()).args(["show", "port-scan"]));
     assert!(o.stdout.contains("min_ports  int 2..65536 = 20"), "{}", o.stdout);
-    let o = run(athq(dir.path()).args(["show", "port-scan", "--source"]));
+    let o = run(athq(dir.path()).args(["show", "port-scan", "--sql"]));
     assert!(o.stdout.starts_with("/*\nname: port-scan"), "{}", o.stdout);
+    assert!(o.stderr.is_empty(), "{}", o.stderr);
+    // The old spelling still works, and says what it is now.
+    let old = run(athq(dir.path()).args(["show", "port-scan", "--source"]));
+    assert_eq!(old.stdout, o.stdout);
+    assert!(old.stderr.contains("warning: `show --source` is now `show --sql`"), "{}", old.stderr);
+}
+
+#[test]
+fn help_says_which_format_each_command_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| run(athq(dir.path()).args(args).arg("--help")).stdout;
+    for cmd in [&["run"][..], &["exec"], &["results"]] {
+        let h = help(cmd);
+        assert!(h.contains("Output format of the rows"), "{cmd:?}: {h}");
+        assert!(!h.contains("Storage format"), "{cmd:?}: {h}");
+    }
+    for cmd in [&["table", "ddl"][..], &["render"], &["partitions", "add"], &["sample"]] {
+        let h = help(cmd);
+        assert!(h.contains("torage format"), "{cmd:?}: {h}");
+        assert!(!h.contains("Output format of the rows"), "{cmd:?}: {h}");
+    }
+    let h = help(&["run"]);
+    assert!(h.contains("Global options:"), "{h}");
+    assert!(h.contains("Embedded engine (--engine local):"), "{h}");
+    // Old spellings are hidden from help but still accepted, with a warning.
+    assert!(!help(&["sample"]).contains("--out "), "{}", help(&["sample"]));
+    let o = run(athq(dir.path()).args(["render", "reject-top", "--dialect", "local"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("warning: --dialect is now --engine"), "{}", o.stderr);
+    let new = run(athq(dir.path()).args(["render", "reject-top", "--engine", "local"]));
+    assert_eq!(new.stdout, o.stdout);
 }
 
 #[test]

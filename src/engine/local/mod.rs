@@ -1,0 +1,234 @@
+//! The embedded engine: the same rendered library over flow-log files, with Apache DataFusion.
+//! It opens once from a source (a directory, a glob, or an `s3://` prefix): chooses the window's
+//! files (`files`), checks them (`parquet`, the text headers in `provider`), registers them as the
+//! configured table, and then runs statements, stopping within a second on a signal or timeout.
+//! Parts: `files` (discovery and dating), `text` (the text reader), `provider` (the table),
+//! `parquet` (footer checks), `udf` (functions), `convert` (results), `stats` (the footer).
+//! It must not print.
+
+pub mod convert;
+pub mod files;
+pub mod parquet;
+pub mod provider;
+pub mod stats;
+pub mod text;
+pub mod udf;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use datafusion::common::DataFusionError;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+
+use crate::engine::aws::Aws;
+use crate::engine::local::files::{FileKind, LogFile, Selection};
+use crate::engine::local::provider::TextLogs;
+use crate::engine::local::stats::Stats;
+use crate::engine::stop::Stop;
+use crate::engine::{Answer, Engine, EngineError, Progress, RunOptions};
+use crate::render::{Dialect, TimeWindow};
+use crate::table::{FieldSet, TableProfile};
+
+/// How the embedded engine reads its source.
+#[derive(Debug, Clone, Default)]
+pub struct LocalOptions {
+    /// A directory, a glob, or `s3://bucket/prefix`.
+    pub source: String,
+    /// Read every file, whatever its date.
+    pub all: bool,
+    /// An unreadable file fails the query instead of being skipped.
+    pub strict: bool,
+    /// How many threads execute a query.
+    pub threads: usize,
+}
+
+pub struct LocalEngine {
+    ctx: SessionContext,
+    stats: Arc<Stats>,
+    started: Instant,
+    fields: Option<FieldSet>,
+    stop: Stop,
+    _downloads: Option<tempfile::TempDir>,
+}
+
+fn df_error(e: DataFusionError) -> EngineError {
+    EngineError::Runtime(format!("embedded engine: {e}"))
+}
+
+fn day(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// "No files for this window", with the window and the dates the source does have.
+fn no_files(source: &str, window: &TimeWindow, sel: &Selection) -> EngineError {
+    let found = match sel.dated {
+        Some((a, b)) => format!("; the {} file(s) it has cover {} to {} UTC", sel.skipped, day(a), day(b)),
+        None => String::new(),
+    };
+    EngineError::NoData {
+        message: format!(
+            "no flow-log files (.log, .log.gz, .parquet) in {source} for the window {} to {} UTC{found}",
+            day(window.from),
+            day(window.to)
+        ),
+        hint: if sel.skipped > 0 {
+            "choose a window with --from/--to (or --days N), or pass --all to read every file".into()
+        } else {
+            "point --source (or `source:` in athq.yaml) at a folder of .log.gz or .parquet flow logs".into()
+        },
+    }
+}
+
+impl LocalEngine {
+    /// Lists the source, keeps the window's files, checks them and registers them as `table`.
+    pub async fn open(
+        opts: &LocalOptions,
+        table: &TableProfile,
+        window: &TimeWindow,
+        aws: Option<&Aws>,
+        stop: Stop,
+    ) -> Result<LocalEngine, EngineError> {
+        let started = Instant::now();
+        let stats = Arc::new(Stats::default());
+        let source = opts.source.as_str();
+        let (selection, downloads) = if source.starts_with("s3://") {
+            let aws = aws.ok_or_else(|| EngineError::Config("an s3:// source needs AWS settings".into()))?;
+            let dir =
+                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
+            let s3 = aws.s3();
+            let sel = {
+                let _guard = stop.guard();
+                tokio::select! {
+                    r = files::fetch_s3(&s3, source, window, opts.all, dir.path()) => r?,
+                    sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
+                }
+            };
+            (sel, Some(dir))
+        } else {
+            (files::select(files::local_files(source)?, window, opts.all), None)
+        };
+        stats.files_skipped.store(selection.skipped, Ordering::Relaxed);
+        if selection.kept.is_empty() {
+            return Err(no_files(source, window, &selection));
+        }
+        let threads = opts.threads.max(1);
+        let mut config = SessionConfig::new()
+            .with_target_partitions(threads)
+            .with_default_catalog_and_schema("awsdatacatalog", &table.database);
+        // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
+        config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
+        let ctx = SessionContext::new_with_config(config);
+        ctx.register_udf(udf::CidrContains::udf());
+
+        let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
+            selection.kept.into_iter().partition(|f| f.kind == FileKind::Parquet);
+        if !parquet.is_empty() && !text.is_empty() {
+            return Err(EngineError::Config(format!(
+                "{source} holds both text and Parquet flow logs ({} and {} files): point --source at one of them",
+                text.len(),
+                parquet.len()
+            )));
+        }
+        let fields = if !parquet.is_empty() {
+            let mut paths = Vec::new();
+            for f in &parquet {
+                match parquet::check(&f.path) {
+                    Ok(rows) => {
+                        let counts = text::FileCounts { records: rows, ..Default::default() };
+                        stats.file_read(&f.path, f.size, &counts);
+                        paths.push(f.path.to_string_lossy().to_string());
+                    }
+                    Err(why) if opts.strict => {
+                        return Err(EngineError::Runtime(format!("cannot read {}: {why}", f.path.display())));
+                    }
+                    Err(why) => stats.unreadable(&f.path, &why),
+                }
+            }
+            if paths.is_empty() {
+                return Err(all_unreadable(source, &stats));
+            }
+            let df = ctx.read_parquet(paths, ParquetReadOptions::default()).await.map_err(df_error)?;
+            ctx.register_table(table.name.as_str(), df.into_view()).map_err(df_error)?;
+            None
+        } else {
+            let provider = TextLogs::open(text, stats.clone(), threads, opts.strict)?;
+            if provider.is_empty() {
+                return Err(all_unreadable(source, &stats));
+            }
+            let fields = FieldSet::from_names(provider.columns().iter().map(|f| f.aws_name)).ok();
+            ctx.register_table(table.name.as_str(), Arc::new(provider)).map_err(df_error)?;
+            fields
+        };
+        Ok(LocalEngine { ctx, stats, started, fields, stop, _downloads: downloads })
+    }
+
+    pub fn footer(&self) -> String {
+        self.stats.footer(self.started.elapsed(), true)
+    }
+
+    async fn collect(&self, sql: &str) -> Result<crate::engine::ResultSet, EngineError> {
+        let df = self.ctx.sql(sql).await.map_err(|e| match e {
+            DataFusionError::Plan(_) | DataFusionError::SQL(..) | DataFusionError::SchemaError(..) => {
+                EngineError::Sql(format!("{e}"))
+            }
+            e => df_error(e),
+        })?;
+        let schema = df.schema().as_arrow().clone();
+        let batches = df.collect().await.map_err(df_error)?;
+        convert::to_result_set(&schema, &batches).map_err(df_error)
+    }
+}
+
+fn all_unreadable(source: &str, stats: &Stats) -> EngineError {
+    EngineError::NoData {
+        message: format!(
+            "none of the window's {} flow-log file(s) in {source} could be read\n{}",
+            stats.unreadable_count(),
+            stats.footer(std::time::Duration::ZERO, false)
+        ),
+        hint: "check that the files are flow logs as AWS writes them".into(),
+    }
+}
+
+#[async_trait]
+impl Engine for LocalEngine {
+    fn dialect(&self) -> Dialect {
+        Dialect::Local
+    }
+
+    fn fields(&self) -> Option<FieldSet> {
+        self.fields.clone()
+    }
+
+    async fn query(
+        &self,
+        sql: &str,
+        opts: &RunOptions,
+        progress: &dyn Progress,
+    ) -> Result<Answer, EngineError> {
+        let _guard = self.stop.guard();
+        let timeout = async {
+            match opts.timeout {
+                Some(t) => tokio::time::sleep(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        let result = tokio::select! {
+            r = self.collect(sql) => r,
+            sig = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
+            _ = timeout => Err(EngineError::TimedOut {
+                id: None,
+                secs: opts.timeout.unwrap_or_default().as_secs(),
+            }),
+        };
+        progress.finish();
+        let rows = result?;
+        Ok(Answer { rows, footer: self.footer() })
+    }
+
+    fn footer_on_error(&self) -> Option<String> {
+        Some(self.footer())
+    }
+}

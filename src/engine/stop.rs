@@ -1,0 +1,136 @@
+//! Stop requests: SIGINT, SIGTERM and SIGHUP, and what a command does about them. Listening starts
+//! once, when the first engine opens (so commands that run nothing keep the default behaviour).
+//! While an engine holds a `Guard` (a statement is starting, running or its results are being
+//! read), a signal is the engine's to handle: it stops the query and returns
+//! `EngineError::Interrupted`. With no guard held, or on a second signal, the process exits at once
+//! with 128 + the signal's number, as a shell expects.
+//! It must not know about Athena or DataFusion.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::watch;
+
+/// The signals athq stops on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Interrupt,
+    Terminate,
+    Hangup,
+}
+
+impl Signal {
+    /// 128 + the signal number, as shells report a process killed by it.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Hangup => 129,
+            Signal::Interrupt => 130,
+            Signal::Terminate => 143,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+            Signal::Hangup => "SIGHUP",
+        }
+    }
+}
+
+static GUARDS: AtomicUsize = AtomicUsize::new(0);
+static RECEIVER: OnceLock<watch::Receiver<Option<Signal>>> = OnceLock::new();
+
+/// A handle to wait for a stop request. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    rx: watch::Receiver<Option<Signal>>,
+}
+
+/// While alive, a signal is handled by the holder rather than ending the process.
+#[derive(Debug)]
+pub struct Guard(());
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        GUARDS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Stop {
+    /// Starts listening (once per process; needs a Tokio runtime) and returns a handle.
+    pub fn install() -> Stop {
+        let rx = RECEIVER.get_or_init(|| {
+            let (tx, rx) = watch::channel(None);
+            tokio::spawn(listen(tx));
+            rx
+        });
+        Stop { rx: rx.clone() }
+    }
+
+    /// A handle that never fires, for tests and for code running outside a command.
+    pub fn never() -> Stop {
+        let (tx, rx) = watch::channel(None);
+        std::mem::forget(tx);
+        Stop { rx }
+    }
+
+    /// Claims signals for the holder until the guard drops.
+    pub fn guard(&self) -> Guard {
+        GUARDS.fetch_add(1, Ordering::SeqCst);
+        Guard(())
+    }
+
+    /// The signal already received, if any.
+    pub fn raised(&self) -> Option<Signal> {
+        *self.rx.borrow()
+    }
+
+    /// Waits for a signal; pending forever if none comes.
+    pub async fn wait(&self) -> Signal {
+        let mut rx = self.rx.clone();
+        loop {
+            if let Some(s) = *rx.borrow_and_update() {
+                return s;
+            }
+            if rx.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+async fn listen(tx: watch::Sender<Option<Signal>>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) =
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+    else {
+        return;
+    };
+    loop {
+        let sig = tokio::select! {
+            _ = int.recv() => Signal::Interrupt,
+            _ = term.recv() => Signal::Terminate,
+            _ = hup.recv() => Signal::Hangup,
+        };
+        let second = tx.borrow().is_some();
+        if second || GUARDS.load(Ordering::SeqCst) == 0 {
+            std::process::exit(i32::from(sig.exit_code()));
+        }
+        let _ = tx.send(Some(sig));
+    }
+}
+
+#[cfg(not(unix))]
+async fn listen(tx: watch::Sender<Option<Signal>>) {
+    loop {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        if tx.borrow().is_some() || GUARDS.load(Ordering::SeqCst) == 0 {
+            std::process::exit(i32::from(Signal::Interrupt.exit_code()));
+        }
+        let _ = tx.send(Some(Signal::Interrupt));
+    }
+}
