@@ -121,7 +121,15 @@ pub enum Command {
     /// Partition maintenance statements
     #[command(subcommand)]
     Partitions(PartitionsCommand),
+    /// Check the library: every query file loads and renders for the configured table (exit 2 if not)
+    #[command(
+        after_help = "Examples:\n  athq check\n  athq check --library ./queries   # in CI, for your own queries"
+    )]
+    Check(CheckArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {}
 
 #[derive(Debug, Args)]
 pub struct ListArgs {

@@ -106,6 +106,9 @@ fn hint(err: &anyhow::Error) -> Option<String> {
         if let Some(e) = e.downcast_ref::<EngineError>() {
             return e.hint();
         }
+        if let Some(LibraryError::Malformed { .. }) = e.downcast_ref::<LibraryError>() {
+            return Some("fix the query file; `athq check` lists every problem in the library".into());
+        }
         if let Some(LibraryError::NotFound { suggestion, .. }) = e.downcast_ref::<LibraryError>() {
             return Some(match suggestion {
                 Some(s) => format!("did you mean `{s}`? `athq list` shows every query"),

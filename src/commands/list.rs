@@ -7,7 +7,7 @@ use crate::settings::Settings;
 
 pub fn exec(settings: &Settings, printer: &Printer, args: ListArgs) -> anyhow::Result<()> {
     let lib = Library::load(&settings.library_dirs)?;
-    let rows: Vec<Vec<String>> = lib
+    let mut rows: Vec<Vec<String>> = lib
         .iter()
         .filter(|q| args.tag.as_ref().is_none_or(|t| q.tags.contains(t)))
         .map(|q| {
@@ -20,5 +20,18 @@ pub fn exec(settings: &Settings, printer: &Printer, args: ListArgs) -> anyhow::R
             ]
         })
         .collect();
+    for (name, b) in lib.broken().filter(|_| args.tag.is_none()) {
+        rows.push(vec![
+            name.clone(),
+            "-".into(),
+            "-".into(),
+            format!("BROKEN: {}", b.error()),
+            String::new(),
+        ]);
+    }
+    rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    if lib.broken().next().is_some() {
+        printer.status("warning: some query files do not load: `athq check` lists every problem");
+    }
     printer.data(&text_table(&["NAME", "VERSION", "NEEDS", "TITLE", "PARAMETERS"], rows, &[1]))
 }

@@ -3,6 +3,7 @@
 //! window, so every command that takes them reads them the same way.
 
 pub mod cancel;
+pub mod check;
 pub mod exec;
 pub mod list;
 pub mod partitions;
@@ -47,7 +48,18 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Status(args) => status::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,
         Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,
+        Command::Check(args) => check::exec(&settings, &printer, args),
     }
+}
+
+/// The library, with a warning for each query file that did not load (commands that do not use
+/// it go on; `athq check` fails on it).
+pub fn library(settings: &Settings, printer: &Printer) -> anyhow::Result<crate::library::Library> {
+    let lib = crate::library::Library::load(&settings.library_dirs)?;
+    for (name, b) in lib.broken() {
+        printer.status(&format!("warning: query `{name}` is left out: {}", b.error()));
+    }
+    Ok(lib)
 }
 
 /// Status notices from the AWS layer (retries), through the printer.

@@ -2,13 +2,12 @@
 
 use crate::cli::RenderArgs;
 use crate::commands::{table_with, window_spec};
-use crate::library::Library;
 use crate::output::Printer;
 use crate::render::{self, Dialect, RenderContext, TimeWindow};
 use crate::settings::{EngineKind, Settings};
 
 pub fn exec(settings: &Settings, printer: &Printer, args: RenderArgs) -> anyhow::Result<()> {
-    let lib = Library::load(&settings.library_dirs)?;
+    let lib = crate::commands::library(settings, printer)?;
     let query = lib.get(&args.query)?;
     let table = table_with(settings, &args.shape)?;
     let params = args.params.iter().map(|p| render::parse_assignment(p)).collect::<Result<Vec<_>, _>>()?;

@@ -2,13 +2,12 @@
 
 use crate::cli::RunArgs;
 use crate::commands::{local_options, open_engine, run_and_print, window_spec};
-use crate::library::Library;
 use crate::output::Printer;
 use crate::render::{self, RenderContext, TimeWindow};
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyhow::Result<()> {
-    let lib = Library::load(&settings.library_dirs)?;
+    let lib = crate::commands::library(settings, printer)?;
     let query = lib.get(&args.query)?;
     let params = args.params.iter().map(|p| render::parse_assignment(p)).collect::<Result<Vec<_>, _>>()?;
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;

@@ -3,7 +3,6 @@
 use crate::cli::{SavedArgs, SavedCommand};
 use crate::commands::{aws, require_athena};
 use crate::error::Drift;
-use crate::library::Library;
 use crate::output::{Printer, text_table};
 use crate::render::{self, Dialect, RenderContext, TimeWindow, WindowSpec};
 use crate::settings::Settings;
@@ -14,8 +13,12 @@ use crate::sync::{self, Action, Desired};
 /// Queries athq left out, with the reason.
 type Skipped = Vec<(String, String)>;
 
-fn desired(settings: &Settings, args: &SavedArgs) -> anyhow::Result<(Vec<Desired>, Skipped)> {
-    let lib = Library::load(&settings.library_dirs)?;
+fn desired(
+    settings: &Settings,
+    printer: &Printer,
+    args: &SavedArgs,
+) -> anyhow::Result<(Vec<Desired>, Skipped)> {
+    let lib = crate::commands::library(settings, printer)?;
     let last = jiff::SignedDuration::from_hours(i64::from(args.hours));
     let ctx = RenderContext {
         table: &settings.table,
@@ -79,7 +82,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
         }
         SavedCommand::Plan(plan) => {
             let args = &plan.saved;
-            let (want, skipped) = desired(settings, args)?;
+            let (want, skipped) = desired(settings, printer, args)?;
             let (mut pending, mut conflicts) = (0, 0);
             for wg in &settings.workgroups {
                 let actions = plan_for(&client, wg, args, &want, &skipped).await?;
@@ -95,7 +98,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             Ok(())
         }
         SavedCommand::Sync(args) => {
-            let (want, skipped) = desired(settings, &args)?;
+            let (want, skipped) = desired(settings, printer, &args)?;
             let mut conflicts = 0;
             for wg in &settings.workgroups {
                 let actions = plan_for(&client, wg, &args, &want, &skipped).await?;

@@ -3,12 +3,11 @@
 use std::fmt::Write as _;
 
 use crate::cli::ShowArgs;
-use crate::library::Library;
 use crate::output::{Printer, text_table};
 use crate::settings::Settings;
 
 pub fn exec(settings: &Settings, printer: &Printer, args: ShowArgs) -> anyhow::Result<()> {
-    let lib = Library::load(&settings.library_dirs)?;
+    let lib = crate::commands::library(settings, printer)?;
     let q = lib.get(&args.query)?;
     if args.old_source {
         printer.status("warning: `show --source` is now `show --sql` (--source names the data to read)");

@@ -141,8 +141,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 f.write_str("a mapping of parameter names to declarations")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
+                let mut out: Vec<(String, V)> = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("parameter `{k}` is declared twice")));
+                    }
                     out.push((k, v));
                 }
                 Ok(OrderedMap(out))
@@ -163,25 +166,51 @@ fn is_param_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// Where a YAML syntax error really is. The parser notices an unclosed `{`, `[` or quote only on a
+/// later line; point at the nearest line at or above `reported` (1-based) that leaves one open.
+fn opened_at(header: &str, reported: usize) -> usize {
+    let unbalanced = |l: &str| {
+        let count = |c: char| l.matches(c).count();
+        count('{') != count('}') || count('[') != count(']') || count('\'') % 2 == 1 || count('"') % 2 == 1
+    };
+    let lines: Vec<&str> = header.lines().collect();
+    (1..=reported.min(lines.len())).rev().find(|&n| unbalanced(lines[n - 1])).unwrap_or(reported)
+}
+
 /// Parses one query file. `file` names it in messages; `stem` is its file name without `.sql`.
 pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, LibraryError> {
     let file = source.path();
     let err =
         |line: Option<usize>, message: String| LibraryError::Malformed { file: file.clone(), line, message };
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(err(Some(line), "the file holds a NUL byte: it is not a text file".into()));
+    }
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start = body.len() - body.trim_start().len();
     if !body[start..].starts_with("/*") {
         return Err(err(Some(1), "a query file starts with its YAML header in a /* … */ comment".into()));
     }
     let header_start = start + 2;
-    let header_len = body[header_start..]
-        .find("*/")
-        .ok_or_else(|| err(Some(1), "the header comment is never closed with */".into()))?;
+    // The header ends at a line holding only `*/`, so a `*/` inside a description cannot end it.
+    let mut offset = header_start;
+    let mut header_len = None;
+    for line in body[header_start..].split_inclusive('\n') {
+        if line.trim() == "*/" {
+            header_len = Some(offset - header_start + line.find("*/").unwrap_or(0));
+            break;
+        }
+        offset += line.len();
+    }
+    let header_len = header_len.ok_or_else(|| {
+        err(Some(1), "the header comment is never closed: end it with `*/` on a line of its own".into())
+    })?;
     let header_text = &body[header_start..header_start + header_len];
+    // The header text starts on the line of `/*`, so its line N is file line first_line + N - 1.
     let first_line = body[..header_start].matches('\n').count() + 1;
 
     let header: Header = serde_yaml::from_str(header_text).map_err(|e| {
-        let line = e.location().map(|l| first_line + l.line() - 1);
+        let line = e.location().map(|l| opened_at(header_text, l.line()) + first_line - 1);
         // serde_yaml appends "at line N column M" for its own lines; ours are file lines.
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -245,6 +274,10 @@ pub fn parse_query(text: &str, source: Source, stem: &str) -> Result<Query, Libr
 
     // Blank the header but keep its newlines, so template line numbers are file line numbers.
     let header_end = header_start + header_len + 2;
+    if body[header_end..].trim().is_empty() {
+        let line = body[..header_end].matches('\n').count() + 1;
+        return Err(err(Some(line), "the query has no SQL after its header".into()));
+    }
     let template =
         format!("{}{}", "\n".repeat(body[..header_end].matches('\n').count()), &body[header_end..]);
 
@@ -292,10 +325,27 @@ fn check_template(query: &Query) -> Result<(), LibraryError> {
     Ok(())
 }
 
-/// The library: built-in queries overlaid by user directories, by name.
+/// The library: built-in queries overlaid by user directories, by name. A user file that does not
+/// load is kept aside with its error: it hides the query of its name, and only commands that use
+/// that query fail.
 #[derive(Debug, Clone)]
 pub struct Library {
     queries: BTreeMap<String, Query>,
+    broken: BTreeMap<String, Broken>,
+}
+
+/// A query file that did not load.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Broken {
+    pub fn error(&self) -> LibraryError {
+        LibraryError::Malformed { file: self.file.clone(), line: self.line, message: self.message.clone() }
+    }
 }
 
 impl Library {
@@ -307,7 +357,7 @@ impl Library {
             let q = parse_query(text, Source::Builtin(path), stem)?;
             queries.insert(q.name.clone(), q);
         }
-        Ok(Library { queries })
+        Ok(Library { queries, broken: BTreeMap::new() })
     }
 
     /// Built-ins, then each directory in order; a later file with the same name wins.
@@ -329,19 +379,38 @@ impl Library {
         paths.retain(|p| p.extension().is_some_and(|e| e == "sql") && p.is_file());
         paths.sort();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| LibraryError::Malformed {
-                file: path.display().to_string(),
-                line: None,
-                message: format!("cannot read: {e}"),
-            })?;
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
-            let q = parse_query(&text, Source::File(path), &stem)?;
-            self.queries.insert(q.name.clone(), q);
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| LibraryError::Malformed {
+                    file: path.display().to_string(),
+                    line: None,
+                    message: format!("cannot read: {e}"),
+                })
+                .and_then(|text| parse_query(&text, Source::File(path), &stem));
+            match loaded {
+                Ok(q) => {
+                    self.broken.remove(&q.name);
+                    self.queries.insert(q.name.clone(), q);
+                }
+                Err(LibraryError::Malformed { file, line, message }) => {
+                    self.queries.remove(&stem);
+                    self.broken.insert(stem, Broken { file, line, message });
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
 
+    /// The query files that did not load, by query name.
+    pub fn broken(&self) -> impl Iterator<Item = (&String, &Broken)> {
+        self.broken.iter()
+    }
+
     pub fn get(&self, name: &str) -> Result<&Query, LibraryError> {
+        if let Some(b) = self.broken.get(name) {
+            return Err(b.error());
+        }
         self.queries
             .get(name)
             .ok_or_else(|| LibraryError::NotFound { name: name.to_string(), suggestion: self.closest(name) })
@@ -433,6 +502,28 @@ mod tests {
         assert!(error_of("/* name: demo").contains("never closed"));
         let e = error_of(&GOOD.replace("  src:", "  table:"));
         assert!(e.starts_with("q/demo.sql:7: `table` cannot be a parameter name"), "{e}");
+    }
+
+    #[test]
+    fn header_edge_cases_are_load_errors_with_lines() {
+        // A `*/` inside the description does not end the header.
+        let q = parse(&GOOD.replace("title: Demo", "title: Demo\ndescription: counts a */ b")).unwrap();
+        assert_eq!(q.description, "counts a */ b");
+        let e = error_of(&GOOD.replace("  src: {type: ip}", "  src: {type: ip}\n  limit: {type: int}"));
+        assert!(e.starts_with("q/demo.sql:") && e.contains("parameter `limit` is declared twice"), "{e}");
+        let e = error_of(&GOOD.replace("Demo", "De\0mo"));
+        assert_eq!(e, "q/demo.sql:4: the file holds a NUL byte: it is not a text file");
+        let e = error_of(&GOOD[..GOOD.find("*/").unwrap() + 3]);
+        assert_eq!(e, "q/demo.sql:9: the query has no SQL after its header");
+        let e = error_of(&GOOD.replace("default: 5", "default: 5, min: 9, max: 3"));
+        assert!(e.starts_with("q/demo.sql:6: parameter `limit`: min (9) is above max (3)"), "{e}");
+        // A YAML syntax error is reported on the line that holds it, not the line after.
+        let e = error_of(&GOOD.replace("default: 5}", "default: 5"));
+        assert!(e.starts_with("q/demo.sql:6: did not find expected"), "{e}");
+        let e = error_of(&GOOD.replace("title: Demo", "title: 'Demo"));
+        assert!(e.starts_with("q/demo.sql:4: "), "{e}");
+        let e = error_of(&GOOD.replace("params:\n", "params:\n\t"));
+        assert!(e.starts_with("q/demo.sql:6: "), "{e}");
     }
 
     #[test]

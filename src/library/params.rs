@@ -142,8 +142,11 @@ impl ParamSpec {
         {
             return Err(ParamError::Spec("min/max apply only to int and duration".into()));
         }
-        self.bound(&self.min)?;
-        self.bound(&self.max)?;
+        if let (Some(lo), Some(hi)) = (self.bound(&self.min)?, self.bound(&self.max)?)
+            && lo > hi
+        {
+            return Err(ParamError::Spec(format!("min ({lo}) is above max ({hi})")));
+        }
         if (self.ty == ParamType::Enum) == self.values.is_empty() {
             return Err(ParamError::Spec("`values` is required for enum, and only for enum".into()));
         }

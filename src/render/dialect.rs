@@ -80,11 +80,13 @@ pub fn cidr_match(dialect: Dialect, column: &str, cidrs: &Value) -> Result<Value
     }))
 }
 
-/// `column` is the address `ip`, compared as addresses (IPv6 spellings differ).
+/// `column` is the address `ip`, compared as addresses (IPv6 spellings differ). An IPv4-mapped
+/// IPv6 address is the IPv4 address, as Trino's IPADDRESS has it, on both engines.
 pub fn ip_match(dialect: Dialect, column: &str, ip: &Value) -> Result<Value, Error> {
     let ip: std::net::IpAddr = ip
         .as_str()
-        .and_then(|s| s.parse().ok())
+        .and_then(|s| s.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_canonical())
         .ok_or_else(|| invalid(format!("`{ip}` is not an IP address")))?;
     Ok(safe(match dialect {
         Dialect::Athena => {
@@ -132,6 +134,12 @@ mod tests {
             "cidr_contains('2001:db8::1/128', srcaddr)"
         );
         assert!(ip_match(Dialect::Local, "srcaddr", &Value::from("x")).is_err());
+        for d in [Dialect::Athena, Dialect::Local] {
+            assert_eq!(
+                ip_match(d, "srcaddr", &Value::from("::ffff:10.1.2.3")).unwrap().to_string(),
+                ip_match(d, "srcaddr", &Value::from("10.1.2.3")).unwrap().to_string()
+            );
+        }
     }
 
     #[test]

@@ -1,29 +1,11 @@
 //! The built binary: output streams, exit codes, messages, settings precedence, help.
 
 use std::io::Read;
-use std::path::Path;
 use std::process::Stdio;
-
-use assert_cmd::Command;
 
 use crate::{NOW, run};
 
-/// `athq` in `dir`, with no ATHQ_* variables from the outside and a fixed clock.
-fn athq(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("athq").unwrap();
-    cmd.current_dir(dir);
-    for var in athq::env_vars::ALL {
-        cmd.env_remove(var);
-    }
-    // No AWS settings from the outside world either.
-    for var in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ENDPOINT_URL"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/athq-test")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/athq-test");
-    cmd.env(athq::env_vars::ATHQ_NOW, NOW);
-    cmd
-}
+use crate::support::athq;
 
 const CONFIG: &str = "\
 database: flowdb
@@ -154,17 +136,17 @@ fn malformed_query_files_and_configs_name_file_and_line() {
     let lib = dir.path().join("my-queries");
     std::fs::create_dir(&lib).unwrap();
     std::fs::write(lib.join("mine.sql"), "/*\nname: mine\nversion: 1\ntitle: t\nparams:\n  n: {type: nmber}\nfields: [srcaddr]\n*/\nSELECT 1\n").unwrap();
-    let o = run(athq(dir.path()).args(["list", "--library", "my-queries"]));
+    let o = run(athq(dir.path()).args(["check", "--library", "my-queries"]));
     assert_eq!(o.code, 2);
     assert!(
-        o.stderr.starts_with("error: ")
+        o.stderr.contains("error: 1 problem(s) in the library")
             && o.stderr.contains("/my-queries/mine.sql:6: params.n.type: unknown variant `nmber`"),
         "{}",
         o.stderr
     );
 
     std::fs::write(lib.join("mine.sql"), "/*\nname: mine\nversion: 1\ntitle: t\nfields: [srcaddr]\n*/\nSELECT {{ srcaddr }} FROM {{ table }}\n").unwrap();
-    let o = run(athq(dir.path()).args(["list", "--library", "my-queries"]));
+    let o = run(athq(dir.path()).args(["check", "--library", "my-queries"]));
     assert_eq!(o.code, 2);
     assert!(
         o.stderr.contains(

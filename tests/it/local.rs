@@ -11,17 +11,13 @@ use crate::{Out, run};
 /// The window `--days 3` resolves to with the tests' clock.
 const WINDOW: &str = "\"end\" >= 1795083960 AND \"start\" < 1795343160";
 
-fn athq(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("athq").unwrap();
-    cmd.current_dir(dir);
-    for var in athq::env_vars::ALL {
-        cmd.env_remove(var);
-    }
-    cmd.env(athq::env_vars::ATHQ_NOW, crate::NOW).env(athq::env_vars::ATHQ_VPC_CIDRS, "10.20.0.0/16");
+pub fn athq(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = crate::support::athq(dir);
+    cmd.env(athq::env_vars::ATHQ_VPC_CIDRS, "10.20.0.0/16");
     cmd
 }
 
-fn sample(dir: &Path, args: &[&str]) {
+pub fn sample(dir: &Path, args: &[&str]) {
     let mut cmd = athq(dir);
     cmd.args(["sample", "--output", dir.to_str().unwrap()]).args(args);
     if !args.contains(&"--records") {
@@ -31,7 +27,7 @@ fn sample(dir: &Path, args: &[&str]) {
     assert_eq!(o.code, 0, "{}", o.stderr);
 }
 
-fn local(dir: &Path, query: &str, extra: &[&str]) -> Out {
+pub fn local(dir: &Path, query: &str, extra: &[&str]) -> Out {
     let o = run(athq(dir)
         .args([
             "run",
@@ -50,9 +46,8 @@ fn local(dir: &Path, query: &str, extra: &[&str]) -> Out {
     o
 }
 
-fn duck(format: &str, root: &Path, sql: &str) -> String {
-    let python = std::env::var("ATHQ_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = Command::new(python)
+pub fn duck(format: &str, root: &Path, sql: &str) -> String {
+    let out = Command::new(crate::support::python())
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/duck.py"))
         .args([format, root.to_str().unwrap(), sql])
         .output()
@@ -61,7 +56,7 @@ fn duck(format: &str, root: &Path, sql: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn bytes_by_pair_sql() -> String {
+pub fn bytes_by_pair_sql() -> String {
     format!(
         "SELECT srcaddr, dstaddr, SUM(bytes) AS total_bytes, SUM(packets) AS total_packets, COUNT(*) AS flows FROM flows \
          WHERE {WINDOW} AND log_status = 'OK' GROUP BY srcaddr, dstaddr ORDER BY total_bytes DESC, srcaddr, dstaddr LIMIT 100000"
@@ -158,9 +153,8 @@ fn parquet_matches_duckdb() {
     assert!(o.stderr.contains(" · 20000 records · "), "{}", o.stderr);
 }
 
-fn python(script: &str, args: &[&str]) {
-    let python = std::env::var("ATHQ_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = Command::new(python).arg("-c").arg(script).args(args).output().unwrap();
+pub fn python(script: &str, args: &[&str]) {
+    let out = Command::new(crate::support::python()).arg("-c").arg(script).args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 

@@ -3,12 +3,16 @@
 
 mod athena;
 mod cli;
+mod faults;
 mod hostile;
 mod local;
 mod saved;
 mod snapshots;
 mod sqlglot;
 mod standin;
+mod support;
+
+pub use support::{Out, run};
 
 use athq::library::{Library, Query};
 use athq::render::window::parse_time;
@@ -106,20 +110,4 @@ pub fn managed(layout: Layout, hourly: bool) -> TableProfile {
 pub fn add_statements(t: &TableProfile) -> Vec<String> {
     let d = |s: &str| s.parse().unwrap();
     partitions::add(t, d("2026-11-20"), d("2026-11-22"), ATHENA_MAX_QUERY_BYTES).unwrap()
-}
-
-/// What a run of the binary printed, and its exit code.
-pub struct Out {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-pub fn run(cmd: &mut assert_cmd::Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
 }

@@ -10,9 +10,7 @@ use serde_json::{Value, json};
 
 use crate::*;
 
-fn python() -> String {
-    std::env::var("ATHQ_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
-}
+use crate::support::python;
 
 /// Runs scripts/sqlcheck.py over the statements and returns the problems it reports.
 fn check(items: &[Value]) -> Vec<Value> {

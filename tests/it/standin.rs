@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -19,18 +19,7 @@ pub struct Standin {
     _process: Mutex<(Child, ChildStdin)>,
 }
 
-fn python() -> String {
-    std::env::var("ATHQ_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-/// Where the test tools live (the venv scripts/test made), for `aws`.
-fn tool(name: &str) -> PathBuf {
-    let py = PathBuf::from(python());
-    match py.parent() {
-        Some(dir) if dir.join(name).exists() => dir.join(name),
-        _ => PathBuf::from(name),
-    }
-}
+use crate::support::{python, tool};
 
 pub fn standin() -> &'static Standin {
     static STANDIN: OnceLock<Standin> = OnceLock::new();
@@ -196,13 +185,8 @@ impl Account {
 
     /// `athq` in `dir` as this account, with a fixed clock and no outside ATHQ_* settings.
     pub fn athq(&self, dir: &Path) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("athq").unwrap();
-        cmd.current_dir(dir);
-        for var in athq::env_vars::ALL {
-            cmd.env_remove(var);
-        }
-        cmd.env_remove("AWS_MAX_ATTEMPTS").env_remove("AWS_PROFILE");
-        cmd.envs(self.env()).env(athq::env_vars::ATHQ_NOW, crate::NOW);
+        let mut cmd = crate::support::athq(dir);
+        cmd.envs(self.env());
         cmd
     }
 }

@@ -149,10 +149,11 @@ pub fn local_files(source: &str) -> Result<Vec<LogFile>, EngineError> {
         });
     } else {
         let p = Path::new(source);
-        if p.is_file() {
-            paths.push(p.to_path_buf());
-        } else {
-            walk(p, &mut paths).map_err(err)?;
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut paths).map_err(err)?,
+            // A single file, or anything readable like one (a pipe).
+            Ok(_) => paths.push(p.to_path_buf()),
+            Err(e) => return Err(err(e)),
         }
     }
     let mut files: Vec<LogFile> = paths

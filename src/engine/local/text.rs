@@ -27,6 +27,10 @@ pub struct FileCounts {
 
 pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     let file = std::fs::File::open(path)?;
+    // A 0-byte .gz would otherwise read as "unexpected end of file".
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
+        return Err(std::io::Error::other("the file is empty"));
+    }
     Ok(if path.to_string_lossy().ends_with(".gz") {
         // Multi-member: AWS writes one member a file, but concatenated files stay readable.
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, file));
@@ -53,7 +57,7 @@ pub fn parse_header(line: &[u8]) -> Result<Vec<String>, String> {
         }
     }
     if seen.is_empty() {
-        let shown: String = text.chars().take(60).collect();
+        let shown: String = text.trim_end().chars().take(60).flat_map(char::escape_debug).collect();
         return Err(format!("the first line is not a flow-log header (no known field name): `{shown}`"));
     }
     Ok(names)
