@@ -115,8 +115,8 @@ fn hint(err: &anyhow::Error) -> Option<String> {
                 None => "`athq list` shows every query".to_string(),
             });
         }
-        if let Some(TableError::Missing(what)) = e.downcast_ref::<TableError>() {
-            return Some(format!("set table.{what} in athq.yaml, or pass --{what}"));
+        if let Some(e @ TableError::Missing(_)) = e.downcast_ref::<TableError>() {
+            return crate::table::missing_hint(e);
         }
         if e.is::<SettingsError>() {
             return Some("see the configuration reference in the README".into());

@@ -76,6 +76,14 @@ pub enum SettingsError {
     Invalid { origin: String, message: String },
 }
 
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy)]
+enum From {
+    Flag(&'static str),
+    Env(&'static str),
+    File,
+}
+
 /// A YAML scalar that may have been written as a number (account ids often are).
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -216,8 +224,20 @@ impl Settings {
         let origin = Origin { path: config_file.as_deref(), text: &text };
         let base_dir = config_file.as_deref().and_then(Path::parent).unwrap_or(cwd).to_path_buf();
 
-        let pick = |flag: &Option<String>, var: &str, file: &Option<String>| -> Option<String> {
-            flag.clone().or_else(|| env(var)).or_else(|| file.clone())
+        // A value and where it came from, so an error names the flag, variable or file line.
+        let pick = |flag: &Option<String>,
+                    flag_name: &'static str,
+                    var: &'static str,
+                    file: &Option<String>|
+         -> Option<(String, From)> {
+            flag.clone()
+                .map(|v| (v, From::Flag(flag_name)))
+                .or_else(|| env(var).map(|v| (v, From::Env(var))))
+                .or_else(|| file.clone().map(|v| (v, From::File)))
+        };
+        let err_at = |from: From, key: &str, message: String| match from {
+            From::Flag(name) | From::Env(name) => invalid(name, message),
+            From::File => origin.err(key, message),
         };
 
         let engine = match (flags.engine, env(env_vars::ATHQ_ENGINE)) {
@@ -281,42 +301,50 @@ impl Settings {
             None => Timestamp::now(),
         };
 
-        let workgroup = pick(&flags.workgroups.last().cloned(), env_vars::ATHQ_WORKGROUP, &file.workgroup)
-            .unwrap_or_else(|| "primary".into());
-        let catalog = pick(&flags.catalog, env_vars::ATHQ_CATALOG, &file.catalog)
-            .unwrap_or_else(|| "AwsDataCatalog".into());
-        let output_location =
-            pick(&flags.output_location, env_vars::ATHQ_OUTPUT_LOCATION, &file.output_location);
-        if let Some(loc) = &output_location {
-            table::validate_location(loc).map_err(|e| origin.err("output_location", e.to_string()))?;
-        }
-        for (key, v) in flags
+        let (workgroup, wg_from) =
+            pick(&flags.workgroups.last().cloned(), "--workgroup", env_vars::ATHQ_WORKGROUP, &file.workgroup)
+                .unwrap_or_else(|| ("primary".into(), From::File));
+        let (catalog, catalog_from) =
+            pick(&flags.catalog, "--catalog", env_vars::ATHQ_CATALOG, &file.catalog)
+                .unwrap_or_else(|| ("AwsDataCatalog".into(), From::File));
+        let output_location = match pick(
+            &flags.output_location,
+            "--output-location",
+            env_vars::ATHQ_OUTPUT_LOCATION,
+            &file.output_location,
+        ) {
+            Some((loc, from)) => Some(
+                table::validate_location(&loc).map_err(|e| err_at(from, "output_location", e.to_string()))?,
+            ),
+            None => None,
+        };
+        for (key, v, from) in flags
             .workgroups
             .iter()
-            .map(|w| ("workgroup", w))
-            .chain([("workgroup", &workgroup), ("catalog", &catalog)])
+            .map(|w| ("workgroup", w, From::Flag("--workgroup")))
+            .chain([("workgroup", &workgroup, wg_from), ("catalog", &catalog, catalog_from)])
         {
             let ok = !v.is_empty()
                 && v.len() <= 128
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
             if !ok {
-                return Err(origin.err(key, format!("`{v}` is not a valid {key} name")));
+                return Err(err_at(from, key, format!("`{v}` is not a valid {key} name")));
             }
         }
 
         let ft = file.table.unwrap_or_default();
         let mut t = TableProfile::new_default();
-        let database =
-            flags.database.clone().or_else(|| env(env_vars::ATHQ_DATABASE)).or(ft.database).or(file.database);
-        if let Some(db) = database {
+        if let Some((db, from)) =
+            pick(&flags.database, "--database", env_vars::ATHQ_DATABASE, &ft.database.or(file.database))
+        {
+            table::validate_identifier("database", &db)
+                .map_err(|e| err_at(from, "database", e.to_string()))?;
             t.database = db;
         }
-        if let Some(name) = flags.table.clone().or_else(|| env(env_vars::ATHQ_TABLE)).or(ft.name) {
+        if let Some((name, from)) = pick(&flags.table, "--table", env_vars::ATHQ_TABLE, &ft.name) {
+            table::validate_identifier("table", &name).map_err(|e| err_at(from, "name", e.to_string()))?;
             t.name = name;
         }
-        table::validate_identifier("database", &t.database)
-            .map_err(|e| origin.err("database", e.to_string()))?;
-        table::validate_identifier("table", &t.name).map_err(|e| origin.err("name", e.to_string()))?;
         if let Some(loc) = ft.location {
             t.location =
                 Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
@@ -347,6 +375,16 @@ impl Settings {
             table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
             t.regions.push(r);
         }
+        // The logs' regions default to the region in use (flag, file, then the AWS variables;
+        // a region only in an AWS profile is not read here, to keep resolution offline).
+        let region = flags.region.clone().or(file.region);
+        if t.regions.is_empty()
+            && let Some(r) =
+                region.clone().or_else(|| env("AWS_REGION")).or_else(|| env("AWS_DEFAULT_REGION"))
+            && table::validate_region(&r).is_ok()
+        {
+            t.regions.push(r);
+        }
         if let Some(s) = ft.projection_start {
             t.projection_start = s
                 .parse()
@@ -355,7 +393,7 @@ impl Settings {
 
         Ok(Settings {
             config_file,
-            region: flags.region.clone().or(file.region),
+            region,
             profile: flags.profile.clone().or(file.profile),
             endpoint_url: flags.endpoint_url.clone().or(file.endpoint_url),
             workgroups: if flags.workgroups.is_empty() {
@@ -445,6 +483,41 @@ mod tests {
         assert!(error("table:\n  accounts: [12345]\n").contains("quote account ids"));
         assert!(error("table:\n  format: csv\n").starts_with(":2: "));
         assert!(error("table:\n  location: http://x\n").starts_with(":2: "));
+    }
+
+    #[test]
+    fn errors_name_the_flag_or_variable_the_value_came_from() {
+        let (_d, cwd) = with_file("workgroup: fine\n");
+        let flags = Overrides { workgroups: vec!["bad name".into()], ..Default::default() };
+        let e = Settings::resolve(&flags, &no_env, &cwd).unwrap_err().to_string();
+        assert!(e.starts_with("--workgroup: `bad name` is not a valid workgroup name"), "{e}");
+        let env = |k: &str| (k == env_vars::ATHQ_DATABASE).then(|| "Bad-DB".to_string());
+        let e = Settings::resolve(&Overrides::default(), &env, &cwd).unwrap_err().to_string();
+        assert!(e.starts_with("ATHQ_DATABASE: database `Bad-DB`"), "{e}");
+        let flags = Overrides { output_location: Some("http://x".into()), ..Default::default() };
+        let e = Settings::resolve(&flags, &no_env, &cwd).unwrap_err().to_string();
+        assert!(e.starts_with("--output-location: "), "{e}");
+        assert!(error("database: Bad-DB\n").starts_with(":1: database `Bad-DB`"));
+    }
+
+    #[test]
+    fn regions_default_to_the_region_in_use() {
+        let (_d, cwd) = with_file("region: eu-west-1\n");
+        assert_eq!(
+            Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap().table.regions,
+            ["eu-west-1"]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let env = |k: &str| (k == "AWS_REGION").then(|| "ap-south-1".to_string());
+        assert_eq!(
+            Settings::resolve(&Overrides::default(), &env, dir.path()).unwrap().table.regions,
+            ["ap-south-1"]
+        );
+        let (_d, cwd) = with_file("region: eu-west-1\ntable:\n  regions: [us-east-2]\n");
+        assert_eq!(
+            Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap().table.regions,
+            ["us-east-2"]
+        );
     }
 
     #[test]

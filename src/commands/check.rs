@@ -27,13 +27,8 @@ pub fn exec(settings: &Settings, printer: &Printer, _args: CheckArgs) -> anyhow:
             .map(|p| (p.name.clone(), sample_value(p)))
             .collect();
         for dialect in [Dialect::Athena, Dialect::Local] {
-            let ctx = RenderContext {
-                table: &settings.table,
-                vpc_cidrs: &nets,
-                window,
-                dialect,
-                relative: None,
-            };
+            let ctx =
+                RenderContext { table: &settings.table, vpc_cidrs: &nets, window, dialect, relative: None };
             match render::render(q, &params, &ctx) {
                 Ok(_) | Err(RenderError::MissingFields { .. }) => {}
                 Err(e) => problems.push(format!("{} ({} engine): {e}", q.source, dialect.name())),

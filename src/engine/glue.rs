@@ -192,7 +192,7 @@ pub async fn missing_partitions(
 ) -> Result<Vec<partitions::Partition>, EngineError> {
     use crate::table::Layout;
     let config = |e: crate::table::TableError| EngineError::Config(e.to_string());
-    table.require_accounts_and_regions().map_err(config)?;
+    table.require(true).map_err(config)?;
     let (bucket, base) = crate::engine::aws::split_s3_url(table.location().map_err(config)?)
         .ok_or_else(|| EngineError::Config("the table location is not an s3:// URL".into()))?;
     let known = catalog_partitions(glue, table).await?;

@@ -86,12 +86,17 @@ impl RenderError {
                 })
             }
             RenderError::BadParamSyntax(_) => Some("write --param name=value, e.g. --param limit=10".into()),
+            RenderError::DuplicateParam { param } => Some(format!("give --param {param}=… once")),
+            RenderError::InvalidParam { query, .. } => {
+                Some(format!("`athq show {query}` lists its parameters with their types and bounds"))
+            }
             RenderError::MissingParam { param, .. } => Some(format!("pass --param {param}=…")),
             RenderError::NoVpcCidrs { param, .. } => Some(format!(
                 "set vpc_cidrs in athq.yaml (or ATHQ_VPC_CIDRS), or pass --param {param}=10.0.0.0/16"
             )),
             RenderError::MissingFields { missing, version, .. } => Some(format!(
-                "set table.fields to v{version} or a custom list with {} in athq.yaml, or pass --fields",
+                "the flow log must record {} (format v{version}, or a custom format with them); then set \
+                 table.fields to match in athq.yaml (render and table commands also take --fields)",
                 missing.iter().map(|f| f.aws_name).collect::<Vec<_>>().join(", ")
             )),
             _ => None,

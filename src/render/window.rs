@@ -32,6 +32,8 @@ pub enum WindowSpec {
 pub enum WindowError {
     #[error("`{0}` is not a time: use 2026-11-20, 2026-11-20T10:30, 2026-11-20T10:30:00Z or epoch seconds")]
     BadTime(String),
+    #[error("`{text}`: {why}")]
+    BadZone { text: String, why: String },
     #[error("the window is empty: --from {from} is not before --to {to}")]
     Empty { from: Timestamp, to: Timestamp },
     #[error("the window is longer than ten years")]
@@ -45,10 +47,18 @@ pub struct TimeWindow {
     pub to: Timestamp,
 }
 
-/// Parses a user's time: RFC 3339, a civil date or date-time (taken as UTC), or epoch seconds.
+/// Parses a user's time: RFC 3339, a civil date or date-time (taken as UTC), epoch seconds, or a
+/// time in a named zone (`2026-11-20T10:30[America/New_York]`, RFC 9557), whose offset, if
+/// given, must agree with the zone.
 pub fn parse_time(text: &str) -> Result<Timestamp, WindowError> {
     let t = text.trim();
     let bad = || WindowError::BadTime(text.to_string());
+    if t.contains('[') {
+        return t.parse::<jiff::Zoned>().map(|z| z.timestamp()).map_err(|e| WindowError::BadZone {
+            text: text.to_string(),
+            why: format!("{e}").replace("failed to parse ", "").replace("datetime string", "time"),
+        });
+    }
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         let secs: i64 = t.parse().map_err(|_| bad())?;
         return Timestamp::from_second(secs).map_err(|_| bad());
@@ -254,6 +264,14 @@ mod tests {
         assert_eq!(ts("2026-11-20T12:30:00+02:00"), ts("2026-11-20T10:30:00Z"));
         assert_eq!(ts("1795132800"), ts("2026-11-20"));
         assert!(parse_time("yesterday").is_err());
+        // A named zone is honoured, and an offset that contradicts it is refused.
+        assert_eq!(ts("2026-11-20T10:30[America/New_York]"), ts("2026-11-20T15:30:00Z"));
+        assert_eq!(ts("2026-07-20T10:30-04:00[America/New_York]"), ts("2026-07-20T14:30:00Z"));
+        assert!(matches!(
+            parse_time("2026-11-20T10:30+00:00[America/New_York]"),
+            Err(WindowError::BadZone { .. })
+        ));
+        assert!(matches!(parse_time("2026-11-20T10:30[Mars/Olympus]"), Err(WindowError::BadZone { .. })));
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn input_regex(table: &TableProfile) -> String {
 
 /// `partition_column -> (projection properties)`, for partition projection.
 fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, TableError> {
-    table.require_accounts_and_regions()?;
+    table.require(true)?;
     let start = table.projection_start;
     let mut props = vec![("projection.enabled".to_string(), "true".to_string())];
     let mut add =
@@ -141,6 +141,7 @@ pub fn storage(table: &TableProfile) -> Storage {
 
 /// The CREATE EXTERNAL TABLE statement for `table`.
 pub fn create_table(table: &TableProfile) -> Result<String, TableError> {
+    table.require(table.partitioning == Partitioning::Projection)?;
     let location = table.location()?;
     let columns: Vec<Value> = table
         .fields
@@ -223,10 +224,11 @@ mod tests {
     fn projection_needs_accounts_and_location() {
         let mut t = table();
         t.accounts.clear();
-        assert_eq!(create_table(&t), Err(TableError::Missing("accounts")));
-        t.partitioning = Partitioning::Managed;
-        assert!(create_table(&t).is_ok());
+        assert_eq!(create_table(&t), Err(TableError::Missing(vec!["accounts"])));
+        t.regions.clear();
         t.location = None;
-        assert_eq!(create_table(&t), Err(TableError::Missing("location")));
+        assert_eq!(create_table(&t), Err(TableError::Missing(vec!["location", "accounts", "regions"])));
+        t.partitioning = Partitioning::Managed;
+        assert_eq!(create_table(&t), Err(TableError::Missing(vec!["location"])));
     }
 }

@@ -80,8 +80,16 @@ pub enum TableError {
     BadAccount(String),
     #[error("region `{0}` is not an AWS region name")]
     BadRegion(String),
-    #[error("the table needs `{0}` set for this")]
-    Missing(&'static str),
+    #[error("the table needs {} set for this", .0.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "))]
+    Missing(Vec<&'static str>),
+}
+
+/// What to do about missing table settings: each as an athq.yaml key and a flag.
+pub fn missing_hint(e: &TableError) -> Option<String> {
+    let TableError::Missing(what) = e else { return None };
+    let keys: Vec<String> = what.iter().map(|w| format!("table.{w}")).collect();
+    let flags: Vec<String> = what.iter().map(|w| format!("--{w}")).collect();
+    Some(format!("set {} in athq.yaml, or pass {}", keys.join(", "), flags.join(" ")))
 }
 
 /// Checks a database or table name against Athena's rules (lowercase, digits, underscore).
@@ -221,7 +229,7 @@ impl TableProfile {
     }
 
     pub fn location(&self) -> Result<&str, TableError> {
-        self.location.as_deref().ok_or(TableError::Missing("location"))
+        self.location.as_deref().ok_or(TableError::Missing(vec!["location"]))
     }
 
     /// The S3 prefix holding one account's, region's and day's (or hour's) files.
@@ -240,14 +248,20 @@ impl TableProfile {
         })
     }
 
-    pub fn require_accounts_and_regions(&self) -> Result<(), TableError> {
-        if self.accounts.is_empty() {
-            return Err(TableError::Missing("accounts"));
+    /// Checks that the location and, where `paths` is set, the accounts and regions are set,
+    /// naming every one that is missing at once.
+    pub fn require(&self, paths: bool) -> Result<(), TableError> {
+        let mut missing = Vec::new();
+        if self.location.is_none() {
+            missing.push("location");
         }
-        if self.regions.is_empty() {
-            return Err(TableError::Missing("regions"));
+        if paths && self.accounts.is_empty() {
+            missing.push("accounts");
         }
-        Ok(())
+        if paths && self.regions.is_empty() {
+            missing.push("regions");
+        }
+        if missing.is_empty() { Ok(()) } else { Err(TableError::Missing(missing)) }
     }
 }
 

@@ -46,7 +46,7 @@ impl PartitionError {
             ),
             PartitionError::Projected(_) => Some("query the table directly: projection covers every day in its range".into()),
             PartitionError::NotPartitioned(_) => Some("set table.partitioning to projection or managed in athq.yaml".into()),
-            PartitionError::Table(TableError::Missing(what)) => Some(format!("set table.{what} in athq.yaml")),
+            PartitionError::Table(e @ TableError::Missing(_)) => crate::table::missing_hint(e),
             _ => None,
         }
     }
@@ -85,8 +85,7 @@ pub struct Partition {
 /// configured account and region.
 pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<Partition>, PartitionError> {
     require_managed(table)?;
-    table.require_accounts_and_regions()?;
-    table.location()?;
+    table.require(true)?;
     if from > to {
         return Err(PartitionError::BadRange { from, to });
     }

@@ -89,7 +89,7 @@ fn usage_and_input_errors_exit_2_with_a_hint() {
         (
             &["render", "top-instances"],
             "error: query `top-instances` needs `instance-id` (format v3 or later), which table `vpc_flow_logs` (fields: v2) does not have",
-            "hint: set table.fields to v3",
+            "hint: the flow log must record instance-id (format v3, or a custom format with them); then set table.fields",
         ),
         (&["render", "reject-top", "--from", "2026-11-23"], "error: the window is empty", ""),
         (
@@ -325,4 +325,46 @@ fn a_closed_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn table_ddl_names_every_missing_setting_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(athq(dir.path()).args(["table", "ddl"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("error: the table needs `location`, `accounts`, `regions` set for this"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("hint: set table.location, table.accounts, table.regions in athq.yaml, or pass --location --accounts --regions"),
+        "{}",
+        o.stderr
+    );
+    // The region in use is the default region of the logs.
+    let o = run(athq(dir.path())
+        .env("AWS_REGION", "eu-west-1")
+        .args(["table", "ddl", "--location", "s3://logs/AWSLogs/"])
+        .args(["--accounts", "111122223333"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("'projection.aws_region.values' = 'eu-west-1'"), "{}", o.stdout);
+}
+
+#[test]
+fn a_time_in_a_named_zone_is_honoured_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let render = |from: &str| {
+        run(athq(dir.path()).args(["render", "reject-top", "--from", from, "--to", "2026-11-21"]))
+    };
+    let ny = render("2026-11-20T10:30[America/New_York]");
+    assert_eq!(ny.code, 0, "{}", ny.stderr);
+    assert_eq!(ny.stdout, render("2026-11-20T15:30:00Z").stdout);
+    let bad = render("2026-11-20T10:30+00:00[America/New_York]");
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.starts_with("error: --from: `2026-11-20T10:30+00:00[America/New_York]`: "),
+        "{}",
+        bad.stderr
+    );
 }
