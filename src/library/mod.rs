@@ -32,6 +32,7 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "cidr_match",
     "ip_match",
     "protocol_name",
+    "port_list",
     "loop",
 ];
 

@@ -43,7 +43,14 @@ pub fn column(declared: &[String], column: &str) -> Result<String, Error> {
     }
 }
 
+/// What `networks` says when a parameter defaulting to `vpc_cidrs` is used with none configured;
+/// the renderer turns it into `RenderError::NoVpcCidrs`.
+pub const NO_NETWORKS: &str = "no internal networks are configured";
+
 fn networks(value: &Value) -> Result<Vec<IpNet>, Error> {
+    if value.is_undefined() {
+        return Err(invalid(NO_NETWORKS.into()));
+    }
     let items: Vec<Value> = match value.kind() {
         ValueKind::Seq | ValueKind::Iterable => value.try_iter()?.collect(),
         _ => vec![value.clone()],
@@ -93,6 +100,25 @@ pub fn ip_match(dialect: Dialect, column: &str, ip: &Value) -> Result<Value, Err
             format!("TRY_CAST({column} AS IPADDRESS) = IPADDRESS {}", literal(&ip.to_string()))
         }
         Dialect::Local => format!("cidr_contains({}, {column})", literal(&IpNet::from(ip).to_string())),
+    }))
+}
+
+/// `port:count` for the rows of a group whose `rank` is at most `top`, most first, joined with
+/// `, `: the ports a source tried most. Columns are plain names (checked) and `top` a number, so
+/// nothing else can reach the SQL.
+pub fn port_list(dialect: Dialect, port: &str, count: &str, rank: &str, top: &Value) -> Result<Value, Error> {
+    let top = top.as_i64().filter(|n| *n > 0).ok_or_else(|| invalid(format!("`{top}` is not a count")))?;
+    for c in [port, count, rank] {
+        if c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(invalid(format!("`{c}` is not a column name")));
+        }
+    }
+    let item = format!("CAST({port} AS VARCHAR) || ':' || CAST({count} AS VARCHAR)");
+    let order = format!("{count} DESC, {port}");
+    let filter = format!("FILTER (WHERE {rank} <= {top})");
+    Ok(safe(match dialect {
+        Dialect::Athena => format!("array_join(array_agg({item} ORDER BY {order}) {filter}, ', ')"),
+        Dialect::Local => format!("string_agg({item}, ', ' ORDER BY {order}) {filter}"),
     }))
 }
 

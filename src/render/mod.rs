@@ -139,13 +139,10 @@ fn bind_params(
             Some((_, text)) => spec.parse(text).map_err(invalid)?,
             None => match (&spec.default, spec.default_from) {
                 (Some(d), _) => spec.parse_default(d).map_err(invalid)?,
+                // With none configured the parameter stays undefined: a query that does not use it
+                // (in this rendering) still renders, and one that does gets NoVpcCidrs.
+                (None, Some(DefaultFrom::VpcCidrs)) if ctx.vpc_cidrs.is_empty() => Value::UNDEFINED,
                 (None, Some(DefaultFrom::VpcCidrs)) => {
-                    if ctx.vpc_cidrs.is_empty() {
-                        return Err(RenderError::NoVpcCidrs {
-                            query: query.name.clone(),
-                            param: spec.name.clone(),
-                        });
-                    }
                     Value::from(ctx.vpc_cidrs.iter().map(|n| n.to_string()).collect::<Vec<_>>())
                 }
                 (None, None) => {
@@ -225,6 +222,9 @@ pub fn render(
     env.add_function("protocol_name", move |col: String| {
         Ok::<_, minijinja::Error>(dialect::protocol_name(&dialect::column(&d, &col)?))
     });
+    env.add_function("port_list", move |port: String, count: String, rank: String, top: Value| {
+        dialect::port_list(dialect, &port, &count, &rank, &top)
+    });
 
     let template_error = |e: minijinja::Error| RenderError::Template {
         query: query.name.clone(),
@@ -246,7 +246,17 @@ pub fn render(
     }
     let context: Value = context.into_iter().collect();
 
-    let out = env.get_template(&file).and_then(|t| t.render(context)).map_err(template_error)?;
+    let out = env.get_template(&file).and_then(|t| t.render(context)).map_err(|e| {
+        let unset = query.params.iter().find(|p| {
+            p.default_from == Some(DefaultFrom::VpcCidrs) && !params.iter().any(|(n, _)| *n == p.name)
+        });
+        match unset {
+            Some(p) if ctx.vpc_cidrs.is_empty() && format!("{e:#}").contains(dialect::NO_NETWORKS) => {
+                RenderError::NoVpcCidrs { query: query.name.clone(), param: p.name.clone() }
+            }
+            _ => template_error(e),
+        }
+    })?;
     Ok(tidy(&out))
 }
 

@@ -30,8 +30,8 @@ fn render_prints_only_sql_on_stdout() {
     let o = run(athq(dir.path()).args(["render", "reject-top", "--days", "3"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stderr, "");
-    assert!(o.stdout.starts_with("SELECT\n  srcaddr,"), "{}", o.stdout);
-    assert!(o.stdout.contains("FROM \"flowdb\".\"vpc_flow_logs\"\nWHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n"));
+    assert!(o.stdout.starts_with("WITH rejected AS (\n  SELECT srcaddr, dstport,"), "{}", o.stdout);
+    assert!(o.stdout.contains("FROM \"flowdb\".\"vpc_flow_logs\"\n  WHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n"), "{}", o.stdout);
     assert!(o.stdout.ends_with("LIMIT 25\n"));
 }
 
@@ -68,8 +68,8 @@ fn usage_and_input_errors_exit_2_with_a_hint() {
         ),
         (
             &["render", "reject-top", "-p", "limit=0"],
-            "error: query `reject-top`, parameter `limit` (queries/reject-top.sql line 9): 0 is below the minimum 1",
-            "",
+            "error: query `reject-top`, parameter `limit` (queries/reject-top.sql line 11): 0 is below the minimum 1",
+            "hint: `athq show reject-top` lists its parameters",
         ),
         (
             &["render", "reject-top", "-p", "limit"],

@@ -63,11 +63,16 @@ pub fn bytes_by_pair_sql() -> String {
     )
 }
 
-fn reject_top_sql() -> String {
+/// Rejected sources with their three most-tried ports; `filter` narrows the sources.
+fn reject_top_sql(filter: &str) -> String {
     format!(
-        "SELECT srcaddr, COUNT(*) AS rejected_flows, SUM(packets) AS total_packets, SUM(bytes) AS total_bytes, \
-         COUNT(DISTINCT dstport) AS distinct_ports FROM flows WHERE {WINDOW} AND action = 'REJECT' \
-         GROUP BY srcaddr ORDER BY rejected_flows DESC, srcaddr LIMIT 10000"
+        "WITH per_port AS (SELECT srcaddr, dstport, COUNT(*) AS n, SUM(packets) AS p, SUM(bytes) AS b FROM flows \
+         WHERE {WINDOW} AND action = 'REJECT' {filter} GROUP BY srcaddr, dstport), \
+         numbered AS (SELECT *, row_number() OVER (PARTITION BY srcaddr ORDER BY n DESC, dstport) AS k FROM per_port) \
+         SELECT srcaddr, SUM(n) AS rejected_flows, SUM(p) AS total_packets, SUM(b) AS total_bytes, \
+         COUNT(DISTINCT dstport) AS distinct_ports, \
+         string_agg(CASE WHEN k <= 3 THEN dstport::VARCHAR || ':' || n::VARCHAR END, ', ' ORDER BY n DESC, dstport) AS top_ports \
+         FROM numbered GROUP BY srcaddr ORDER BY rejected_flows DESC, srcaddr LIMIT 10000"
     )
 }
 
@@ -102,7 +107,21 @@ fn seed_queries_match(dir: &Path, format: &str) {
     let o = local(dir, "bytes-by-pair", &big);
     assert!(o.stdout.lines().count() > 100, "too few groups to mean anything: {}", o.stdout.lines().count());
     assert_eq!(o.stdout, duck(format, dir, &bytes_by_pair_sql()));
-    assert_eq!(local(dir, "reject-top", &["-p", "limit=10000"]).stdout, duck(format, dir, &reject_top_sql()));
+    let o = local(dir, "reject-top", &["-p", "limit=10000"]);
+    assert!(o.stdout.lines().nth(1).is_some_and(|l| l.contains(':')), "{}", o.stdout);
+    assert_eq!(o.stdout, duck(format, dir, &reject_top_sql("")));
+    let internal_only = local(dir, "reject-top", &["-p", "limit=10000", "-p", "sources=internal"]);
+    assert_eq!(
+        internal_only.stdout,
+        duck(format, dir, &reject_top_sql(&format!("AND {}", internal("srcaddr"))))
+    );
+    assert!(internal_only.stdout.lines().count() > 2, "{}", internal_only.stdout);
+    let external_only = local(dir, "reject-top", &["-p", "limit=10000", "-p", "sources=external"]);
+    assert_eq!(
+        external_only.stdout,
+        duck(format, dir, &reject_top_sql(&format!("AND NOT {}", internal("srcaddr"))))
+    );
+    assert!(external_only.stdout.lines().count() > 2, "{}", external_only.stdout);
     assert_eq!(local(dir, "outbound-well-known-ports", &big).stdout, duck(format, dir, &outbound_sql()));
     assert_eq!(local(dir, "bytes-over-time", &[]).stdout, duck(format, dir, &bucket_sql()));
 }

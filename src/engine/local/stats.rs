@@ -2,7 +2,8 @@
 //! because they could not be read), bytes, records, corrupt lines and where the first ones were.
 //! Shared by the reader threads; it must not decide anything.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -22,6 +23,8 @@ pub struct Stats {
     first_corrupt: Mutex<Option<String>>,
     /// Files that could not be read: `path: why`.
     unreadable: Mutex<Vec<String>>,
+    /// Files already counted: a query that scans the table twice (a CTE used twice) reads them twice.
+    seen: Mutex<HashSet<PathBuf>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -31,6 +34,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Stats {
     /// A file read whole.
     pub fn file_read(&self, path: &Path, size: u64, counts: &FileCounts) {
+        if !lock(&self.seen).insert(path.to_path_buf()) {
+            return;
+        }
         self.files_read.fetch_add(1, Ordering::Relaxed);
         self.bytes_read.fetch_add(size, Ordering::Relaxed);
         self.records.fetch_add(counts.records, Ordering::Relaxed);
@@ -44,6 +50,9 @@ impl Stats {
 
     /// A file skipped because it could not be read.
     pub fn unreadable(&self, path: &Path, why: &str) {
+        if !lock(&self.seen).insert(path.to_path_buf()) {
+            return;
+        }
         lock(&self.unreadable).push(format!("{}: {why}", path.display()));
     }
 
