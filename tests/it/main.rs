@@ -6,6 +6,7 @@ mod cli;
 mod faults;
 mod hostile;
 mod local;
+mod readme;
 mod saved;
 mod snapshots;
 mod sqlglot;

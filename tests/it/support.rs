@@ -20,6 +20,12 @@ pub fn tool(name: &str) -> PathBuf {
 /// `athq` in `dir`, with no ATHQ_* or AWS settings from the outside world and the tests' clock.
 pub fn athq(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("athq").unwrap();
+    clean(&mut cmd, dir);
+    cmd
+}
+
+/// Any command (a shell running athq) in `dir`, with the same clean environment as `athq`.
+pub fn clean(cmd: &mut assert_cmd::Command, dir: &Path) {
     cmd.current_dir(dir);
     for var in athq::env_vars::ALL {
         cmd.env_remove(var);
@@ -31,7 +37,6 @@ pub fn athq(dir: &Path) -> assert_cmd::Command {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/athq-test")
         .env("AWS_EC2_METADATA_DISABLED", "true");
     cmd.env(athq::env_vars::ATHQ_NOW, crate::NOW);
-    cmd
 }
 
 /// What a run of the binary printed, and its exit code.
