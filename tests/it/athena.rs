@@ -549,3 +549,56 @@ fn partitions_missing_lists_s3_folders_the_catalog_lacks() {
     let o = run(acct.athq(dir.path()).args(["partitions", "missing"]));
     assert_eq!(o.code, 2, "{}", o.stderr);
 }
+
+/// Starts `athq run reject-top` as this account, to be signalled.
+fn spawn_run(acct: &Account, dir: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("athq"))
+        .current_dir(dir)
+        .envs(acct.env())
+        .env(athq::env_vars::ATHQ_NOW, crate::NOW)
+        .args(["run", "reject-top"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn kill(child: &std::process::Child, signal: &str) {
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap().success()
+    );
+}
+
+#[test]
+fn a_signal_during_the_start_call_stops_the_query_once_its_id_is_known() {
+    let (acct, dir) = setup();
+    acct.queue_executions(json!([{"states": ["RUNNING"], "start_delay_ms": 3000}]));
+    let child = spawn_run(&acct, dir.path());
+    std::thread::sleep(Duration::from_millis(1200));
+    kill(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    let q = acct.history().pop().unwrap();
+    assert_eq!(q["Status"]["State"], "CANCELLED", "{stderr}");
+    let id = q["QueryExecutionId"].as_str().unwrap();
+    assert!(stderr.contains(&format!("interrupted by SIGTERM: query {id} was stopped")), "{stderr}");
+}
+
+#[test]
+fn a_signal_during_the_result_download_ends_the_run_at_once() {
+    let (acct, dir) = setup();
+    acct.queue_result(COLUMNS, &[vec!["203.0.113.9", "1", "1", "1", "1"]]);
+    acct.queue_executions(json!([{"states": ["SUCCEEDED"], "results_delay_ms": 8000}]));
+    let started = std::time::Instant::now();
+    let child = spawn_run(&acct, dir.path());
+    std::thread::sleep(Duration::from_millis(1500));
+    kill(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5), "waited for the download: {:?}", started.elapsed());
+    assert!(stderr.contains("error: interrupted by SIGINT"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

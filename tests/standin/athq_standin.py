@@ -20,6 +20,9 @@ This launcher adds, on moto's own Athena backend and responses:
   StopQueryExecution moves it to CANCELLED for good. A FAILED state carries StateChangeReason and
   AthenaError (ErrorCategory, ErrorType, ErrorMessage). "throttle": N answers the first N
   GetQueryExecution calls with TooManyRequestsException (HTTP 400), as Athena does under load.
+  "start_delay_ms": N answers StartQueryExecution N ms late (the query already exists and runs),
+  and "results_delay_ms": N answers each GetQueryResults of it N ms late: a slow start call and a
+  slow result download, for signals that arrive while athq waits on them.
   Executions without a script behave as in moto (SUCCEEDED at once).
 * ListNamedQueries paging: moto 5.2.1's paginator fails (HTTP 500) as soon as a work group holds
   more than one page; this implements MaxResults (1-50, default 50) and an opaque NextToken.
@@ -37,6 +40,7 @@ import os
 import re
 import sys
 import threading
+import time
 
 from moto import server
 from moto.athena import models as athena_models
@@ -84,6 +88,7 @@ def _start(self, *args, **kwargs):
         execution.athq_script = dict(script)
         execution.athq_step = 0
         execution.athq_cancelled = False
+        time.sleep(script.get("start_delay_ms", 0) / 1000)
     return exec_id
 
 
@@ -156,7 +161,10 @@ def _get_results(self):
         return self.error("MaxResults must be between 1 and 1000", 400)
     token = self._get_param("NextToken")
     # Slice before serialising: a page costs its own rows, not the whole result.
-    results = self.athena_backend.get_query_results(self._get_param("QueryExecutionId"))
+    exec_id = self._get_param("QueryExecutionId")
+    script = getattr(self.athena_backend.executions.get(exec_id), "athq_script", None) or {}
+    time.sleep(script.get("results_delay_ms", 0) / 1000)
+    results = self.athena_backend.get_query_results(exec_id)
     start = int(token) if token else 0
     end = start + int(max_results)
     out = {
