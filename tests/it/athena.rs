@@ -602,3 +602,17 @@ fn a_signal_during_the_result_download_ends_the_run_at_once() {
     assert!(stderr.contains("error: interrupted by SIGINT"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn retries_of_server_errors_say_so_after_a_second() {
+    let (acct, dir) = setup();
+    // moto answers HTML 500 for an unknown execution id; the SDK retries it.
+    let o = run(acct.athq(dir.path()).env("AWS_MAX_ATTEMPTS", "5").args(["status", "no-such-id"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("retrying Athena GetQueryExecution after HTTP 500 (attempt "), "{}", o.stderr);
+    assert!(
+        o.stderr.trim_end().lines().last().unwrap().starts_with("error: ") || o.stderr.contains("\nerror: "),
+        "{}",
+        o.stderr
+    );
+}

@@ -76,14 +76,15 @@ fn sync_creates_the_library_then_does_nothing() {
     assert_eq!(q["Database"], "flowdb");
     let sql = q["QueryString"].as_str().unwrap();
     assert!(
-        sql.starts_with("SELECT\n  srcaddr,")
+        sql.starts_with("WITH rejected AS (\n")
             && sql
                 .contains("\"day\" >= date_format(current_timestamp - INTERVAL '87000' SECOND, '%Y/%m/%d')"),
         "{sql}"
     );
     let desc = q["Description"].as_str().unwrap();
     assert!(
-        desc.starts_with("Top rejected sources. ") && desc.contains("[athq:reject-top v1 sha256:"),
+        desc.starts_with("Top rejected sources, with the ports they tried. ")
+            && desc.contains("[athq:reject-top v2 sha256:"),
         "{desc}"
     );
 
@@ -121,15 +122,15 @@ fn template_changes_update_and_console_edits_are_drift() {
     let lib = overlay(
         dir.path(),
         "reject-top",
-        2,
+        3,
         "SELECT srcaddr, COUNT(*) AS n FROM {{ table }} WHERE {{ time_filter() }} AND action = 'REJECT' GROUP BY srcaddr",
     );
     let lib = lib.to_str().unwrap();
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts", "--library", lib]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("analysts  update     reject-top: SQL, version 1 → 2"), "{}", o.stdout);
+    assert!(o.stdout.contains("analysts  update     reject-top: SQL, version 2 → 3"), "{}", o.stdout);
     let q = named(&acct, "analysts").into_iter().find(|q| q["Name"] == "reject-top").unwrap();
-    assert!(q["Description"].as_str().unwrap().contains("[athq:reject-top v2 sha256:"));
+    assert!(q["Description"].as_str().unwrap().contains("[athq:reject-top v3 sha256:"));
     assert!(
         q["QueryString"]
             .as_str()

@@ -176,7 +176,24 @@ impl LocalEngine {
             e => df_error(e),
         })?;
         let schema = df.schema().as_arrow().clone();
-        let batches = df.collect().await.map_err(df_error)?;
+        // A reader that panics on damaged data (the Parquet decoder can, on corrupt pages that
+        // pass the footer check) fails this query, not the process.
+        let batches = match tokio::spawn(df.collect()).await {
+            Ok(r) => r.map_err(df_error)?,
+            Err(e) if e.is_panic() => {
+                let payload = e.into_panic();
+                let why = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                return Err(EngineError::Runtime(format!(
+                    "embedded engine: a reader failed on damaged data in the source ({why}); \
+                     --strict does not catch this: find the file by narrowing --source"
+                )));
+            }
+            Err(e) => return Err(EngineError::Runtime(format!("embedded engine: {e}"))),
+        };
         convert::to_result_set(&schema, &batches).map_err(df_error)
     }
 }
@@ -230,5 +247,54 @@ impl Engine for LocalEngine {
 
     fn footer_on_error(&self) -> Option<String> {
         Some(self.footer())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Quiet;
+    impl Progress for Quiet {
+        fn update(&self, _: crate::engine::State, _: std::time::Duration, _: i64) {}
+        fn finish(&self) {}
+    }
+
+    async fn sum_over(dir: &std::path::Path) -> Result<Answer, EngineError> {
+        let opts = LocalOptions { source: dir.display().to_string(), all: true, strict: false, threads: 2 };
+        let now = jiff::Timestamp::now();
+        let engine = LocalEngine::open(
+            &opts,
+            &TableProfile::new_default(),
+            &TimeWindow::everything(now),
+            None,
+            Stop::never(),
+        )
+        .await?;
+        engine
+            .query(
+                "SELECT COUNT(srcaddr) AS n, SUM(bytes) AS b FROM vpc_flow_logs",
+                &RunOptions::default(),
+                &Quiet,
+            )
+            .await
+    }
+
+    #[test]
+    fn a_reader_that_panics_on_a_damaged_page_fails_the_query_not_the_process() {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let good = parquet::tests::valid_file();
+        std::fs::write(dir.path().join("a.parquet"), &good).unwrap();
+        let answer = rt.block_on(sum_over(dir.path())).unwrap();
+        assert_eq!(answer.rows.rows, vec![vec![Some("257".to_string()), Some("44850000".to_string())]]);
+        // One flipped bit in a string page: the footer is fine, the page is not.
+        let mut bad = good;
+        bad[1142] ^= 0x80;
+        std::fs::write(dir.path().join("a.parquet"), &bad).unwrap();
+        match rt.block_on(sum_over(dir.path())) {
+            Err(EngineError::Runtime(m)) => assert!(m.contains("a reader failed on damaged data"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
