@@ -6,10 +6,10 @@ use std::io::Read;
 use anyhow::Context;
 
 use crate::cli::ExecArgs;
-use crate::commands::{local_options, open_engine, run_and_print};
+use crate::commands::resolve::ExecSettings;
+use crate::commands::{open_engine, run_and_print};
 use crate::error::InputError;
 use crate::output::Printer;
-use crate::render::TimeWindow;
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> anyhow::Result<()> {
@@ -30,11 +30,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
             .hint("pass --sql 'SELECT …' or --file query.sql")
             .into());
     }
-    let mut local = local_options(settings, &args.local)?;
-    if let Some(l) = local.as_mut() {
-        l.all = true;
-    }
-    let engine =
-        open_engine(settings, printer, local.as_ref(), &TimeWindow::everything(settings.now)).await?;
-    run_and_print(engine.as_ref(), sql, &args.exec, &args.output, printer).await
+    let exec = ExecSettings::resolve(settings, &args)?;
+    let engine = open_engine(settings, printer, exec.local.as_ref(), &exec.window).await?;
+    run_and_print(engine.as_ref(), sql, &exec.run, &args.output, printer).await
 }

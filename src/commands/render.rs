@@ -1,7 +1,7 @@
 //! `athq render Q`: the SQL exactly as it would run on the engine `--engine` names.
 
 use crate::cli::RenderArgs;
-use crate::commands::{table_with, window_spec};
+use crate::commands::resolve::{table_with, window_spec};
 use crate::output::Printer;
 use crate::render::{self, Dialect, RenderContext, TimeWindow};
 use crate::settings::{EngineKind, Settings};

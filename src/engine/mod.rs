@@ -284,6 +284,11 @@ impl EngineError {
     pub fn is_input(&self) -> bool {
         match self {
             EngineError::Config(_) | EngineError::NoData { .. } | EngineError::Unsupported(_) => true,
+            // The configured database or table does not exist: the settings to fix, like a
+            // missing bucket, not a query that went wrong.
+            EngineError::Failed { reason, .. } => {
+                reason.starts_with("SCHEMA_NOT_FOUND") || reason.starts_with("TABLE_NOT_FOUND")
+            }
             EngineError::Aws { code: Some(code), message, .. } => {
                 MISSING_CODES.contains(&code.as_str())
                     || (code == "InvalidRequestException" && message.contains("not found"))
@@ -294,6 +299,12 @@ impl EngineError {
 
     pub fn hint(&self) -> Option<String> {
         match self {
+            EngineError::Failed { reason, .. } if reason.starts_with("SCHEMA_NOT_FOUND") => Some(
+                "create the database (`athq exec --sql 'CREATE DATABASE name'`), or set database in athq.yaml, ATHQ_DATABASE or --database".into(),
+            ),
+            EngineError::Failed { reason, .. } if reason.starts_with("TABLE_NOT_FOUND") => Some(
+                "create the table with `athq table create`, or set table.name in athq.yaml, ATHQ_TABLE or --table".into(),
+            ),
             EngineError::Failed { category: Some(2), .. } => {
                 Some("the SQL or the table does not fit: `athq render` shows the statement that ran".into())
             }

@@ -616,3 +616,30 @@ fn retries_of_server_errors_say_so_after_a_second() {
         o.stderr
     );
 }
+
+#[test]
+fn a_missing_database_on_athena_is_input_to_fix() {
+    let (acct, dir) = setup();
+    acct.queue_executions(json!([{"states": ["FAILED"], "reason": "SCHEMA_NOT_FOUND: line 1:15: Schema 'flowdb' does not exist", "error_category": 2, "error_type": 1006}]));
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("failed: SCHEMA_NOT_FOUND: line 1:15: Schema 'flowdb' does not exist"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("hint: create the database"), "{}", o.stderr);
+    // Athena's result reuse means nothing on the embedded engine: refused, not ignored.
+    let o = run(acct.athq(dir.path()).args([
+        "run",
+        "reject-top",
+        "--engine",
+        "local",
+        "--source",
+        ".",
+        "--reuse-minutes",
+        "5",
+    ]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--reuse-minutes is Athena's result reuse"), "{}", o.stderr);
+}

@@ -1,0 +1,181 @@
+//! Settings resolved per command: each command that runs SQL turns its flags, with the global
+//! settings, into one `…Settings` value at its start (uv's `RunSettings::resolve`), so flags are
+//! read and checked in one place and the command body works from validated values. Also the
+//! shared pieces: table-shape flags over the configured table, window flags, the embedded
+//! engine's source, and options that mean nothing on the chosen engine.
+
+use jiff::SignedDuration;
+
+use crate::cli::{ExecArgs, ExecOptions, LocalArgs, RunArgs, TableShapeArgs, WindowArgs};
+use crate::engine::RunOptions;
+use crate::engine::local::LocalOptions;
+use crate::error::InputError;
+use crate::render::TimeWindow;
+use crate::render::window::{WindowSpec, parse_time};
+use crate::settings::{EngineKind, Settings};
+use crate::table::{self as tbl, FieldSet, Layout, Partitioning, TableProfile};
+
+/// The window used when a command is given none.
+pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+
+/// `athq run`, resolved.
+#[derive(Debug)]
+pub struct RunSettings {
+    pub params: Vec<(String, String)>,
+    pub window: TimeWindow,
+    pub local: Option<LocalOptions>,
+    pub run: RunOptions,
+}
+
+impl RunSettings {
+    pub fn resolve(settings: &Settings, args: &RunArgs) -> anyhow::Result<RunSettings> {
+        check_exec_options(settings, &args.exec)?;
+        Ok(RunSettings {
+            params: args
+                .params
+                .iter()
+                .map(|p| crate::render::parse_assignment(p))
+                .collect::<Result<Vec<_>, _>>()?,
+            window: TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?,
+            local: local_options(settings, &args.local)?,
+            run: run_options(&args.exec),
+        })
+    }
+}
+
+/// `athq exec`, resolved: on the embedded engine every file of the source is read.
+#[derive(Debug)]
+pub struct ExecSettings {
+    pub local: Option<LocalOptions>,
+    pub window: TimeWindow,
+    pub run: RunOptions,
+}
+
+impl ExecSettings {
+    pub fn resolve(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExecSettings> {
+        check_exec_options(settings, &args.exec)?;
+        let mut local = local_options(settings, &args.local)?;
+        if let Some(l) = local.as_mut() {
+            l.all = true;
+        }
+        Ok(ExecSettings { local, window: TimeWindow::everything(settings.now), run: run_options(&args.exec) })
+    }
+}
+
+/// The embedded engine's options: `--source` > `ATHQ_SOURCE` > `source:` > the table's location.
+pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Option<LocalOptions>> {
+    if settings.engine != EngineKind::Local {
+        if let Some(flag) =
+            [(args.source.is_some(), "--source"), (args.all, "--all"), (args.strict, "--strict")]
+                .iter()
+                .find_map(|(set, flag)| set.then_some(*flag))
+        {
+            return Err(InputError::new(format!(
+                "{flag} is for the embedded engine, and the engine is `athena`"
+            ))
+            .hint("add --engine local, or set engine: local in athq.yaml")
+            .into());
+        }
+        return Ok(None);
+    }
+    let source = args
+        .source
+        .clone()
+        .or_else(|| settings.source.clone())
+        .or_else(|| settings.table.location.clone())
+        .ok_or_else(|| {
+            InputError::new("the embedded engine needs flow-log files, and no source is set")
+                .hint("pass --source DIR (or s3://bucket/prefix), set ATHQ_SOURCE, or put `source: DIR` in athq.yaml")
+        })?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    Ok(Some(LocalOptions { source, all: args.all, strict: args.strict, threads }))
+}
+
+/// Refuses options that mean nothing on the engine the settings chose.
+pub fn check_exec_options(settings: &Settings, opts: &ExecOptions) -> anyhow::Result<()> {
+    if settings.engine == EngineKind::Local && opts.reuse_minutes.is_some() {
+        return Err(InputError::new("--reuse-minutes is Athena's result reuse, and the engine is `local`")
+            .hint("leave out --reuse-minutes: the embedded engine reads the files every time")
+            .into());
+    }
+    Ok(())
+}
+
+pub fn run_options(opts: &ExecOptions) -> RunOptions {
+    RunOptions {
+        reuse_minutes: opts.reuse_minutes,
+        timeout: opts.timeout.map(std::time::Duration::from_secs),
+        client_request_token: None,
+    }
+}
+
+/// The configured table with the command's shape flags applied.
+pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result<TableProfile> {
+    let mut t = settings.table.clone();
+    if let Some(f) = shape.format {
+        t.format = f;
+    }
+    if shape.hive {
+        t.layout = Layout::Hive;
+    }
+    if shape.plain {
+        t.layout = Layout::Plain;
+    }
+    if shape.hourly {
+        t.hourly = true;
+    }
+    if shape.daily {
+        t.hourly = false;
+    }
+    if shape.projection {
+        t.partitioning = Partitioning::Projection;
+    }
+    if let Some(p) = shape.partitioning {
+        t.partitioning = p;
+    }
+    if let Some(f) = &shape.fields {
+        t.fields = FieldSet::parse(f).map_err(|e| {
+            InputError::new(format!("--fields: {e}"))
+                .hint("use v2, v3, v4, v5, all, or field names such as \"srcaddr dstaddr bytes\"")
+        })?;
+    }
+    if let Some(l) = &shape.location {
+        t.location =
+            Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
+    }
+    if let Some(a) = &shape.accounts {
+        t.accounts = split_list(a);
+        for acct in &t.accounts {
+            tbl::validate_account(acct).map_err(|e| InputError::new(format!("--accounts: {e}")))?;
+        }
+    }
+    if let Some(r) = &shape.regions {
+        t.regions = split_list(r);
+        for region in &t.regions {
+            tbl::validate_region(region).map_err(|e| InputError::new(format!("--regions: {e}")))?;
+        }
+    }
+    Ok(t)
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
+/// The window the flags ask for (the last 24 hours when none is given).
+pub fn window_spec(args: &WindowArgs) -> anyhow::Result<WindowSpec> {
+    Ok(match (args.days, args.hours, &args.from) {
+        (Some(d), _, _) => WindowSpec::Last(SignedDuration::from_hours(i64::from(d) * 24)),
+        (_, Some(h), _) => WindowSpec::Last(SignedDuration::from_hours(i64::from(h))),
+        (_, _, Some(from)) => WindowSpec::Range {
+            from: parse_time(from).map_err(|e| InputError::new(format!("--from: {e}")))?,
+            to: args
+                .to
+                .as_deref()
+                .map(parse_time)
+                .transpose()
+                .map_err(|e| InputError::new(format!("--to: {e}")))?,
+        },
+        (None, None, None) => WindowSpec::Last(DEFAULT_WINDOW),
+    })
+}
