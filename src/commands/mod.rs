@@ -103,16 +103,26 @@ pub async fn run_statement(
     opts: &ExecOptions,
     printer: &Printer,
 ) -> anyhow::Result<()> {
+    let answer = query(engine, sql, &resolve::run_options(opts), printer).await?;
+    printer.status(&answer.footer);
+    Ok(())
+}
+
+/// Runs a statement with a spinner; a failed one's footer (what it scanned or read) goes to stderr.
+async fn query(
+    engine: &dyn Engine,
+    sql: &str,
+    opts: &crate::engine::RunOptions,
+    printer: &Printer,
+) -> anyhow::Result<engine::Answer> {
     let spinner = Spinner::new(printer.quiet());
-    let answer = engine.query(sql, &resolve::run_options(opts), &spinner).await.inspect_err(|e| {
+    Ok(engine.query(sql, opts, &spinner).await.inspect_err(|e| {
         e.footer()
             .map(String::from)
             .or_else(|| engine.footer_on_error())
             .into_iter()
             .for_each(|f| printer.status(&f))
-    })?;
-    printer.status(&answer.footer);
-    Ok(())
+    })?)
 }
 
 /// Runs a query on an engine and prints its results (data on stdout or to --output, footer on stderr).
@@ -123,14 +133,7 @@ pub async fn run_and_print(
     out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let spinner = Spinner::new(printer.quiet());
-    let answer = engine.query(sql, opts, &spinner).await.inspect_err(|e| {
-        e.footer()
-            .map(String::from)
-            .or_else(|| engine.footer_on_error())
-            .into_iter()
-            .for_each(|f| printer.status(&f))
-    })?;
+    let answer = query(engine, sql, opts, printer).await?;
     print_answer(&answer, out, printer)
 }
 

@@ -203,12 +203,6 @@ impl Athena {
         opts: &RunOptions,
         progress: &dyn Progress,
     ) -> Result<Execution, EngineError> {
-        let timeout = async {
-            match opts.timeout {
-                Some(t) => tokio::time::sleep(t).await,
-                None => std::future::pending().await,
-            }
-        };
         let result = tokio::select! {
             r = self.poll(id, progress) => match r {
                 Err(cause) => {
@@ -223,7 +217,7 @@ impl Athena {
                 self.stop_query(id).await?;
                 Err(EngineError::Interrupted { id: Some(id.to_string()), signal })
             }
-            _ = timeout => {
+            _ = crate::engine::timeout(opts.timeout) => {
                 progress.finish();
                 self.stop_query(id).await?;
                 Err(EngineError::TimedOut { id: Some(id.to_string()), secs: opts.timeout.unwrap_or_default().as_secs() })

@@ -347,6 +347,14 @@ impl EngineError {
     }
 }
 
+/// Sleeps for the timeout, or forever when there is none: a `select!` arm either way.
+pub async fn timeout(limit: Option<Duration>) {
+    match limit {
+        Some(t) => tokio::time::sleep(t).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Options for one statement.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {

@@ -226,16 +226,10 @@ impl Engine for LocalEngine {
         progress: &dyn Progress,
     ) -> Result<Answer, EngineError> {
         let _guard = self.stop.guard();
-        let timeout = async {
-            match opts.timeout {
-                Some(t) => tokio::time::sleep(t).await,
-                None => std::future::pending().await,
-            }
-        };
         let result = tokio::select! {
             r = self.collect(sql) => r,
             sig = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
-            _ = timeout => Err(EngineError::TimedOut {
+            _ = crate::engine::timeout(opts.timeout) => Err(EngineError::TimedOut {
                 id: None,
                 secs: opts.timeout.unwrap_or_default().as_secs(),
             }),
