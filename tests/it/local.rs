@@ -315,3 +315,68 @@ fn an_s3_source_reads_the_same_files() {
     assert_eq!(o.stdout, from_disk.stdout);
     assert!(o.stderr.contains("local · 864 file(s) read"), "{}", o.stderr);
 }
+
+#[test]
+fn ad_hoc_sql_sees_the_partition_columns_and_prunes_files_by_them() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &[]);
+    let src = dir.path().to_str().unwrap();
+    let exec = |sql: &str| {
+        let o = run(athq(dir.path())
+            .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+        assert_eq!(o.code, 0, "{sql}: {}", o.stderr);
+        o
+    };
+    // Athena's spelling: the partition column, the database-qualified table.
+    let o = exec(
+        "SELECT day, aws_account_id, aws_region, COUNT(*) AS flows, SUM(bytes) AS total_bytes \
+         FROM \"default\".\"vpc_flow_logs\" WHERE day = '2026/11/21' GROUP BY 1, 2, 3",
+    );
+    assert!(
+        o.stderr.contains("local · 288 file(s) read") && o.stderr.contains("576 skipped"),
+        "{}",
+        o.stderr
+    );
+    // The reference: DuckDB over a tree holding only that day's folder.
+    let one_day = tempfile::tempdir().unwrap();
+    let folder = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
+    python(
+        "import shutil,sys; shutil.copytree(sys.argv[1], sys.argv[2])",
+        &[dir.path().join(folder).to_str().unwrap(), one_day.path().join(folder).to_str().unwrap()],
+    );
+    let want = duck(
+        "text",
+        one_day.path(),
+        "SELECT '2026/11/21' AS day, '123456789012' AS aws_account_id, 'us-east-1' AS aws_region, \
+         COUNT(*) AS flows, SUM(bytes) AS total_bytes FROM flows",
+    );
+    assert_eq!(o.stdout, want);
+    // The catalog answers as Athena's does.
+    assert!(exec("SHOW TABLES").stdout.contains("awsdatacatalog,default,vpc_flow_logs,BASE TABLE"));
+    let cols = exec("DESCRIBE vpc_flow_logs").stdout;
+    assert!(cols.contains("\nsrcaddr,") && cols.contains("\nday,Utf8"), "{cols}");
+}
+
+#[test]
+fn partition_columns_work_on_parquet_too() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--format", "parquet", "--seed", "9"]);
+    let src = dir.path().to_str().unwrap();
+    let sql = "SELECT day, COUNT(*) AS flows, SUM(bytes) AS total_bytes FROM vpc_flow_logs \
+               WHERE day = '2026/11/21' AND action = 'REJECT' GROUP BY day";
+    let o = run(athq(dir.path())
+        .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let one_day = tempfile::tempdir().unwrap();
+    let folder = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
+    python(
+        "import shutil,sys; shutil.copytree(sys.argv[1], sys.argv[2])",
+        &[dir.path().join(folder).to_str().unwrap(), one_day.path().join(folder).to_str().unwrap()],
+    );
+    let want = duck(
+        "parquet",
+        one_day.path(),
+        "SELECT '2026/11/21' AS day, COUNT(*) AS flows, SUM(bytes) AS total_bytes FROM flows WHERE action = 'REJECT'",
+    );
+    assert_eq!(o.stdout, want);
+}

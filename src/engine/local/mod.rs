@@ -116,7 +116,8 @@ impl LocalEngine {
         let threads = opts.threads.max(1);
         let mut config = SessionConfig::new()
             .with_target_partitions(threads)
-            .with_default_catalog_and_schema("awsdatacatalog", &table.database);
+            .with_default_catalog_and_schema("awsdatacatalog", &table.database)
+            .with_information_schema(true);
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
         let ctx = SessionContext::new_with_config(config);
@@ -149,11 +150,12 @@ impl LocalEngine {
             if paths.is_empty() {
                 return Err(all_unreadable(source, &stats));
             }
-            let df = ctx.read_parquet(paths, ParquetReadOptions::default()).await.map_err(df_error)?;
+            let df = parquet_with_partitions(&ctx, paths, &table.partition_columns()).await?;
             ctx.register_table(table.name.as_str(), df.into_view()).map_err(df_error)?;
             None
         } else {
-            let provider = TextLogs::open(text, stats.clone(), threads, opts.strict)?;
+            let provider =
+                TextLogs::open(text, table.partition_columns(), stats.clone(), threads, opts.strict)?;
             if provider.is_empty() {
                 return Err(all_unreadable(source, &stats));
             }
@@ -196,6 +198,33 @@ impl LocalEngine {
         };
         convert::to_result_set(&schema, &batches).map_err(df_error)
     }
+}
+
+/// The Parquet files as one DataFrame with the table's partition columns: files grouped by the
+/// values their paths give those columns, each group's values added as literals, the groups
+/// unioned, so a predicate on a partition column lets the optimiser drop whole groups unread.
+async fn parquet_with_partitions(
+    ctx: &SessionContext,
+    paths: Vec<String>,
+    cols: &[crate::table::PartitionColumn],
+) -> Result<datafusion::dataframe::DataFrame, EngineError> {
+    let mut groups: std::collections::BTreeMap<Vec<Option<String>>, Vec<String>> = Default::default();
+    for p in paths {
+        groups.entry(files::partition_values(std::path::Path::new(&p), cols)).or_default().push(p);
+    }
+    let mut all: Option<datafusion::dataframe::DataFrame> = None;
+    for (values, paths) in groups {
+        let mut part = ctx.read_parquet(paths, ParquetReadOptions::default()).await.map_err(df_error)?;
+        for (c, v) in cols.iter().zip(values) {
+            let value = datafusion::prelude::lit(datafusion::common::ScalarValue::Utf8(v));
+            part = part.with_column(c.name, value).map_err(df_error)?;
+        }
+        all = Some(match all {
+            None => part,
+            Some(df) => df.union(part).map_err(df_error)?,
+        });
+    }
+    all.ok_or_else(|| EngineError::Runtime("no Parquet files to read".into()))
 }
 
 fn all_unreadable(source: &str, stats: &Stats) -> EngineError {

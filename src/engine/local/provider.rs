@@ -1,28 +1,33 @@
 //! The text files as one DataFusion table: the columns are the union of the files' headers, in
-//! catalog order; a scan runs one reader thread per partition, each taking the next file from a
-//! shared queue as it finishes one (so a large file never holds the others back), parsing only
-//! the projected columns. Unreadable files are skipped and reported, or fail the query with
-//! `strict`. It must not choose files or print.
+//! catalog order, then the configured table's partition columns, whose values come from each
+//! file's path (so SQL written for Athena, `WHERE day = '2026/11/21'`, works, and a filter on them
+//! drops files before any is opened). A scan runs one reader thread per partition, each taking the
+//! next file from a shared queue as it finishes one (so a large file never holds the others back),
+//! parsing only the projected columns. Unreadable files are skipped and reported, or fail the query
+//! with `strict`. It must not choose files by date or print.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, RecordBatchOptions, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field as ArrowField, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::common::DataFusionError;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{Column, DFSchema, DataFusionError};
+use datafusion::execution::context::ExecutionProps;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::logical_expr::TableProviderFilterPushDown;
 use datafusion::logical_expr::{Expr, TableType};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 
 use crate::engine::EngineError;
-use crate::engine::local::files::LogFile;
+use crate::engine::local::files::{LogFile, partition_values};
 use crate::engine::local::stats::Stats;
 use crate::engine::local::text;
-use crate::table::fields;
+use crate::table::{PartitionColumn, fields};
 
 fn arrow_type(athena_type: &str) -> DataType {
     match athena_type {
@@ -31,14 +36,25 @@ fn arrow_type(athena_type: &str) -> DataType {
     }
 }
 
+/// A file to read and the values of the table's partition columns for it.
+type Work = (LogFile, Arc<Vec<Option<String>>>);
+
 #[derive(Debug)]
 pub struct TextLogs {
     schema: SchemaRef,
-    files: Vec<LogFile>,
+    files: Vec<Work>,
     columns: Vec<&'static fields::Field>,
+    partition_cols: Vec<PartitionColumn>,
     stats: Arc<Stats>,
     partitions: usize,
     strict: bool,
+}
+
+/// Where an output column comes from: the file (its index among the parsed columns) or the path.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    File(usize),
+    Path(usize),
 }
 
 impl TextLogs {
@@ -46,6 +62,7 @@ impl TextLogs {
     /// (an error with `strict`).
     pub fn open(
         files: Vec<LogFile>,
+        partition_cols: Vec<PartitionColumn>,
         stats: Arc<Stats>,
         partitions: usize,
         strict: bool,
@@ -62,7 +79,8 @@ impl TextLogs {
                             present[i] = true;
                         }
                     }
-                    readable.push(f);
+                    let values = Arc::new(partition_values(&f.path, &partition_cols));
+                    readable.push((f, values));
                 }
                 Err(why) if strict => {
                     return Err(EngineError::Runtime(format!("cannot read {}: {why}", f.path.display())));
@@ -72,15 +90,66 @@ impl TextLogs {
         }
         let columns: Vec<&'static fields::Field> =
             fields::CATALOG.iter().zip(&present).filter(|(_, p)| **p).map(|(f, _)| f).collect();
-        let cols: Vec<ArrowField> =
-            columns.iter().map(|f| ArrowField::new(f.column(), arrow_type(f.athena_type), true)).collect();
+        let cols: Vec<ArrowField> = columns
+            .iter()
+            .map(|f| ArrowField::new(f.column(), arrow_type(f.athena_type), true))
+            .chain(partition_cols.iter().map(|p| ArrowField::new(p.name, DataType::Utf8, true)))
+            .collect();
         Ok(TextLogs {
             schema: Arc::new(Schema::new(cols)),
             files: readable,
             columns,
+            partition_cols,
             stats,
             partitions,
             strict,
+        })
+    }
+
+    fn is_partition_column(&self, name: &str) -> bool {
+        self.schema.index_of(name).is_ok_and(|i| i >= self.columns.len())
+    }
+
+    /// Whether a file's partition values can satisfy every filter (evaluated on one row of them).
+    fn may_match(&self, values: &[Option<String>], filters: &[Expr]) -> bool {
+        let cols = &self.schema.fields()[self.columns.len()..];
+        if filters.is_empty() || cols.is_empty() {
+            return true;
+        }
+        let schema = Arc::new(Schema::new(cols.to_vec()));
+        let arrays: Vec<ArrayRef> =
+            values.iter().map(|v| Arc::new(StringArray::from(vec![v.clone()])) as ArrayRef).collect();
+        let (Ok(batch), Ok(df_schema)) =
+            (RecordBatch::try_new(schema.clone(), arrays), DFSchema::try_from(schema.as_ref().clone()))
+        else {
+            return true;
+        };
+        filters.iter().all(|f| {
+            let unqualified = f.clone().transform(|e| {
+                Ok(match e {
+                    Expr::Column(c) => Transformed::yes(Expr::Column(Column::new_unqualified(c.name))),
+                    e => Transformed::no(e),
+                })
+            });
+            let outcome = unqualified
+                .and_then(|e| {
+                    datafusion::physical_expr::create_physical_expr(
+                        &e.data,
+                        &df_schema,
+                        &ExecutionProps::new(),
+                        &datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default(),
+                    )
+                })
+                .and_then(|p| p.evaluate(&batch))
+                .and_then(|v| v.into_array(1));
+            // Anything that cannot be evaluated here keeps the file; DataFusion filters its rows.
+            match outcome {
+                Ok(a) if a.data_type() == &DataType::Boolean => {
+                    let b = a.as_boolean();
+                    !b.is_null(0) && b.value(0)
+                }
+                _ => true,
+            }
         })
     }
 
@@ -104,26 +173,77 @@ impl TableProvider for TextLogs {
         TableType::Base
     }
 
+    /// Filters on partition columns only decide which files to read (Inexact: DataFusion still
+    /// applies them to the rows).
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> datafusion::common::Result<Vec<TableProviderFilterPushDown>> {
+        Ok(filters
+            .iter()
+            .map(|f| {
+                let refs = f.column_refs();
+                if !refs.is_empty() && refs.iter().all(|c| self.is_partition_column(&c.name)) {
+                    TableProviderFilterPushDown::Inexact
+                } else {
+                    TableProviderFilterPushDown::Unsupported
+                }
+            })
+            .collect())
+    }
+
     async fn scan(
         &self,
         _state: &dyn Session,
         projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
+        filters: &[Expr],
         limit: Option<usize>,
     ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
-        let schema = match projection {
-            Some(p) => Arc::new(self.schema.project(p)?),
-            None => self.schema.clone(),
-        };
+        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
+        let projection = projection.unwrap_or(&all);
+        let schema = Arc::new(self.schema.project(projection)?);
+        // The parsed columns, in projection order, and where each output column comes from.
+        let mut file_fields = Vec::new();
+        let sources: Vec<Source> = projection
+            .iter()
+            .map(|&i| {
+                if i < self.columns.len() {
+                    file_fields.push(self.schema.field(i).clone());
+                    Source::File(file_fields.len() - 1)
+                } else {
+                    let name = self.schema.field(i).name();
+                    Source::Path(self.partition_cols.iter().position(|p| p.name == name).unwrap_or(0))
+                }
+            })
+            .collect();
+        let file_schema = Arc::new(Schema::new(file_fields));
+        // Files whose partition values cannot satisfy the filters are not read at all.
+        let pushed: Vec<Expr> = filters
+            .iter()
+            .filter(|f| {
+                let refs = f.column_refs();
+                !refs.is_empty() && refs.iter().all(|c| self.is_partition_column(&c.name))
+            })
+            .cloned()
+            .collect();
+        let mut files: Vec<Work> = Vec::with_capacity(self.files.len());
+        for w in &self.files {
+            if self.may_match(&w.1, &pushed) {
+                files.push(w.clone());
+            } else {
+                self.stats.files_skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         // Largest first, so the last files taken are small ones and the threads finish together.
-        let mut files = self.files.clone();
-        files.sort_by_key(|f| std::cmp::Reverse(f.size));
+        files.sort_by_key(|w| std::cmp::Reverse(w.0.size));
+        let n = self.partitions.max(1).min(files.len().max(1));
         let queue = Arc::new(Mutex::new(VecDeque::from(files)));
-        let n = self.partitions.max(1).min(self.files.len().max(1));
         let parts: Vec<Arc<dyn PartitionStream>> = (0..n)
             .map(|_| {
                 Arc::new(TextPartition {
                     schema: schema.clone(),
+                    file_schema: file_schema.clone(),
+                    sources: sources.clone(),
                     queue: queue.clone(),
                     stats: self.stats.clone(),
                     strict: self.strict,
@@ -137,7 +257,10 @@ impl TableProvider for TextLogs {
 #[derive(Debug)]
 struct TextPartition {
     schema: SchemaRef,
-    queue: Arc<Mutex<VecDeque<LogFile>>>,
+    /// The columns parsed from the files.
+    file_schema: SchemaRef,
+    sources: Vec<Source>,
+    queue: Arc<Mutex<VecDeque<Work>>>,
     stats: Arc<Stats>,
     strict: bool,
 }
@@ -149,17 +272,24 @@ impl PartitionStream for TextPartition {
 
     fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
         let (tx, rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<RecordBatch>>(4);
-        let (schema, queue, stats, strict) =
-            (self.schema.clone(), self.queue.clone(), self.stats.clone(), self.strict);
+        let (schema, file_schema, sources, queue, stats, strict) = (
+            self.schema.clone(),
+            self.file_schema.clone(),
+            self.sources.clone(),
+            self.queue.clone(),
+            self.stats.clone(),
+            self.strict,
+        );
         std::thread::spawn(move || {
             loop {
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-                let Some(file) = next else { return };
-                match text::read_file(&file.path, &schema) {
+                let Some((file, values)) = next else { return };
+                match text::read_file(&file.path, &file_schema) {
                     Ok((batches, counts)) => {
                         stats.file_read(&file.path, file.size, &counts);
                         for b in batches {
-                            if tx.blocking_send(Ok(b)).is_err() {
+                            let out = with_path_columns(&schema, &sources, &values, b);
+                            if tx.blocking_send(out).is_err() {
                                 return; // the query was dropped: stop reading
                             }
                         }
@@ -176,4 +306,29 @@ impl PartitionStream for TextPartition {
         let stream = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (b, rx)) });
         Box::pin(RecordBatchStreamAdapter::new(self.schema.clone(), stream))
     }
+}
+
+/// A parsed batch with the partition columns added, in the projection's order.
+fn with_path_columns(
+    schema: &SchemaRef,
+    sources: &[Source],
+    values: &[Option<String>],
+    batch: RecordBatch,
+) -> datafusion::common::Result<RecordBatch> {
+    let rows = batch.num_rows();
+    let columns: Vec<ArrayRef> = sources
+        .iter()
+        .map(|s| match s {
+            Source::File(i) => batch.column(*i).clone(),
+            Source::Path(j) => {
+                let v = values.get(*j).cloned().flatten();
+                Arc::new(StringArray::from(vec![v; rows])) as ArrayRef
+            }
+        })
+        .collect();
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        columns,
+        &RecordBatchOptions::new().with_row_count(Some(rows)),
+    )?)
 }
