@@ -193,7 +193,7 @@ fn list_and_show() {
     assert!(o.stdout.starts_with("NAME"), "{}", o.stdout);
     assert_eq!(o.stdout.lines().count(), 1 + athq::library::Library::builtin().unwrap().len());
     let o = run(athq(dir.path()).args(["list", "--tag", "seed"]));
-    assert_eq!(o.stdout.lines().count(), 1 + 5, "{}", o.stdout);
+    assert_eq!(o.stdout.lines().count(), 1 + 7, "{}", o.stdout);
     let o = run(athq(dir.path()).args(["show", "port-scan"]));
     assert!(o.stdout.contains("min_ports  int 2..65536 = 20"), "{}", o.stdout);
     let o = run(athq(dir.path()).args(["show", "port-scan", "--sql"]));

@@ -93,6 +93,32 @@ fn outbound_sql() -> String {
     )
 }
 
+const PROTO: &str = "CASE protocol WHEN 6 THEN 'TCP' WHEN 17 THEN 'UDP' WHEN 1 THEN 'ICMP' WHEN 58 THEN 'ICMPv6' \
+     WHEN 47 THEN 'GRE' WHEN 50 THEN 'ESP' ELSE CAST(protocol AS VARCHAR) END";
+
+/// The Drill article's outbound shape: internal source, external destination, protocol, port.
+fn outbound_pairs_sql() -> String {
+    format!(
+        "SELECT srcaddr AS internal_source, dstaddr AS external_destination, {PROTO} AS proto, dstport, \
+         COUNT(*) AS flows, SUM(packets) AS total_packets, SUM(bytes) AS total_bytes FROM flows \
+         WHERE {WINDOW} AND {} AND NOT {} AND dstport <= 1023 GROUP BY 1, 2, 3, 4 \
+         ORDER BY total_bytes DESC, 1, 2, 3, 4 LIMIT 100000",
+        internal("srcaddr"),
+        internal("dstaddr")
+    )
+}
+
+fn inbound_pairs_sql() -> String {
+    format!(
+        "SELECT srcaddr AS internal_host, dstaddr AS external_peer, {PROTO} AS proto, srcport AS service_port, \
+         COUNT(*) AS flows, SUM(packets) AS total_packets, SUM(bytes) AS total_bytes FROM flows \
+         WHERE {WINDOW} AND action = 'ACCEPT' AND {} AND NOT {} AND srcport <= 1023 GROUP BY 1, 2, 3, 4 \
+         ORDER BY total_bytes DESC, 1, 2, 3, 4 LIMIT 100000",
+        internal("srcaddr"),
+        internal("dstaddr")
+    )
+}
+
 fn bucket_sql() -> String {
     format!(
         "SELECT strftime(to_timestamp((\"start\" // 3600) * 3600) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.000') AS bucket_start, \
@@ -124,6 +150,12 @@ fn seed_queries_match(dir: &Path, format: &str) {
     assert!(external_only.stdout.lines().count() > 2, "{}", external_only.stdout);
     assert_eq!(local(dir, "outbound-well-known-ports", &big).stdout, duck(format, dir, &outbound_sql()));
     assert_eq!(local(dir, "bytes-over-time", &[]).stdout, duck(format, dir, &bucket_sql()));
+    let pairs = local(dir, "outbound-pairs", &big).stdout;
+    assert!(pairs.lines().count() > 10, "{pairs}");
+    assert_eq!(pairs, duck(format, dir, &outbound_pairs_sql()));
+    let pairs = local(dir, "inbound-pairs", &big).stdout;
+    assert!(pairs.lines().count() > 2, "{pairs}");
+    assert_eq!(pairs, duck(format, dir, &inbound_pairs_sql()));
 }
 
 #[test]
