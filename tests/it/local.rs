@@ -412,3 +412,44 @@ fn partition_columns_work_on_parquet_too() {
     );
     assert_eq!(o.stdout, want);
 }
+
+#[test]
+fn athena_sql_with_contains_and_ipaddress_runs_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &[]);
+    let src = dir.path().to_str().unwrap();
+    // The query as an Athena user writes it (issue 10's example), unchanged.
+    let sql = "SELECT srcaddr, dstaddr, protocol, dstport, SUM(bytes) AS bytes FROM vpc_flow_logs \
+               WHERE contains('10.20.0.0/16', CAST(srcaddr AS IPADDRESS)) \
+               AND NOT contains('10.20.0.0/16', CAST(dstaddr AS IPADDRESS)) AND dstport < 1024 \
+               GROUP BY 1,2,3,4 ORDER BY bytes DESC";
+    let o = run(athq(dir.path())
+        .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let want = duck(
+        "text",
+        dir.path(),
+        &format!(
+            "SELECT srcaddr, dstaddr, protocol, dstport, SUM(bytes) AS bytes FROM flows \
+             WHERE {} AND NOT {} AND dstport < 1024 GROUP BY 1,2,3,4 ORDER BY bytes DESC",
+            internal("srcaddr"),
+            internal("dstaddr")
+        ),
+    );
+    let rows = |s: &str| {
+        let mut v: Vec<String> = s.lines().map(String::from).collect();
+        v.sort();
+        v
+    };
+    assert!(o.stdout.lines().count() > 100, "{}", o.stdout);
+    assert_eq!(rows(&o.stdout), rows(&want));
+    let bytes: Vec<i64> =
+        o.stdout.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+    assert!(bytes.windows(2).all(|w| w[0] >= w[1]), "not ordered by bytes");
+    // `contains` is still a substring test when its first argument is not a network.
+    let o = run(athq(dir.path()).args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql"]).arg(
+        "SELECT contains('flow logs', 'log') AS text, contains('10.0.0.0/8', '::ffff:10.1.2.3') AS mapped, \
+         contains('10.0.0.0/8', '11.0.0.1') AS outside",
+    ));
+    assert_eq!(o.stdout, "text,mapped,outside\ntrue,true,false\n", "{}", o.stderr);
+}

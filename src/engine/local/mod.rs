@@ -120,8 +120,14 @@ impl LocalEngine {
             .with_information_schema(true);
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
-        let ctx = SessionContext::new_with_config(config);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_type_planner(Arc::new(udf::TrinoTypes))
+            .build();
+        let ctx = SessionContext::new_with_state(state);
         ctx.register_udf(udf::CidrContains::udf());
+        ctx.register_udf(udf::CidrContains::trino_contains());
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
             selection.kept.into_iter().partition(|f| f.kind == FileKind::Parquet);

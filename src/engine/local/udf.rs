@@ -1,7 +1,10 @@
-//! Functions the embedded engine adds to DataFusion so the library's local dialect runs:
-//! `cidr_contains(cidr, address)`. Addresses compare as Trino's IPADDRESS does: an IPv4-mapped
-//! IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address. A value that is not an address (NODATA
-//! rows' `-`) gives NULL, as TRY_CAST does on Athena. It must not know about files or tables.
+//! Functions and types the embedded engine adds to DataFusion so the library's local dialect and
+//! Athena's own SQL run: `cidr_contains(cidr, address)`; Trino's `contains(cidr, address)` (still
+//! a substring test when the first argument is not a network); and the `IPADDRESS` type, planned
+//! as a string so `CAST(srcaddr AS IPADDRESS)` runs as written. Addresses compare as Trino's
+//! IPADDRESS does: an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address. A value
+//! that is not an address (NODATA rows' `-`) gives NULL, as TRY_CAST does on Athena.
+//! It must not know about files or tables.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -31,14 +34,58 @@ pub fn parse_net(s: &str) -> Option<IpNet> {
     }
 }
 
+/// `cidr_contains(cidr, address)`, or Trino's `contains` (`trino`: a first argument that is not a
+/// network makes it DataFusion's substring test, which Trino spells `strpos`).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CidrContains {
     signature: Signature,
+    trino: bool,
 }
 
 impl CidrContains {
     pub fn udf() -> ScalarUDF {
-        ScalarUDF::new_from_impl(CidrContains { signature: Signature::string(2, Volatility::Immutable) })
+        ScalarUDF::new_from_impl(CidrContains {
+            signature: Signature::string(2, Volatility::Immutable),
+            trino: false,
+        })
+    }
+
+    /// Replaces DataFusion's `contains`.
+    pub fn trino_contains() -> ScalarUDF {
+        ScalarUDF::new_from_impl(CidrContains {
+            signature: Signature::string(2, Volatility::Immutable),
+            trino: true,
+        })
+    }
+
+    fn test(&self, net: Option<&str>, addr: Option<&str>) -> Option<bool> {
+        let (net, addr) = (net?, addr?);
+        match parse_net(net) {
+            Some(n) => Some(n.contains(&parse_ip(addr)?)),
+            None if self.trino => Some(net.contains(addr)),
+            None => None,
+        }
+    }
+}
+
+/// Trino's types that DataFusion lacks, planned as the types athq stores them in.
+#[derive(Debug)]
+pub struct TrinoTypes;
+
+impl datafusion::logical_expr::planner::TypePlanner for TrinoTypes {
+    fn plan_type_field(
+        &self,
+        sql_type: &datafusion::sql::sqlparser::ast::DataType,
+    ) -> datafusion::common::Result<Option<datafusion::arrow::datatypes::FieldRef>> {
+        use datafusion::sql::sqlparser::ast::DataType as Sql;
+        Ok(match sql_type {
+            Sql::Custom(name, modifiers)
+                if modifiers.is_empty() && name.to_string().eq_ignore_ascii_case("ipaddress") =>
+            {
+                Some(Arc::new(datafusion::arrow::datatypes::Field::new("", DataType::Utf8, true)))
+            }
+            _ => None,
+        })
     }
 }
 
@@ -58,7 +105,7 @@ fn map_strings(
 
 impl ScalarUDFImpl for CidrContains {
     fn name(&self) -> &str {
-        "cidr_contains"
+        if self.trino { "contains" } else { "cidr_contains" }
     }
 
     fn signature(&self) -> &Signature {
@@ -74,13 +121,11 @@ impl ScalarUDFImpl for CidrContains {
             return Err(DataFusionError::Execution("cidr_contains takes two arguments".into()));
         };
         // The network is almost always a constant: parse it once.
-        if let ColumnarValue::Scalar(s) = net {
-            let net = match s {
-                ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => {
-                    v.as_deref().and_then(parse_net)
-                }
-                _ => None,
-            };
+        if let ColumnarValue::Scalar(s) = net
+            && let ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) = s
+            && let Some(net) = v.as_deref().and_then(parse_net)
+        {
+            let net = Some(net);
             return Ok(match addr {
                 ColumnarValue::Scalar(a) => {
                     let a = a.to_array()?;
@@ -92,22 +137,26 @@ impl ScalarUDFImpl for CidrContains {
                 }
             });
         }
+        let scalar = matches!((net, addr), (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_)));
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let nets = map_nets(&arrays[0])?;
+        let firsts = strings(&arrays[0])?;
         let mut i = 0;
         let out = map_strings(&arrays[1], |v| {
-            let n = nets[i];
+            let n = firsts[i].as_deref();
             i += 1;
-            Some(n?.contains(&parse_ip(v?)?))
+            self.test(n, v)
         })?;
-        Ok(ColumnarValue::Array(Arc::new(out)))
+        Ok(match scalar {
+            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
+            false => ColumnarValue::Array(Arc::new(out)),
+        })
     }
 }
 
-fn map_nets(a: &ArrayRef) -> datafusion::common::Result<Vec<Option<IpNet>>> {
+fn strings(a: &ArrayRef) -> datafusion::common::Result<Vec<Option<String>>> {
     let mut out = Vec::with_capacity(a.len());
     map_strings(a, |v| {
-        out.push(v.and_then(parse_net));
+        out.push(v.map(String::from));
         None
     })?;
     Ok(out)
