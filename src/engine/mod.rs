@@ -340,7 +340,9 @@ impl EngineError {
             EngineError::GaveUp { id, .. } => Some(format!("`athq status {id}` shows what it did before it was stopped")),
             EngineError::NotFinished { id, .. } => Some(format!("wait for it: `athq status {id}`")),
             EngineError::NoData { hint, .. } => Some(hint.clone()),
-            EngineError::Sql(_) => Some("`athq render --engine local` shows the SQL as the embedded engine gets it".into()),
+            EngineError::Sql(_) => Some(
+                "`DESCRIBE <table>` lists the columns; the README lists the Trino functions the embedded engine adds".into(),
+            ),
             EngineError::Unsupported(_) => Some("leave out --engine local (or `engine: local` in athq.yaml)".into()),
             _ => None,
         }

@@ -453,3 +453,34 @@ fn athena_sql_with_contains_and_ipaddress_runs_as_written() {
     ));
     assert_eq!(o.stdout, "text,mapped,outside\ntrue,true,false\n", "{}", o.stderr);
 }
+
+#[test]
+fn trino_time_functions_and_count_if_match_duckdb() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "5000"]);
+    let src = dir.path().to_str().unwrap();
+    let sql = "SELECT date_format(from_unixtime(start), '%Y-%m-%d') AS day, hour(from_unixtime(start)) AS hour, \
+               day_of_week(from_unixtime(start)) AS dow, count_if(action = 'REJECT') AS rejected, COUNT(*) AS flows, \
+               SUM(date_diff('second', from_unixtime(start), from_unixtime(\"end\"))) AS seconds, \
+               MIN(to_unixtime(date_add('hour', 1, from_unixtime(start))) - start) AS an_hour \
+               FROM vpc_flow_logs WHERE log_status = 'OK' GROUP BY 1, 2, 3 ORDER BY 1, 2";
+    let o = run(athq(dir.path())
+        .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let want = duck(
+        "text",
+        dir.path(),
+        "SELECT strftime(make_timestamp(start * 1000000), '%Y-%m-%d') AS day, (start % 86400) // 3600 AS hour, \
+         isodow(make_timestamp(start * 1000000)) AS dow, COUNT(*) FILTER (WHERE action = 'REJECT') AS rejected, \
+         COUNT(*) AS flows, SUM(\"end\" - start) AS seconds, 3600.0::DOUBLE AS an_hour \
+         FROM flows WHERE log_status = 'OK' GROUP BY 1, 2, 3 ORDER BY 1, 2",
+    );
+    assert!(o.stdout.lines().count() > 48, "{}", o.stdout);
+    assert_eq!(o.stdout, want);
+    // A function the engine lacks is named, with the nearest one it has.
+    let o = run(athq(dir.path())
+        .args(["exec", "--engine", "local", "--source", src, "--sql"])
+        .arg("SELECT array_join(array_agg(srcaddr), ',') FROM vpc_flow_logs"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("error: the SQL does not run on the embedded engine: function `array_join` is not available here; the nearest one is `"), "{}", o.stderr);
+}

@@ -72,3 +72,11 @@ fn every_readme_command_runs_on_its_documented_defaults() {
     }
     assert!(Path::new(&dir.path().join("flows.csv")).is_file());
 }
+
+#[test]
+fn the_readme_names_every_trino_function_athq_adds() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for name in athq::engine::local::trino::NAMES.iter().chain(&["contains", "IPADDRESS"]) {
+        assert!(text.contains(&format!("`{name}`")), "README does not list `{name}`");
+    }
+}

@@ -3,7 +3,8 @@
 //! files (`files`), checks them (`parquet`, the text headers in `provider`), registers them as the
 //! configured table, and then runs statements, stopping within a second on a signal or timeout.
 //! Parts: `files` (discovery and dating), `text` (the text reader), `provider` (the table),
-//! `parquet` (footer checks), `udf` (functions), `convert` (results), `stats` (the footer).
+//! `parquet` (footer checks), `udf` (CIDR functions, types), `trino` (Trino's functions),
+//! `convert` (results), `stats` (the footer).
 //! It must not print.
 
 pub mod convert;
@@ -12,6 +13,7 @@ pub mod parquet;
 pub mod provider;
 pub mod stats;
 pub mod text;
+pub mod trino;
 pub mod udf;
 
 use std::sync::Arc;
@@ -55,6 +57,27 @@ pub struct LocalEngine {
 
 fn df_error(e: DataFusionError) -> EngineError {
     EngineError::Runtime(format!("embedded engine: {e}"))
+}
+
+/// A statement that does not plan: the SQL is the problem. A missing function is named with
+/// DataFusion's nearest one, instead of its two-line planning message.
+fn sql_error(e: DataFusionError) -> EngineError {
+    let text = e.find_root().to_string();
+    if let Some(rest) = text.split("Invalid function '").nth(1)
+        && let Some((name, after)) = rest.split_once('\'')
+    {
+        let nearest = after.split("Did you mean '").nth(1).and_then(|r| r.split('\'').next());
+        return EngineError::Sql(match nearest {
+            Some(n) => format!("function `{name}` is not available here; the nearest one is `{n}`"),
+            None => format!("function `{name}` is not available here"),
+        });
+    }
+    match e.find_root() {
+        DataFusionError::Plan(_) | DataFusionError::SQL(..) | DataFusionError::SchemaError(..) => {
+            EngineError::Sql(text.replace("Error during planning: ", ""))
+        }
+        _ => df_error(e),
+    }
 }
 
 fn day(t: jiff::Timestamp) -> String {
@@ -128,6 +151,7 @@ impl LocalEngine {
         let ctx = SessionContext::new_with_state(state);
         ctx.register_udf(udf::CidrContains::udf());
         ctx.register_udf(udf::CidrContains::trino_contains());
+        trino::register(&ctx).map_err(df_error)?;
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
             selection.kept.into_iter().partition(|f| f.kind == FileKind::Parquet);
@@ -177,12 +201,7 @@ impl LocalEngine {
     }
 
     async fn collect(&self, sql: &str) -> Result<crate::engine::ResultSet, EngineError> {
-        let df = self.ctx.sql(sql).await.map_err(|e| match e {
-            DataFusionError::Plan(_) | DataFusionError::SQL(..) | DataFusionError::SchemaError(..) => {
-                EngineError::Sql(format!("{e}"))
-            }
-            e => df_error(e),
-        })?;
+        let df = self.ctx.sql(sql).await.map_err(sql_error)?;
         let schema = df.schema().as_arrow().clone();
         // A reader that panics on damaged data (the Parquet decoder can, on corrupt pages that
         // pass the footer check) fails this query, not the process.

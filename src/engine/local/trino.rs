@@ -1,0 +1,400 @@
+//! Trino functions the embedded engine adds so SQL written for Athena runs as written: the
+//! time-part functions (`hour(ts)`, `day_of_week(ts)`, …), `to_unixtime` as a double,
+//! `from_iso8601_timestamp`, `date_add(unit, n, ts)`, `date_diff(unit, a, b)`, `date_format` with
+//! Trino's (MySQL's) specifiers, `count_if` and `approx_percentile`. Timestamps are UTC, as in
+//! flow logs. `NAMES` lists them for `athq` to document. It must not know about files or tables.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
+};
+use datafusion::arrow::compute::kernels::cast::cast;
+use datafusion::arrow::compute::kernels::temporal::{DatePart, date_part};
+use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
+use datafusion::common::{DataFusionError, Result, ScalarValue};
+use datafusion::execution::FunctionRegistry;
+use datafusion::logical_expr::{
+    Accumulator, ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    create_udaf,
+};
+use datafusion::prelude::SessionContext;
+use jiff::{Span, Timestamp, Unit};
+
+const MICROS: DataType = DataType::Timestamp(TimeUnit::Microsecond, None);
+
+/// Every function this module adds, for documentation.
+pub const NAMES: &[&str] = &[
+    "year",
+    "quarter",
+    "month",
+    "week",
+    "day",
+    "day_of_month",
+    "day_of_week",
+    "dow",
+    "day_of_year",
+    "doy",
+    "hour",
+    "minute",
+    "second",
+    "to_unixtime",
+    "from_iso8601_timestamp",
+    "date_add",
+    "date_diff",
+    "date_format",
+    "count_if",
+    "approx_percentile",
+];
+
+/// Registers the functions on a session.
+pub fn register(ctx: &SessionContext) -> Result<()> {
+    for (name, part) in [
+        ("year", DatePart::Year),
+        ("quarter", DatePart::Quarter),
+        ("month", DatePart::Month),
+        ("week", DatePart::Week),
+        ("day", DatePart::Day),
+        ("day_of_month", DatePart::Day),
+        ("day_of_week", DatePart::DayOfWeekMonday0),
+        ("dow", DatePart::DayOfWeekMonday0),
+        ("day_of_year", DatePart::DayOfYear),
+        ("doy", DatePart::DayOfYear),
+        ("hour", DatePart::Hour),
+        ("minute", DatePart::Minute),
+        ("second", DatePart::Second),
+    ] {
+        ctx.register_udf(udf(name, Kind::Part(part)));
+    }
+    ctx.register_udf(udf("to_unixtime", Kind::ToUnixtime));
+    ctx.register_udf(udf("from_iso8601_timestamp", Kind::FromIso8601));
+    ctx.register_udf(udf("date_add", Kind::DateAdd));
+    ctx.register_udf(udf("date_diff", Kind::DateDiff));
+    ctx.register_udf(udf("date_format", Kind::DateFormat));
+    ctx.register_udaf(create_udaf(
+        "count_if",
+        vec![DataType::Boolean],
+        Arc::new(DataType::Int64),
+        Volatility::Immutable,
+        Arc::new(|_| Ok(Box::new(CountIf(0)))),
+        Arc::new(vec![DataType::Int64]),
+    ));
+    let percentile = ctx.udaf("approx_percentile_cont")?;
+    ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Part(DatePart),
+    ToUnixtime,
+    FromIso8601,
+    DateAdd,
+    DateDiff,
+    DateFormat,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Trino {
+    name: &'static str,
+    kind: Kind,
+    signature: Signature,
+}
+
+impl std::hash::Hash for Trino {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+/// `n` of `unit`, as a span.
+fn span(name: &str, unit: Unit, n: i64) -> Result<Span> {
+    let s = Span::new();
+    match unit {
+        Unit::Millisecond => s.try_milliseconds(n),
+        Unit::Second => s.try_seconds(n),
+        Unit::Minute => s.try_minutes(n),
+        Unit::Hour => s.try_hours(n),
+        Unit::Day => s.try_days(n),
+        Unit::Week => s.try_weeks(n),
+        Unit::Month => s.try_months(n),
+        _ => s.try_years(n),
+    }
+    .map_err(|e| err(name, e))
+}
+
+fn udf(name: &'static str, kind: Kind) -> ScalarUDF {
+    let arity = match kind {
+        Kind::Part(_) | Kind::ToUnixtime | Kind::FromIso8601 => 1,
+        Kind::DateFormat => 2,
+        Kind::DateAdd | Kind::DateDiff => 3,
+    };
+    ScalarUDF::new_from_impl(Trino { name, kind, signature: Signature::any(arity, Volatility::Immutable) })
+}
+
+fn err(name: &str, what: impl std::fmt::Display) -> DataFusionError {
+    DataFusionError::Execution(format!("{name}: {what}"))
+}
+
+/// Any timestamp or date array as UTC microseconds.
+fn micros(name: &str, a: &ArrayRef) -> Result<TimestampMicrosecondArray> {
+    if !matches!(
+        a.data_type(),
+        DataType::Timestamp(..) | DataType::Date32 | DataType::Date64 | DataType::Null
+    ) {
+        return Err(err(name, format!("takes a timestamp, not {}", a.data_type())));
+    }
+    Ok(cast(a, &MICROS)?.as_primitive::<TimestampMicrosecondType>().clone())
+}
+
+fn at(us: i64) -> Option<Timestamp> {
+    Timestamp::from_microsecond(us).ok()
+}
+
+/// A Trino unit name as jiff's.
+fn unit(name: &str, u: &str) -> Result<Unit> {
+    Ok(match u.to_ascii_lowercase().as_str() {
+        "millisecond" => Unit::Millisecond,
+        "second" => Unit::Second,
+        "minute" => Unit::Minute,
+        "hour" => Unit::Hour,
+        "day" => Unit::Day,
+        "week" => Unit::Week,
+        "month" => Unit::Month,
+        "quarter" => Unit::Month,
+        "year" => Unit::Year,
+        other => {
+            return Err(err(
+                name,
+                format!(
+                    "unknown unit `{other}`: use second, minute, hour, day, week, month, quarter or year"
+                ),
+            ));
+        }
+    })
+}
+
+/// Trino's `date_format` specifiers (MySQL's) as strftime's.
+fn strftime_of(fmt: &str) -> String {
+    let mut out = String::with_capacity(fmt.len() + 8);
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        out.push_str(match chars.next() {
+            Some('a') => "%a",
+            Some('b') => "%b",
+            Some('c') => "%-m",
+            Some('d') => "%d",
+            Some('e') => "%-d",
+            Some('f') => "%6f",
+            Some('H') => "%H",
+            Some('h') | Some('I') => "%I",
+            Some('i') => "%M",
+            Some('j') => "%j",
+            Some('k') => "%-H",
+            Some('l') => "%-I",
+            Some('M') => "%B",
+            Some('m') => "%m",
+            Some('p') => "%p",
+            Some('r') => "%I:%M:%S %p",
+            Some('S') | Some('s') => "%S",
+            Some('T') => "%H:%M:%S",
+            Some('v') => "%V",
+            Some('W') => "%A",
+            Some('Y') => "%Y",
+            Some('y') => "%y",
+            Some('%') => "%%",
+            Some(other) => {
+                out.push(other);
+                continue;
+            }
+            None => "%%",
+        });
+    }
+    out
+}
+
+fn string_at(a: &ArrayRef, i: usize) -> Option<String> {
+    if a.is_null(i) {
+        return None;
+    }
+    ScalarValue::try_from_array(a, i).ok().and_then(|v| match v {
+        ScalarValue::Utf8(s) | ScalarValue::LargeUtf8(s) | ScalarValue::Utf8View(s) => s,
+        _ => None,
+    })
+}
+
+fn int_at(a: &ArrayRef, i: usize) -> Option<i64> {
+    if a.is_null(i) {
+        return None;
+    }
+    cast(&a.slice(i, 1), &DataType::Int64)
+        .ok()
+        .map(|c| c.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(0))
+}
+
+impl ScalarUDFImpl for Trino {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(match self.kind {
+            Kind::Part(_) | Kind::DateDiff => DataType::Int64,
+            Kind::ToUnixtime => DataType::Float64,
+            Kind::FromIso8601 | Kind::DateAdd => MICROS,
+            Kind::DateFormat => DataType::Utf8,
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let a = ColumnarValue::values_to_arrays(&args.args)?;
+        let name = self.name;
+        let out: ArrayRef = match self.kind {
+            Kind::Part(part) => {
+                let parts = date_part(&micros(name, &a[0])?, part)?;
+                let parts = cast(&parts, &DataType::Int64)?;
+                match part {
+                    // Trino counts Monday as 1 … Sunday as 7.
+                    DatePart::DayOfWeekMonday0 => {
+                        let p = parts.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+                        Arc::new(p.iter().map(|v| v.map(|d| d + 1)).collect::<Int64Array>())
+                    }
+                    _ => parts,
+                }
+            }
+            Kind::ToUnixtime => {
+                let t = micros(name, &a[0])?;
+                Arc::new(t.iter().map(|v| v.map(|us| us as f64 / 1e6)).collect::<Float64Array>())
+            }
+            Kind::FromIso8601 => Arc::new(
+                (0..rows)
+                    .map(|i| {
+                        let s = string_at(&a[0], i)?;
+                        let t = crate::render::window::parse_time(&s).ok()?;
+                        Some(t.as_microsecond())
+                    })
+                    .collect::<TimestampMicrosecondArray>(),
+            ),
+            Kind::DateAdd => {
+                let t = micros(name, &a[2])?;
+                let mut out = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let (Some(u), Some(n), Some(us)) =
+                        (string_at(&a[0], i), int_at(&a[1], i), (!t.is_null(i)).then(|| t.value(i)))
+                    else {
+                        out.push(None);
+                        continue;
+                    };
+                    let unit = unit(name, &u)?;
+                    let n = if u.eq_ignore_ascii_case("quarter") { n * 3 } else { n };
+                    let span = span(name, unit, n)?;
+                    let z = at(us)
+                        .ok_or_else(|| err(name, "timestamp out of range"))?
+                        .to_zoned(jiff::tz::TimeZone::UTC);
+                    out.push(Some(
+                        z.checked_add(span).map_err(|e| err(name, e))?.timestamp().as_microsecond(),
+                    ));
+                }
+                Arc::new(TimestampMicrosecondArray::from(out))
+            }
+            Kind::DateDiff => {
+                let (x, y) = (micros(name, &a[1])?, micros(name, &a[2])?);
+                let mut out = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let Some(u) = string_at(&a[0], i) else {
+                        out.push(None);
+                        continue;
+                    };
+                    if x.is_null(i) || y.is_null(i) {
+                        out.push(None);
+                        continue;
+                    }
+                    let unit = unit(name, &u)?;
+                    let utc = |us| at(us).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC));
+                    let (Some(from), Some(to)) = (utc(x.value(i)), utc(y.value(i))) else {
+                        out.push(None);
+                        continue;
+                    };
+                    let span = from.until((unit, &to)).map_err(|e| err(name, e))?;
+                    let n = span.total((unit, &from)).map_err(|e| err(name, e))?.trunc() as i64;
+                    out.push(Some(if u.eq_ignore_ascii_case("quarter") { n / 3 } else { n }));
+                }
+                Arc::new(Int64Array::from(out))
+            }
+            Kind::DateFormat => {
+                let t = micros(name, &a[0])?;
+                Arc::new(
+                    (0..rows)
+                        .map(|i| {
+                            let fmt = strftime_of(&string_at(&a[1], i)?);
+                            let z =
+                                at((!t.is_null(i)).then(|| t.value(i))?)?.to_zoned(jiff::tz::TimeZone::UTC);
+                            Some(z.strftime(&fmt).to_string())
+                        })
+                        .collect::<StringArray>(),
+                )
+            }
+        };
+        Ok(match scalar {
+            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
+            false => ColumnarValue::Array(out),
+        })
+    }
+}
+
+/// `count_if(condition)`: rows where the condition is true.
+#[derive(Debug)]
+struct CountIf(i64);
+
+impl Accumulator for CountIf {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let b: &BooleanArray = values[0].as_boolean();
+        self.0 += b.iter().filter(|v| *v == Some(true)).count() as i64;
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let s = states[0].as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+        self.0 += s.iter().flatten().sum::<i64>();
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![ScalarValue::Int64(Some(self.0))])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        Ok(ScalarValue::Int64(Some(self.0)))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_specifiers_become_strftime() {
+        assert_eq!(strftime_of("%Y-%m-%d %H:%i:%s"), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(strftime_of("%c/%e %T %p %%"), "%-m/%-d %H:%M:%S %p %%");
+    }
+
+    #[test]
+    fn units_are_checked() {
+        assert!(unit("date_add", "HOUR").is_ok());
+        assert!(unit("date_add", "fortnight").unwrap_err().to_string().contains("unknown unit `fortnight`"));
+    }
+}
