@@ -477,6 +477,21 @@ fn trino_time_functions_and_count_if_match_duckdb() {
     );
     assert!(o.stdout.lines().count() > 48, "{}", o.stdout);
     assert_eq!(o.stdout, want);
+    // Parsing and formatting dates, and pulling a part out of a string.
+    let sql = "SELECT format_datetime(date_parse(date_format(from_unixtime(start), '%Y/%m/%d'), '%Y/%m/%d'), 'yyyy-MM-dd') AS d, \
+               regexp_extract(srcaddr, '^(\\d+)\\.', 1) AS first_octet, COUNT(*) AS flows \
+               FROM vpc_flow_logs WHERE srcaddr LIKE '%.%' GROUP BY 1, 2 ORDER BY 1, 2";
+    let o = run(athq(dir.path())
+        .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let want = duck(
+        "text",
+        dir.path(),
+        "SELECT strftime(make_timestamp(start * 1000000), '%Y-%m-%d') AS d, split_part(srcaddr, '.', 1) AS first_octet, \
+         COUNT(*) AS flows FROM flows WHERE srcaddr LIKE '%.%' GROUP BY 1, 2 ORDER BY 1, 2",
+    );
+    assert!(o.stdout.lines().count() > 10, "{}", o.stdout);
+    assert_eq!(o.stdout, want);
     // A function the engine lacks is named, with the nearest one it has.
     let o = run(athq(dir.path())
         .args(["exec", "--engine", "local", "--source", src, "--sql"])

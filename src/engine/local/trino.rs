@@ -1,7 +1,8 @@
 //! Trino functions the embedded engine adds so SQL written for Athena runs as written: the
 //! time-part functions (`hour(ts)`, `day_of_week(ts)`, …), `to_unixtime` as a double,
-//! `from_iso8601_timestamp`, `date_add(unit, n, ts)`, `date_diff(unit, a, b)`, `date_format` with
-//! Trino's (MySQL's) specifiers, `count_if` and `approx_percentile`. Timestamps are UTC, as in
+//! `from_iso8601_timestamp`, `date_add(unit, n, ts)`, `date_diff(unit, a, b)`, `date_format` and
+//! `date_parse` with Trino's (MySQL's) specifiers, `format_datetime` with Joda patterns,
+//! `regexp_extract`, `count_if` and `approx_percentile`. Timestamps are UTC, as in
 //! flow logs. `NAMES` lists them for `athq` to document. It must not know about files or tables.
 
 use std::sync::Arc;
@@ -43,6 +44,9 @@ pub const NAMES: &[&str] = &[
     "date_add",
     "date_diff",
     "date_format",
+    "date_parse",
+    "format_datetime",
+    "regexp_extract",
     "count_if",
     "approx_percentile",
 ];
@@ -71,6 +75,13 @@ pub fn register(ctx: &SessionContext) -> Result<()> {
     ctx.register_udf(udf("date_add", Kind::DateAdd));
     ctx.register_udf(udf("date_diff", Kind::DateDiff));
     ctx.register_udf(udf("date_format", Kind::DateFormat));
+    ctx.register_udf(udf("date_parse", Kind::DateParse));
+    ctx.register_udf(udf("format_datetime", Kind::FormatDatetime));
+    ctx.register_udf(ScalarUDF::new_from_impl(Trino {
+        name: "regexp_extract",
+        kind: Kind::RegexpExtract,
+        signature: Signature::variadic_any(Volatility::Immutable),
+    }));
     ctx.register_udaf(create_udaf(
         "count_if",
         vec![DataType::Boolean],
@@ -92,6 +103,9 @@ enum Kind {
     DateAdd,
     DateDiff,
     DateFormat,
+    DateParse,
+    FormatDatetime,
+    RegexpExtract,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -126,7 +140,8 @@ fn span(name: &str, unit: Unit, n: i64) -> Result<Span> {
 fn udf(name: &'static str, kind: Kind) -> ScalarUDF {
     let arity = match kind {
         Kind::Part(_) | Kind::ToUnixtime | Kind::FromIso8601 => 1,
-        Kind::DateFormat => 2,
+        Kind::DateFormat | Kind::DateParse | Kind::FormatDatetime => 2,
+        Kind::RegexpExtract => 3,
         Kind::DateAdd | Kind::DateDiff => 3,
     };
     ScalarUDF::new_from_impl(Trino { name, kind, signature: Signature::any(arity, Volatility::Immutable) })
@@ -217,6 +232,77 @@ fn strftime_of(fmt: &str) -> String {
     out
 }
 
+/// A Joda pattern (`yyyy-MM-dd HH:mm:ss`, as `format_datetime` takes) as strftime's.
+fn strftime_of_joda(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut n = 1;
+        while i + n < chars.len() && chars[i + n] == c {
+            n += 1;
+        }
+        if c == '\'' {
+            // 'literal text', in which '' is a quote; '' outside it is a quote too.
+            if chars.get(i + 1) == Some(&'\'') {
+                out.push('\'');
+                i += 2;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < chars.len() {
+                if chars[j] == '\'' {
+                    if chars.get(j + 1) == Some(&'\'') {
+                        out.push('\'');
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                if chars[j] == '%' {
+                    out.push_str("%%")
+                } else {
+                    out.push(chars[j])
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        let spec = match (c, n) {
+            ('y' | 'Y', 2) => "%y".to_string(),
+            ('y' | 'Y', _) => "%Y".to_string(),
+            ('M', 1) => "%-m".to_string(),
+            ('M', 2) => "%m".to_string(),
+            ('M', 3) => "%b".to_string(),
+            ('M', _) => "%B".to_string(),
+            ('d', 1) => "%-d".to_string(),
+            ('d', _) => "%d".to_string(),
+            ('D', _) => "%j".to_string(),
+            ('H', 1) => "%-H".to_string(),
+            ('H', _) => "%H".to_string(),
+            ('h', 1) => "%-I".to_string(),
+            ('h', _) => "%I".to_string(),
+            ('m', 1) => "%-M".to_string(),
+            ('m', _) => "%M".to_string(),
+            ('s', 1) => "%-S".to_string(),
+            ('s', _) => "%S".to_string(),
+            ('S', n) => format!("%{}f", n.min(9)),
+            ('a', _) => "%p".to_string(),
+            ('E', 1..=3) => "%a".to_string(),
+            ('E', _) => "%A".to_string(),
+            ('Z', _) => "%z".to_string(),
+            ('z', _) => "%Z".to_string(),
+            ('%', _) => "%%".repeat(n),
+            (other, n) => other.to_string().repeat(n),
+        };
+        out.push_str(&spec);
+        i += n;
+    }
+    out
+}
+
 fn string_at(a: &ArrayRef, i: usize) -> Option<String> {
     if a.is_null(i) {
         return None;
@@ -249,8 +335,8 @@ impl ScalarUDFImpl for Trino {
         Ok(match self.kind {
             Kind::Part(_) | Kind::DateDiff => DataType::Int64,
             Kind::ToUnixtime => DataType::Float64,
-            Kind::FromIso8601 | Kind::DateAdd => MICROS,
-            Kind::DateFormat => DataType::Utf8,
+            Kind::FromIso8601 | Kind::DateAdd | Kind::DateParse => MICROS,
+            Kind::DateFormat | Kind::FormatDatetime | Kind::RegexpExtract => DataType::Utf8,
         })
     }
 
@@ -331,12 +417,48 @@ impl ScalarUDFImpl for Trino {
                 }
                 Arc::new(Int64Array::from(out))
             }
-            Kind::DateFormat => {
+            Kind::DateParse => Arc::new(
+                (0..rows)
+                    .map(|i| {
+                        // Parsing takes no padding flags: %-m reads like %m.
+                        let fmt = strftime_of(&string_at(&a[1], i)?).replace("%-", "%");
+                        let tm = jiff::fmt::strtime::parse(fmt, string_at(&a[0], i)?).ok()?;
+                        let dt = tm.to_datetime().or_else(|_| tm.to_date().map(|d| d.at(0, 0, 0, 0))).ok()?;
+                        Some(dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_microsecond())
+                    })
+                    .collect::<TimestampMicrosecondArray>(),
+            ),
+            Kind::RegexpExtract => {
+                let group = |i: usize| a.get(2).map_or(Some(0), |g| int_at(g, i)).map(|g| g.max(0) as usize);
+                let mut cache: Option<(String, regex::Regex)> = None;
+                let mut out = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let (Some(text), Some(pattern), Some(g)) =
+                        (string_at(&a[0], i), string_at(&a[1], i), group(i))
+                    else {
+                        out.push(None);
+                        continue;
+                    };
+                    if cache.as_ref().is_none_or(|(p, _)| *p != pattern) {
+                        let re = regex::Regex::new(&pattern).map_err(|e| err(name, e))?;
+                        cache = Some((pattern, re));
+                    }
+                    let re = &cache.as_ref().expect("just set").1;
+                    if g > re.captures_len() - 1 {
+                        return Err(err(name, format!("the pattern has no group {g}")));
+                    }
+                    out.push(re.captures(&text).and_then(|c| c.get(g)).map(|m| m.as_str().to_string()));
+                }
+                Arc::new(StringArray::from(out))
+            }
+            Kind::DateFormat | Kind::FormatDatetime => {
+                let joda = self.kind == Kind::FormatDatetime;
                 let t = micros(name, &a[0])?;
                 Arc::new(
                     (0..rows)
                         .map(|i| {
-                            let fmt = strftime_of(&string_at(&a[1], i)?);
+                            let pattern = string_at(&a[1], i)?;
+                            let fmt = if joda { strftime_of_joda(&pattern) } else { strftime_of(&pattern) };
                             let z =
                                 at((!t.is_null(i)).then(|| t.value(i))?)?.to_zoned(jiff::tz::TimeZone::UTC);
                             Some(z.strftime(&fmt).to_string())
@@ -390,6 +512,14 @@ mod tests {
     fn mysql_specifiers_become_strftime() {
         assert_eq!(strftime_of("%Y-%m-%d %H:%i:%s"), "%Y-%m-%d %H:%M:%S");
         assert_eq!(strftime_of("%c/%e %T %p %%"), "%-m/%-d %H:%M:%S %p %%");
+    }
+
+    #[test]
+    fn joda_patterns_become_strftime() {
+        assert_eq!(strftime_of_joda("yyyy-MM-dd HH:mm:ss.SSS"), "%Y-%m-%d %H:%M:%S.%3f");
+        assert_eq!(strftime_of_joda("EEE, d MMM yy 'at' h:mm a"), "%a, %-d %b %y at %-I:%M %p");
+        assert_eq!(strftime_of_joda("'it''s' 100%"), "it's 100%%");
+        assert_eq!(strftime_of_joda("HH''mm"), "%H'%M");
     }
 
     #[test]
