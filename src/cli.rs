@@ -98,7 +98,7 @@ pub enum Command {
     Sample(SampleArgs),
     /// Run ad-hoc SQL through the same machinery (on the embedded engine: over every file of --source)
     #[command(
-        after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown"
+        after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown\n  athq exec --sql 'SELECT * FROM vpc_flow_logs WHERE srcaddr = ? AND dstport = ?' -P 10.0.0.5 -P 22"
     )]
     Exec(ExecArgs),
     /// Show an execution's state, statistics and SQL
@@ -323,6 +323,10 @@ pub struct ExecArgs {
     /// A file holding the SQL (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// A value for the next `?` in the SQL (repeatable): a number, true/false, or text (quoted
+    /// for you). Sent to Athena as an execution parameter; bound as a literal on the embedded engine
+    #[arg(short = 'P', long = "parameter", value_name = "VALUE")]
+    pub parameters: Vec<String>,
     #[command(flatten)]
     pub local: LocalArgs,
     #[command(flatten)]

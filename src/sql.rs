@@ -113,8 +113,109 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// An execution parameter as a SQL literal, by type: a whole or decimal number as it is,
+/// `true`/`false` as a boolean, a value already written as a string literal (`'it''s'`) as it is,
+/// and anything else as a string literal. A value can never change the statement's shape.
+pub fn parameter_literal(value: &str) -> String {
+    let v = value.trim();
+    let number = {
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+        !int.is_empty()
+            && !frac.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    let quoted = v.len() >= 2
+        && v.starts_with('\'')
+        && v.ends_with('\'')
+        && !v[1..v.len() - 1].replace("''", "").contains('\'');
+    if number || quoted {
+        v.to_string()
+    } else if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
+        v.to_ascii_uppercase()
+    } else {
+        literal(value)
+    }
+}
+
+/// Where the `?` placeholders of a statement are: not inside strings, quoted identifiers or
+/// comments.
+pub fn placeholders(sql: &str) -> Vec<usize> {
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == q && b.get(i + 1) == Some(&q) {
+                        i += 2;
+                    } else if b[i] == q {
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'?' => out.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The statement with each `?` replaced by the next literal (the caller has checked the count).
+pub fn bind(sql: &str, literals: &[String]) -> String {
+    let mut out = String::with_capacity(sql.len() + literals.iter().map(String::len).sum::<usize>());
+    let mut last = 0;
+    for (at, lit) in placeholders(sql).into_iter().zip(literals) {
+        out.push_str(&sql[last..at]);
+        out.push_str(lit);
+        last = at + 1;
+    }
+    out.push_str(&sql[last..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parameters_become_literals_by_type() {
+        assert_eq!(parameter_literal("443"), "443");
+        assert_eq!(parameter_literal("-1.5"), "-1.5");
+        assert_eq!(parameter_literal("TRUE"), "TRUE");
+        assert_eq!(parameter_literal("10.0.0.5"), "'10.0.0.5'");
+        assert_eq!(parameter_literal("'quoted'"), "'quoted'");
+        assert_eq!(parameter_literal("x' OR '1'='1"), "'x'' OR ''1''=''1'");
+        assert_eq!(parameter_literal("'a' OR 'b'"), "'''a'' OR ''b'''");
+        assert_eq!(parameter_literal("1e3"), "'1e3'");
+    }
+
+    #[test]
+    fn placeholders_skip_strings_identifiers_and_comments() {
+        let sql = "SELECT '?', \"a?\" -- ?\nFROM t /* ? */ WHERE a = ? AND b = 'it''s?' AND c = ?";
+        assert_eq!(placeholders(sql).len(), 2);
+        assert_eq!(
+            bind(sql, &["1".into(), "'x'".into()]),
+            "SELECT '?', \"a?\" -- ?\nFROM t /* ? */ WHERE a = 1 AND b = 'it''s?' AND c = 'x'"
+        );
+    }
+
     use super::*;
     use minijinja::context;
 

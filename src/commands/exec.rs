@@ -30,7 +30,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
             .hint("pass --sql 'SELECT …' or --file query.sql")
             .into());
     }
-    let exec = ExecSettings::resolve(settings, &args)?;
+    let exec = ExecSettings::resolve(settings, &args, sql)?;
     let engine = open_engine(settings, printer, exec.local.as_ref(), &exec.window).await?;
     run_and_print(engine.as_ref(), sql, &exec.run, &args.output, printer).await
 }

@@ -52,13 +52,25 @@ pub struct ExecSettings {
 }
 
 impl ExecSettings {
-    pub fn resolve(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExecSettings> {
+    /// `sql` is the statement, to check its `?` placeholders against `-P`.
+    pub fn resolve(settings: &Settings, args: &ExecArgs, sql: &str) -> anyhow::Result<ExecSettings> {
         check_exec_options(settings, &args.exec)?;
         let mut local = local_options(settings, &args.local)?;
         if let Some(l) = local.as_mut() {
             l.all = true;
         }
-        Ok(ExecSettings { local, window: TimeWindow::everything(settings.now), run: run_options(&args.exec) })
+        let wanted = crate::sql::placeholders(sql).len();
+        if wanted != args.parameters.len() {
+            return Err(InputError::new(format!(
+                "the SQL has {wanted} `?` placeholder(s) and {} value(s) were given with -P",
+                args.parameters.len()
+            ))
+            .hint("give one -P VALUE per `?`, in order")
+            .into());
+        }
+        let mut run = run_options(&args.exec);
+        run.parameters = args.parameters.iter().map(|p| crate::sql::parameter_literal(p)).collect();
+        Ok(ExecSettings { local, window: TimeWindow::everything(settings.now), run })
     }
 }
 
@@ -106,6 +118,7 @@ pub fn run_options(opts: &ExecOptions) -> RunOptions {
         reuse_minutes: opts.reuse_minutes,
         timeout: opts.timeout.map(std::time::Duration::from_secs),
         client_request_token: None,
+        parameters: Vec::new(),
     }
 }
 

@@ -120,6 +120,9 @@ impl Athena {
         if let Some(location) = self.output_location().await {
             req = req.result_configuration(ResultConfiguration::builder().output_location(location).build());
         }
+        if !opts.parameters.is_empty() {
+            req = req.set_execution_parameters(Some(opts.parameters.clone()));
+        }
         if let Some(minutes) = opts.reuse_minutes {
             let by_age = ResultReuseByAgeConfiguration::builder()
                 .enabled(true)

@@ -366,4 +366,6 @@ pub struct RunOptions {
     pub timeout: Option<Duration>,
     /// Idempotency token for StartQueryExecution (32–128 characters).
     pub client_request_token: Option<String>,
+    /// SQL literals for the statement's `?` placeholders, in order.
+    pub parameters: Vec<String>,
 }

@@ -643,3 +643,34 @@ fn a_missing_database_on_athena_is_input_to_fix() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--reuse-minutes is Athena's result reuse"), "{}", o.stderr);
 }
+
+#[test]
+fn execution_parameters_reach_athena_as_typed_literals() {
+    let (acct, dir) = setup();
+    let sql = "SELECT srcaddr FROM vpc_flow_logs WHERE srcaddr = ? AND dstport = ? AND action = ?";
+    let o = run(acct.athq(dir.path()).args([
+        "exec",
+        "--sql",
+        sql,
+        "-P",
+        "10.0.0.5",
+        "-P",
+        "22",
+        "-P",
+        "x' OR '1'='1",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let q = acct.history().pop().unwrap();
+    // The statement is sent as written; the values go as execution parameters.
+    assert_eq!(q["Query"], sql);
+    assert_eq!(q["ExecutionParameters"], json!(["'10.0.0.5'", "22", "'x'' OR ''1''=''1'"]));
+    // A count that does not match the placeholders is refused before anything starts.
+    let o = run(acct.athq(dir.path()).args(["exec", "--sql", sql, "-P", "10.0.0.5"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("the SQL has 3 `?` placeholder(s) and 1 value(s) were given with -P"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(acct.history().len(), 1);
+}

@@ -499,3 +499,33 @@ fn trino_time_functions_and_count_if_match_duckdb() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("error: the SQL does not run on the embedded engine: function `array_join` is not available here; the nearest one is `"), "{}", o.stderr);
 }
+
+#[test]
+fn execution_parameters_bind_as_literals_on_the_embedded_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "5000"]);
+    let src = dir.path().to_str().unwrap();
+    let exec = |sql: &str, params: &[&str]| {
+        let mut cmd = athq(dir.path());
+        cmd.args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]);
+        for p in params {
+            cmd.args(["-P", p]);
+        }
+        let o = run(&mut cmd);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+    };
+    let with_params = exec(
+        "SELECT COUNT(*) AS n, SUM(bytes) AS b FROM vpc_flow_logs WHERE dstport = ? AND action = ? AND '?' = '?'",
+        &["22", "REJECT"],
+    );
+    let literal = exec(
+        "SELECT COUNT(*) AS n, SUM(bytes) AS b FROM vpc_flow_logs WHERE dstport = 22 AND action = 'REJECT'",
+        &[],
+    );
+    assert_eq!(with_params, literal);
+    assert_ne!(literal, "n,b\n0,\n");
+    // A hostile value is one string literal: it matches nothing rather than everything.
+    let hostile = exec("SELECT COUNT(*) AS n FROM vpc_flow_logs WHERE action = ?", &["x' OR '1'='1"]);
+    assert_eq!(hostile, "n\n0\n");
+}

@@ -280,6 +280,14 @@ impl Engine for LocalEngine {
         progress: &dyn Progress,
     ) -> Result<Answer, EngineError> {
         let _guard = self.stop.guard();
+        let bound;
+        let sql = match opts.parameters.is_empty() {
+            true => sql,
+            false => {
+                bound = crate::sql::bind(sql, &opts.parameters);
+                bound.as_str()
+            }
+        };
         let result = tokio::select! {
             r = self.collect(sql) => r,
             sig = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
