@@ -348,6 +348,17 @@ fn an_s3_source_reads_the_same_files() {
     assert!(o.stderr.contains("local · 864 file(s) read"), "{}", o.stderr);
 }
 
+/// A copy of a sample tree holding only the 2026/11/21 folder: a reference that knows no paths.
+fn one_day_of(dir: &Path) -> tempfile::TempDir {
+    let one_day = tempfile::tempdir().unwrap();
+    let folder = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
+    python(
+        "import shutil,sys; shutil.copytree(sys.argv[1], sys.argv[2])",
+        &[dir.join(folder).to_str().unwrap(), one_day.path().join(folder).to_str().unwrap()],
+    );
+    one_day
+}
+
 #[test]
 fn ad_hoc_sql_sees_the_partition_columns_and_prunes_files_by_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -370,12 +381,7 @@ fn ad_hoc_sql_sees_the_partition_columns_and_prunes_files_by_them() {
         o.stderr
     );
     // The reference: DuckDB over a tree holding only that day's folder.
-    let one_day = tempfile::tempdir().unwrap();
-    let folder = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
-    python(
-        "import shutil,sys; shutil.copytree(sys.argv[1], sys.argv[2])",
-        &[dir.path().join(folder).to_str().unwrap(), one_day.path().join(folder).to_str().unwrap()],
-    );
+    let one_day = one_day_of(dir.path());
     let want = duck(
         "text",
         one_day.path(),
@@ -399,12 +405,7 @@ fn partition_columns_work_on_parquet_too() {
     let o = run(athq(dir.path())
         .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let one_day = tempfile::tempdir().unwrap();
-    let folder = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
-    python(
-        "import shutil,sys; shutil.copytree(sys.argv[1], sys.argv[2])",
-        &[dir.path().join(folder).to_str().unwrap(), one_day.path().join(folder).to_str().unwrap()],
-    );
+    let one_day = one_day_of(dir.path());
     let want = duck(
         "parquet",
         one_day.path(),

@@ -3,6 +3,7 @@
 
 mod athena;
 mod cli;
+mod corpus;
 mod faults;
 mod hostile;
 mod local;

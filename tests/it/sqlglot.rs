@@ -13,7 +13,7 @@ use crate::*;
 use crate::support::python;
 
 /// Runs scripts/sqlcheck.py over the statements and returns the problems it reports.
-fn check(items: &[Value]) -> Vec<Value> {
+pub fn check(items: &[Value]) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/sqlcheck.py");
     let mut child = Command::new(python())
         .arg(script)

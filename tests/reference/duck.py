@@ -4,12 +4,14 @@
 Usage: duck.py FORMAT ROOT SQL   (FORMAT text|parquet; prints the result as CSV, header first)
 
 In SQL, `flows` holds every record below ROOT, with AWS's field names in underscore form and typed
-as AWS documents them. Text files are parsed here in plain Python (each file's header names its
+as AWS documents them, plus `day` (`YYYY/MM/DD`), the date folder each text file sits in, as an
+Athena table partitioned by day sees it (read here from the path with a regular expression). Text files are parsed here in plain Python (each file's header names its
 fields, `-` is NULL, files with different field orders are unified by name) and handed to DuckDB as
 one CSV; Parquet is read by DuckDB's own reader. Nothing of athq's is used.
 """
 import csv
 import glob
+import re
 import gzip
 import os
 import sys
@@ -29,7 +31,7 @@ def text_to_csv(root, out_path):
     columns = sorted({c for h in headers for c in h})
     with open(out_path, "w", newline="") as out:
         w = csv.writer(out)
-        w.writerow(columns)
+        w.writerow(columns + ["day"])
         for f, header in zip(files, headers):
             with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
                 fh.readline()
@@ -38,7 +40,9 @@ def text_to_csv(root, out_path):
                     if len(parts) != len(header):
                         continue  # not a record of this file's format
                     rec = dict(zip(header, parts))
-                    w.writerow(["" if rec.get(c, "-") == "-" else rec[c] for c in columns])
+                    folder = re.search(r"/(\d{4})/(\d{2})/(\d{2})/", f)
+                    day = "/".join(folder.groups()) if folder else ""
+                    w.writerow(["" if rec.get(c, "-") == "-" else rec[c] for c in columns] + [day])
     return columns
 
 
@@ -51,7 +55,7 @@ def main():
         if fmt == "text":
             path = os.path.join(tmp, "flows.csv")
             columns = text_to_csv(root, path)
-            types = ", ".join(f"'{c}': '{'BIGINT' if c in INTS else 'VARCHAR'}'" for c in columns)
+            types = ", ".join(f"'{c}': '{'BIGINT' if c in INTS else 'VARCHAR'}'" for c in columns + ["day"])
             con.execute(f"CREATE VIEW flows AS SELECT * FROM read_csv('{path}', header=true, nullstr='', columns={{{types}}})")
         else:
             files = "'" + root.replace("'", "''") + "/**/*.parquet'"

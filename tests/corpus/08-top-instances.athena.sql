@@ -1,0 +1,7 @@
+-- AWS flow-logs Athena integration, TopInstances (v3 instance-id).
+SELECT instance_id, SUM(bytes) AS total_bytes
+FROM vpc_flow_logs
+WHERE instance_id IS NOT NULL
+GROUP BY instance_id
+ORDER BY total_bytes DESC, instance_id
+LIMIT 10

@@ -1,0 +1,6 @@
+-- AWS flow-logs Athena integration, TopSubnets (v3 subnet-id), with packets.
+SELECT subnet_id, SUM(bytes) AS total_bytes, SUM(packets) AS total_packets
+FROM vpc_flow_logs
+WHERE subnet_id IS NOT NULL
+GROUP BY subnet_id
+ORDER BY total_bytes DESC, subnet_id

@@ -1,0 +1,2 @@
+SELECT protocol, COUNT(*) AS flows, ROUND(AVG("end" - start), 3) AS avg_seconds, MAX("end" - start) AS max_seconds
+FROM flows WHERE log_status = 'OK' GROUP BY protocol ORDER BY protocol
