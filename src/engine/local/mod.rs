@@ -151,6 +151,7 @@ impl LocalEngine {
         let ctx = SessionContext::new_with_state(state);
         ctx.register_udf(udf::CidrContains::udf());
         ctx.register_udf(udf::CidrContains::trino_contains());
+        ctx.register_udf(udf::CidrContains::is_subnet_of());
         trino::register(&ctx).map_err(df_error)?;
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =

@@ -1,7 +1,8 @@
 //! Functions and types the embedded engine adds to DataFusion so the library's local dialect and
 //! Athena's own SQL run: `cidr_contains(cidr, address)`; Trino's `contains(cidr, address)` (still
-//! a substring test when the first argument is not a network); and the `IPADDRESS` type, planned
-//! as a string so `CAST(srcaddr AS IPADDRESS)` runs as written. Addresses compare as Trino's
+//! a substring test when the first argument is not a network); `is_subnet_of(prefix, address or
+//! prefix)`; and the `IPADDRESS` and `IPPREFIX` types, planned as strings so
+//! `CAST(srcaddr AS IPADDRESS)` runs as written. Addresses compare as Trino's
 //! IPADDRESS does: an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address. A value
 //! that is not an address (NODATA rows' `-`) gives NULL, as TRY_CAST does on Athena.
 //! It must not know about files or tables.
@@ -34,36 +35,56 @@ pub fn parse_net(s: &str) -> Option<IpNet> {
     }
 }
 
-/// `cidr_contains(cidr, address)`, or Trino's `contains` (`trino`: a first argument that is not a
-/// network makes it DataFusion's substring test, which Trino spells `strpos`).
+/// How a `CidrContains` reads its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mode {
+    /// `cidr_contains(cidr, address)`.
+    Cidr,
+    /// Trino's `contains(cidr, address)`; a first argument that is not a network makes it
+    /// DataFusion's substring test (which Trino spells `strpos`).
+    Contains,
+    /// Trino's `is_subnet_of(prefix, address or prefix)`: the second lies within the first.
+    SubnetOf,
+}
+
+/// `cidr_contains`, Trino's `contains` and `is_subnet_of`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CidrContains {
     signature: Signature,
-    trino: bool,
+    mode: Mode,
 }
 
 impl CidrContains {
-    pub fn udf() -> ScalarUDF {
+    fn function(mode: Mode) -> ScalarUDF {
         ScalarUDF::new_from_impl(CidrContains {
             signature: Signature::string(2, Volatility::Immutable),
-            trino: false,
+            mode,
         })
+    }
+
+    pub fn udf() -> ScalarUDF {
+        CidrContains::function(Mode::Cidr)
     }
 
     /// Replaces DataFusion's `contains`.
     pub fn trino_contains() -> ScalarUDF {
-        ScalarUDF::new_from_impl(CidrContains {
-            signature: Signature::string(2, Volatility::Immutable),
-            trino: true,
-        })
+        CidrContains::function(Mode::Contains)
+    }
+
+    pub fn is_subnet_of() -> ScalarUDF {
+        CidrContains::function(Mode::SubnetOf)
     }
 
     fn test(&self, net: Option<&str>, addr: Option<&str>) -> Option<bool> {
         let (net, addr) = (net?, addr?);
-        match parse_net(net) {
-            Some(n) => Some(n.contains(&parse_ip(addr)?)),
-            None if self.trino => Some(net.contains(addr)),
-            None => None,
+        match (parse_net(net), self.mode) {
+            (Some(n), Mode::SubnetOf) => match parse_ip(addr) {
+                Some(ip) if !addr.contains('/') => Some(n.contains(&ip)),
+                _ => Some(n.contains(&parse_net(addr)?)),
+            },
+            (Some(n), _) => Some(n.contains(&parse_ip(addr)?)),
+            (None, Mode::Contains) => Some(net.contains(addr)),
+            (None, _) => None,
         }
     }
 }
@@ -80,7 +101,8 @@ impl datafusion::logical_expr::planner::TypePlanner for TrinoTypes {
         use datafusion::sql::sqlparser::ast::DataType as Sql;
         Ok(match sql_type {
             Sql::Custom(name, modifiers)
-                if modifiers.is_empty() && name.to_string().eq_ignore_ascii_case("ipaddress") =>
+                if modifiers.is_empty()
+                    && ["ipaddress", "ipprefix"].iter().any(|t| name.to_string().eq_ignore_ascii_case(t)) =>
             {
                 Some(Arc::new(datafusion::arrow::datatypes::Field::new("", DataType::Utf8, true)))
             }
@@ -105,7 +127,11 @@ fn map_strings(
 
 impl ScalarUDFImpl for CidrContains {
     fn name(&self) -> &str {
-        if self.trino { "contains" } else { "cidr_contains" }
+        match self.mode {
+            Mode::Cidr => "cidr_contains",
+            Mode::Contains => "contains",
+            Mode::SubnetOf => "is_subnet_of",
+        }
     }
 
     fn signature(&self) -> &Signature {
@@ -124,6 +150,7 @@ impl ScalarUDFImpl for CidrContains {
         if let ColumnarValue::Scalar(s) = net
             && let ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) = s
             && let Some(net) = v.as_deref().and_then(parse_net)
+            && self.mode != Mode::SubnetOf
         {
             let net = Some(net);
             return Ok(match addr {
@@ -174,6 +201,17 @@ mod tests {
         assert_eq!(parse_ip("10.20.0"), None);
         assert_eq!(parse_ip("10.20.0.256"), None);
         assert_eq!(parse_ip("-"), None);
+    }
+
+    #[test]
+    fn subnets_and_addresses() {
+        let f = CidrContains { signature: Signature::string(2, Volatility::Immutable), mode: Mode::SubnetOf };
+        assert_eq!(f.test(Some("10.0.0.0/8"), Some("10.1.0.0/16")), Some(true));
+        assert_eq!(f.test(Some("10.1.0.0/16"), Some("10.0.0.0/8")), Some(false));
+        assert_eq!(f.test(Some("10.0.0.0/8"), Some("10.2.3.4")), Some(true));
+        assert_eq!(f.test(Some("10.0.0.0/8"), Some("-")), None);
+        let c = CidrContains { signature: Signature::string(2, Volatility::Immutable), mode: Mode::Contains };
+        assert_eq!(c.test(Some("abc"), Some("b")), Some(true));
     }
 
     #[test]
