@@ -76,7 +76,9 @@ fn every_readme_command_runs_on_its_documented_defaults() {
 #[test]
 fn the_readme_names_every_trino_function_athq_adds() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for name in athq::engine::local::trino::NAMES.iter().chain(&["contains", "is_subnet_of", "IPADDRESS", "IPPREFIX"]) {
+    for name in
+        athq::engine::local::trino::NAMES.iter().chain(&["contains", "is_subnet_of", "IPADDRESS", "IPPREFIX"])
+    {
         assert!(text.contains(&format!("`{name}`")), "README does not list `{name}`");
     }
 }
