@@ -19,6 +19,7 @@ use datafusion::execution::context::ExecutionProps;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::logical_expr::TableProviderFilterPushDown;
 use datafusion::logical_expr::{Expr, TableType};
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
@@ -110,46 +111,52 @@ impl TextLogs {
         self.schema.index_of(name).is_ok_and(|i| i >= self.columns.len())
     }
 
+    /// The partition-only filters, compiled once against the partition columns. A filter that
+    /// does not compile is left out: it keeps every file, and DataFusion still filters the rows.
+    fn partition_filters(&self, filters: &[Expr]) -> (SchemaRef, Vec<Arc<dyn PhysicalExpr>>) {
+        let schema = Arc::new(Schema::new(self.schema.fields()[self.columns.len()..].to_vec()));
+        let Ok(df_schema) = DFSchema::try_from(schema.as_ref().clone()) else { return (schema, Vec::new()) };
+        let compiled = filters
+            .iter()
+            .filter_map(|f| {
+                let unqualified = f
+                    .clone()
+                    .transform(|e| {
+                        Ok(match e {
+                            Expr::Column(c) => {
+                                Transformed::yes(Expr::Column(Column::new_unqualified(c.name)))
+                            }
+                            e => Transformed::no(e),
+                        })
+                    })
+                    .ok()?;
+                datafusion::physical_expr::create_physical_expr(
+                    &unqualified.data,
+                    &df_schema,
+                    &ExecutionProps::new(),
+                    &datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default(),
+                )
+                .ok()
+            })
+            .collect();
+        (schema, compiled)
+    }
+
     /// Whether a file's partition values can satisfy every filter (evaluated on one row of them).
-    fn may_match(&self, values: &[Option<String>], filters: &[Expr]) -> bool {
-        let cols = &self.schema.fields()[self.columns.len()..];
-        if filters.is_empty() || cols.is_empty() {
+    fn may_match(schema: &SchemaRef, filters: &[Arc<dyn PhysicalExpr>], values: &[Option<String>]) -> bool {
+        if filters.is_empty() || schema.fields().is_empty() {
             return true;
         }
-        let schema = Arc::new(Schema::new(cols.to_vec()));
         let arrays: Vec<ArrayRef> =
             values.iter().map(|v| Arc::new(StringArray::from(vec![v.clone()])) as ArrayRef).collect();
-        let (Ok(batch), Ok(df_schema)) =
-            (RecordBatch::try_new(schema.clone(), arrays), DFSchema::try_from(schema.as_ref().clone()))
-        else {
-            return true;
-        };
-        filters.iter().all(|f| {
-            let unqualified = f.clone().transform(|e| {
-                Ok(match e {
-                    Expr::Column(c) => Transformed::yes(Expr::Column(Column::new_unqualified(c.name))),
-                    e => Transformed::no(e),
-                })
-            });
-            let outcome = unqualified
-                .and_then(|e| {
-                    datafusion::physical_expr::create_physical_expr(
-                        &e.data,
-                        &df_schema,
-                        &ExecutionProps::new(),
-                        &datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext::default(),
-                    )
-                })
-                .and_then(|p| p.evaluate(&batch))
-                .and_then(|v| v.into_array(1));
-            // Anything that cannot be evaluated here keeps the file; DataFusion filters its rows.
-            match outcome {
-                Ok(a) if a.data_type() == &DataType::Boolean => {
-                    let b = a.as_boolean();
-                    !b.is_null(0) && b.value(0)
-                }
-                _ => true,
+        let Ok(batch) = RecordBatch::try_new(schema.clone(), arrays) else { return true };
+        filters.iter().all(|f| match f.evaluate(&batch).and_then(|v| v.into_array(1)) {
+            Ok(a) if a.data_type() == &DataType::Boolean => {
+                let b = a.as_boolean();
+                !b.is_null(0) && b.value(0)
             }
+            // Anything that cannot be evaluated here keeps the file; DataFusion filters its rows.
+            _ => true,
         })
     }
 
@@ -226,9 +233,10 @@ impl TableProvider for TextLogs {
             })
             .cloned()
             .collect();
+        let (part_schema, compiled) = self.partition_filters(&pushed);
         let mut files: Vec<Work> = Vec::with_capacity(self.files.len());
         for w in &self.files {
-            if self.may_match(&w.1, &pushed) {
+            if TextLogs::may_match(&part_schema, &compiled, &w.1) {
                 files.push(w.clone());
             } else {
                 self.stats.files_skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
