@@ -376,7 +376,7 @@ fn ad_hoc_sql_sees_the_partition_columns_and_prunes_files_by_them() {
          FROM \"default\".\"vpc_flow_logs\" WHERE day = '2026/11/21' GROUP BY 1, 2, 3",
     );
     assert!(
-        o.stderr.contains("local · 288 file(s) read") && o.stderr.contains("576 skipped"),
+        o.stderr.contains("local · 288 file(s) read") && o.stderr.contains(", 576 pruned by partition"),
         "{}",
         o.stderr
     );

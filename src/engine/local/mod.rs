@@ -198,7 +198,7 @@ impl LocalEngine {
     }
 
     pub fn footer(&self) -> String {
-        self.stats.footer(self.started.elapsed(), true)
+        self.stats.footer(self.started.elapsed())
     }
 
     async fn collect(&self, sql: &str) -> Result<crate::engine::ResultSet, EngineError> {
@@ -258,7 +258,7 @@ fn all_unreadable(source: &str, stats: &Stats) -> EngineError {
         message: format!(
             "none of the window's {} flow-log file(s) in {source} could be read\n{}",
             stats.unreadable_count(),
-            stats.footer(std::time::Duration::ZERO, false)
+            stats.footer(std::time::Duration::ZERO)
         ),
         hint: "check that the files are flow logs as AWS writes them".into(),
     }

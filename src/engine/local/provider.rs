@@ -239,7 +239,7 @@ impl TableProvider for TextLogs {
             if TextLogs::may_match(&part_schema, &compiled, &w.1) {
                 files.push(w.clone());
             } else {
-                self.stats.files_skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.stats.pruned(&w.0.path);
             }
         }
         // Largest first, so the last files taken are small ones and the threads finish together.

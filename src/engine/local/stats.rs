@@ -25,6 +25,8 @@ pub struct Stats {
     unreadable: Mutex<Vec<String>>,
     /// Files already counted: a query that scans the table twice (a CTE used twice) reads them twice.
     seen: Mutex<HashSet<PathBuf>>,
+    /// Files a partition predicate ruled out, each counted once however often the table is scanned.
+    pruned: Mutex<HashSet<PathBuf>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -56,15 +58,20 @@ impl Stats {
         lock(&self.unreadable).push(format!("{}: {why}", path.display()));
     }
 
+    /// A file a partition predicate ruled out before it was opened.
+    pub fn pruned(&self, path: &Path) {
+        lock(&self.pruned).insert(path.to_path_buf());
+    }
+
     pub fn unreadable_count(&self) -> usize {
         lock(&self.unreadable).len()
     }
 
-    /// `records` only where athq counted them.
-    pub fn footer(&self, elapsed: std::time::Duration, counted_records: bool) -> String {
-        let records = match counted_records {
-            true => format!(" · {} records", self.records.load(Ordering::Relaxed)),
-            false => String::new(),
+    pub fn footer(&self, elapsed: std::time::Duration) -> String {
+        let records = format!(" · {} records", self.records.load(Ordering::Relaxed));
+        let pruned = match lock(&self.pruned).len() {
+            0 => String::new(),
+            n => format!(", {n} pruned by partition"),
         };
         let unreadable = lock(&self.unreadable);
         let skipped_bad = match unreadable.len() {
@@ -72,7 +79,7 @@ impl Stats {
             n => format!(", {n} unreadable"),
         };
         let mut s = format!(
-            "local · {} file(s) read ({}), {} skipped by date{skipped_bad}{records} · {:.2} s",
+            "local · {} file(s) read ({}), {} skipped by date{pruned}{skipped_bad}{records} · {:.2} s",
             self.files_read.load(Ordering::Relaxed),
             human_bytes(self.bytes_read.load(Ordering::Relaxed) as i64),
             self.files_skipped.load(Ordering::Relaxed),

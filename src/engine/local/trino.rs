@@ -303,23 +303,54 @@ fn strftime_of_joda(pattern: &str) -> String {
     out
 }
 
-fn string_at(a: &ArrayRef, i: usize) -> Option<String> {
-    if a.is_null(i) {
-        return None;
-    }
-    ScalarValue::try_from_array(a, i).ok().and_then(|v| match v {
-        ScalarValue::Utf8(s) | ScalarValue::LargeUtf8(s) | ScalarValue::Utf8View(s) => s,
-        _ => None,
-    })
+/// An argument as strings, cast once for the whole batch.
+fn strings(a: &ArrayRef) -> Result<StringArray> {
+    Ok(cast(a, &DataType::Utf8)?.as_string::<i32>().clone())
 }
 
-fn int_at(a: &ArrayRef, i: usize) -> Option<i64> {
-    if a.is_null(i) {
-        return None;
+/// An argument as whole numbers, cast once for the whole batch.
+fn ints(a: &ArrayRef) -> Result<Int64Array> {
+    Ok(cast(a, &DataType::Int64)?.as_primitive::<datafusion::arrow::datatypes::Int64Type>().clone())
+}
+
+fn int_at_ts(a: &TimestampMicrosecondArray, i: usize) -> Option<i64> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+fn str_at(a: &StringArray, i: usize) -> Option<&str> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+fn int_at(a: &Int64Array, i: usize) -> Option<i64> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+/// Translates a format once per distinct value (it is almost always one constant).
+struct Formats<F: Fn(&str) -> String> {
+    translate: F,
+    last: Option<(String, String)>,
+}
+
+impl<F: Fn(&str) -> String> Formats<F> {
+    fn get(&mut self, pattern: &str) -> &str {
+        if self.last.as_ref().is_none_or(|(p, _)| p != pattern) {
+            self.last = Some((pattern.to_string(), (self.translate)(pattern)));
+        }
+        &self.last.as_ref().expect("just set").1
     }
-    cast(&a.slice(i, 1), &DataType::Int64)
-        .ok()
-        .map(|c| c.as_primitive::<datafusion::arrow::datatypes::Int64Type>().value(0))
+}
+
+/// Microseconds in a unit of fixed length (in UTC every day is 24 hours), for date_diff.
+fn fixed_micros(unit: Unit) -> Option<i64> {
+    Some(match unit {
+        Unit::Millisecond => 1_000,
+        Unit::Second => 1_000_000,
+        Unit::Minute => 60_000_000,
+        Unit::Hour => 3_600_000_000,
+        Unit::Day => 86_400_000_000,
+        Unit::Week => 604_800_000_000,
+        _ => return None,
+    })
 }
 
 impl ScalarUDFImpl for Trino {
@@ -362,28 +393,28 @@ impl ScalarUDFImpl for Trino {
                 let t = micros(name, &a[0])?;
                 Arc::new(t.iter().map(|v| v.map(|us| us as f64 / 1e6)).collect::<Float64Array>())
             }
-            Kind::FromIso8601 => Arc::new(
-                (0..rows)
-                    .map(|i| {
-                        let s = string_at(&a[0], i)?;
-                        let t = crate::render::window::parse_time(&s).ok()?;
-                        Some(t.as_microsecond())
-                    })
-                    .collect::<TimestampMicrosecondArray>(),
-            ),
+            Kind::FromIso8601 => {
+                let texts = strings(&a[0])?;
+                Arc::new(
+                    (0..rows)
+                        .map(|i| {
+                            Some(crate::render::window::parse_time(str_at(&texts, i)?).ok()?.as_microsecond())
+                        })
+                        .collect::<TimestampMicrosecondArray>(),
+                )
+            }
             Kind::DateAdd => {
-                let t = micros(name, &a[2])?;
+                let (units, counts, t) = (strings(&a[0])?, ints(&a[1])?, micros(name, &a[2])?);
                 let mut out = Vec::with_capacity(rows);
                 for i in 0..rows {
                     let (Some(u), Some(n), Some(us)) =
-                        (string_at(&a[0], i), int_at(&a[1], i), (!t.is_null(i)).then(|| t.value(i)))
+                        (str_at(&units, i), int_at(&counts, i), int_at_ts(&t, i))
                     else {
                         out.push(None);
                         continue;
                     };
-                    let unit = unit(name, &u)?;
                     let n = if u.eq_ignore_ascii_case("quarter") { n * 3 } else { n };
-                    let span = span(name, unit, n)?;
+                    let span = span(name, unit(name, u)?, n)?;
                     let z = at(us)
                         .ok_or_else(|| err(name, "timestamp out of range"))?
                         .to_zoned(jiff::tz::TimeZone::UTC);
@@ -394,20 +425,24 @@ impl ScalarUDFImpl for Trino {
                 Arc::new(TimestampMicrosecondArray::from(out))
             }
             Kind::DateDiff => {
-                let (x, y) = (micros(name, &a[1])?, micros(name, &a[2])?);
+                let (units, x, y) = (strings(&a[0])?, micros(name, &a[1])?, micros(name, &a[2])?);
                 let mut out = Vec::with_capacity(rows);
                 for i in 0..rows {
-                    let Some(u) = string_at(&a[0], i) else {
+                    let (Some(u), Some(from), Some(to)) =
+                        (str_at(&units, i), int_at_ts(&x, i), int_at_ts(&y, i))
+                    else {
                         out.push(None);
                         continue;
                     };
-                    if x.is_null(i) || y.is_null(i) {
-                        out.push(None);
+                    let unit = unit(name, u)?;
+                    // Fixed-length units are arithmetic (truncated toward zero, as Trino counts);
+                    // months, quarters and years follow the calendar.
+                    if let Some(len) = fixed_micros(unit) {
+                        out.push(Some((to - from) / len));
                         continue;
                     }
-                    let unit = unit(name, &u)?;
                     let utc = |us| at(us).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC));
-                    let (Some(from), Some(to)) = (utc(x.value(i)), utc(y.value(i))) else {
+                    let (Some(from), Some(to)) = (utc(from), utc(to)) else {
                         out.push(None);
                         continue;
                     };
@@ -417,51 +452,63 @@ impl ScalarUDFImpl for Trino {
                 }
                 Arc::new(Int64Array::from(out))
             }
-            Kind::DateParse => Arc::new(
-                (0..rows)
-                    .map(|i| {
-                        // Parsing takes no padding flags: %-m reads like %m.
-                        let fmt = strftime_of(&string_at(&a[1], i)?).replace("%-", "%");
-                        let tm = jiff::fmt::strtime::parse(fmt, string_at(&a[0], i)?).ok()?;
-                        let dt = tm.to_datetime().or_else(|_| tm.to_date().map(|d| d.at(0, 0, 0, 0))).ok()?;
-                        Some(dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_microsecond())
-                    })
-                    .collect::<TimestampMicrosecondArray>(),
-            ),
+            Kind::DateParse => {
+                let (texts, patterns) = (strings(&a[0])?, strings(&a[1])?);
+                // Parsing takes no padding flags: %-m reads like %m.
+                let mut formats =
+                    Formats { translate: |p: &str| strftime_of(p).replace("%-", "%"), last: None };
+                Arc::new(
+                    (0..rows)
+                        .map(|i| {
+                            let fmt = formats.get(str_at(&patterns, i)?);
+                            let tm = jiff::fmt::strtime::parse(fmt, str_at(&texts, i)?).ok()?;
+                            let dt =
+                                tm.to_datetime().or_else(|_| tm.to_date().map(|d| d.at(0, 0, 0, 0))).ok()?;
+                            Some(dt.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_microsecond())
+                        })
+                        .collect::<TimestampMicrosecondArray>(),
+                )
+            }
             Kind::RegexpExtract => {
-                let group = |i: usize| a.get(2).map_or(Some(0), |g| int_at(g, i)).map(|g| g.max(0) as usize);
+                let (texts, patterns) = (strings(&a[0])?, strings(&a[1])?);
+                let groups = a.get(2).map(ints).transpose()?;
                 let mut cache: Option<(String, regex::Regex)> = None;
                 let mut out = Vec::with_capacity(rows);
                 for i in 0..rows {
-                    let (Some(text), Some(pattern), Some(g)) =
-                        (string_at(&a[0], i), string_at(&a[1], i), group(i))
+                    let g = match &groups {
+                        Some(g) => int_at(g, i).map(|g| g.max(0) as usize),
+                        None => Some(0),
+                    };
+                    let (Some(text), Some(pattern), Some(g)) = (str_at(&texts, i), str_at(&patterns, i), g)
                     else {
                         out.push(None);
                         continue;
                     };
-                    if cache.as_ref().is_none_or(|(p, _)| *p != pattern) {
-                        let re = regex::Regex::new(&pattern).map_err(|e| err(name, e))?;
-                        cache = Some((pattern, re));
+                    if cache.as_ref().is_none_or(|(p, _)| p != pattern) {
+                        let re = regex::Regex::new(pattern).map_err(|e| err(name, e))?;
+                        cache = Some((pattern.to_string(), re));
                     }
                     let re = &cache.as_ref().expect("just set").1;
                     if g > re.captures_len() - 1 {
                         return Err(err(name, format!("the pattern has no group {g}")));
                     }
-                    out.push(re.captures(&text).and_then(|c| c.get(g)).map(|m| m.as_str().to_string()));
+                    out.push(re.captures(text).and_then(|c| c.get(g)).map(|m| m.as_str().to_string()));
                 }
                 Arc::new(StringArray::from(out))
             }
             Kind::DateFormat | Kind::FormatDatetime => {
                 let joda = self.kind == Kind::FormatDatetime;
-                let t = micros(name, &a[0])?;
+                let (t, patterns) = (micros(name, &a[0])?, strings(&a[1])?);
+                let mut formats = Formats {
+                    translate: |p: &str| if joda { strftime_of_joda(p) } else { strftime_of(p) },
+                    last: None,
+                };
                 Arc::new(
                     (0..rows)
                         .map(|i| {
-                            let pattern = string_at(&a[1], i)?;
-                            let fmt = if joda { strftime_of_joda(&pattern) } else { strftime_of(&pattern) };
-                            let z =
-                                at((!t.is_null(i)).then(|| t.value(i))?)?.to_zoned(jiff::tz::TimeZone::UTC);
-                            Some(z.strftime(&fmt).to_string())
+                            let fmt = formats.get(str_at(&patterns, i)?);
+                            let z = at(int_at_ts(&t, i)?)?.to_zoned(jiff::tz::TimeZone::UTC);
+                            Some(z.strftime(fmt).to_string())
                         })
                         .collect::<StringArray>(),
                 )
