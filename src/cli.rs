@@ -418,9 +418,12 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct SavedArgs {
-    /// Prefix for the named queries' names (e.g. `athq/`)
+    /// Prefix for the names (e.g. `athq/`; prepared statements take letters, digits, _, @ and :)
     #[arg(long, default_value = "")]
     pub prefix: String,
+    /// Prepared statements (EXECUTE name USING …) instead of named queries
+    #[arg(long)]
+    pub prepared: bool,
     /// Also delete athq's named queries that are no longer in the library (never anyone else's)
     #[arg(long)]
     pub prune: bool,
@@ -433,7 +436,11 @@ pub struct SavedArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SavedListArgs {}
+pub struct SavedListArgs {
+    /// The prepared statements instead of the named queries
+    #[arg(long)]
+    pub prepared: bool,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum PartitionsCommand {

@@ -40,8 +40,45 @@ fn invalid(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg.into())
 }
 
-/// `{{ value|str }}`: a string literal.
+/// Marks an execution-parameter slot in rendered text: `\u{1}name\u{1}`, turned into `?` by
+/// [`slots_to_placeholders`]. Parameter values cannot carry it: they only reach SQL as literals.
+const SLOT: char = '\u{1}';
+
+/// A parameter with no value, to be given when the statement runs: renders as a `?`.
+pub fn slot(name: &str) -> Value {
+    safe(format!("{SLOT}{name}{SLOT}"))
+}
+
+/// The parameter a value stands for, when it is a [`slot`].
+pub fn slot_name(value: &Value) -> Option<&str> {
+    value.as_str()?.strip_prefix(SLOT)?.strip_suffix(SLOT).filter(|n| !n.contains(SLOT))
+}
+
+/// Rendered text with its slots replaced by `?`, and the parameter each `?` stands for, in order.
+/// None when the slots are malformed or a `?` of the text is not a slot (say, one inside a string).
+pub fn slots_to_placeholders(rendered: &str) -> Option<(String, Vec<String>)> {
+    let parts: Vec<&str> = rendered.split(SLOT).collect();
+    if parts.len().is_multiple_of(2) || parts.iter().step_by(2).any(|p| !placeholders(p).is_empty()) {
+        return None;
+    }
+    let mut sql = String::with_capacity(rendered.len());
+    let mut names = Vec::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i % 2 == 0 {
+            sql.push_str(part);
+        } else {
+            sql.push('?');
+            names.push(part.to_string());
+        }
+    }
+    (placeholders(&sql).len() == names.len()).then_some((sql, names))
+}
+
+/// `{{ value|str }}`: a string literal (a slot stays a slot: its value is given as a literal).
 fn filter_str(value: Value) -> Result<Value, Error> {
+    if slot_name(&value).is_some() {
+        return Ok(value);
+    }
     match value.kind() {
         ValueKind::String => Ok(safe(literal(value.as_str().unwrap_or_default()))),
         ValueKind::Number if value.as_i64().is_some() => Ok(safe(literal(&value.to_string()))),
@@ -53,6 +90,9 @@ fn filter_str(value: Value) -> Result<Value, Error> {
 fn filter_sql_list(value: Value) -> Result<Value, Error> {
     let mut items = Vec::new();
     for item in value.try_iter()? {
+        if slot_name(&item).is_some() {
+            return Err(invalid("a list cannot be a `?` parameter"));
+        }
         items.push(match item.kind() {
             ValueKind::Number => item
                 .as_i64()
@@ -204,6 +244,23 @@ mod tests {
         assert_eq!(parameter_literal("x' OR '1'='1"), "'x'' OR ''1''=''1'");
         assert_eq!(parameter_literal("'a' OR 'b'"), "'''a'' OR ''b'''");
         assert_eq!(parameter_literal("1e3"), "'1e3'");
+    }
+
+    #[test]
+    fn slots_become_placeholders_in_order() {
+        let text = render(
+            "a = {{ x|str }} AND b = {{ y }} AND c = {{ x }}",
+            context! { x => slot("ip"), y => slot("port") },
+        )
+        .unwrap();
+        let (sql, names) = slots_to_placeholders(&text).unwrap();
+        assert_eq!(sql, "a = ? AND b = ? AND c = ?");
+        assert_eq!(names, ["ip", "port", "ip"]);
+        // A `?` that is not a slot, or a slot cut in half, is refused.
+        assert!(slots_to_placeholders("a = ? AND b = \u{1}ip\u{1}").is_none());
+        assert!(slots_to_placeholders("a = \u{1}ip").is_none());
+        assert_eq!(slots_to_placeholders("a = '?'").unwrap().1, Vec::<String>::new());
+        assert!(render("{{ l|sql_list }}", context! { l => vec![slot("p")] }).is_err());
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Saved-query sync: the library, rendered with default parameters for the configured table, as
-//! named queries in Athena work groups. Desired state is the rendered library; actual state is every
-//! named query in the work group (ListNamedQueries, 50 a page; BatchGetNamedQuery, 50 a call,
-//! retrying unprocessed ids). athq marks the queries it owns in their description with the query's
+//! Saved-query sync: the library, rendered with default parameters for the configured table (a `?`
+//! for each parameter without one), as named queries or prepared statements in Athena work groups.
+//! Desired state is the rendered library; actual state is every named query in the work group
+//! (ListNamedQueries, 50 a page; BatchGetNamedQuery, 50 a call, retrying unprocessed ids) or every
+//! prepared statement (ListPreparedStatements, BatchGetPreparedStatement, the same way). athq marks the queries it owns in their description with the query's
 //! name, version and a hash of its SQL and database, so it can tell its own queries from others,
 //! and a query edited in the console (drift) from one it wrote. Plan is a pure function; apply is
 //! paced under Athena's call rates and can be re-run until it converges.
@@ -15,9 +16,68 @@ use sha2::{Digest, Sha256};
 use crate::engine::EngineError;
 use crate::engine::aws::aws_error;
 
-/// Athena's limits for named queries.
-pub const MAX_NAME: usize = 128;
+/// Athena's limit for descriptions, of named queries and prepared statements alike.
 pub const MAX_DESCRIPTION: usize = 1024;
+
+/// What athq syncs the library into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Named (saved) queries: the console's Saved queries tab.
+    NamedQueries,
+    /// Prepared statements: `EXECUTE name USING …`, one name per work group.
+    PreparedStatements,
+}
+
+impl Kind {
+    /// A library query's name in the work group: `prefix` + name; prepared statements take no
+    /// `-`, so theirs become `_` (`reject-top` → `reject_top`).
+    pub fn name(self, prefix: &str, query: &str) -> String {
+        match self {
+            Kind::NamedQueries => format!("{prefix}{query}"),
+            Kind::PreparedStatements => format!("{prefix}{query}").replace('-', "_"),
+        }
+    }
+
+    /// Why Athena would refuse `name`, if it would: named queries take 1 to 128 characters,
+    /// prepared statements match `[a-zA-Z_][a-zA-Z0-9_@:]{1,256}`.
+    pub fn check_name(self, name: &str) -> Result<(), String> {
+        match self {
+            Kind::NamedQueries if name.chars().count() > 128 => {
+                Err(format!("the name `{name}` is longer than 128 characters"))
+            }
+            Kind::NamedQueries => Ok(()),
+            Kind::PreparedStatements => {
+                let ok = name.len() >= 2
+                    && name.len() <= 257
+                    && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | ':'));
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{name}` is not a prepared statement name: a letter or _ first, then 1 to 256 letters, digits, _, @ or :"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// `named query`, `prepared statement`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::NamedQueries => "named query",
+            Kind::PreparedStatements => "prepared statement",
+        }
+    }
+
+    /// `named queries`, `prepared statements`.
+    pub fn nouns(self) -> &'static str {
+        match self {
+            Kind::NamedQueries => "named queries",
+            Kind::PreparedStatements => "prepared statements",
+        }
+    }
+}
 /// Time between mutating calls: Athena's named-query APIs allow about 5 a second.
 pub const PACE: Duration = Duration::from_millis(200);
 const BATCH: usize = 50;
@@ -69,7 +129,8 @@ pub struct Desired {
 }
 
 impl Desired {
-    pub fn new(prefix: &str, query: &str, version: u32, about: &str, database: &str, sql: String) -> Desired {
+    /// `name` as [`Kind::name`] makes it; `database` is empty for prepared statements.
+    pub fn new(name: String, query: &str, version: u32, about: &str, database: &str, sql: String) -> Desired {
         let marker = Marker { query: query.to_string(), version, hash: content_hash(&sql, database) };
         let tag = marker.text();
         let room = MAX_DESCRIPTION - tag.len() - 1;
@@ -77,7 +138,7 @@ impl Desired {
         let cut = about.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|end| *end <= room).last();
         let text = &about[..cut.unwrap_or(0)];
         Desired {
-            name: format!("{prefix}{query}"),
+            name,
             description: format!("{text} {tag}").trim_start().to_string(),
             marker,
             database: database.to_string(),
@@ -170,6 +231,7 @@ impl Action {
 
 /// Compares desired and actual state. Never touches what athq does not manage.
 pub fn plan(
+    kind: Kind,
     prefix: &str,
     desired: &[Desired],
     skipped: &[(String, String)],
@@ -189,9 +251,10 @@ pub fn plan(
             [a] => match a.marker() {
                 None => Action::Conflict {
                     name: d.name.clone(),
-                    reason:
-                        "a named query of this name exists that athq does not manage; athq leaves it alone"
-                            .into(),
+                    reason: format!(
+                        "a {} of this name exists that athq does not manage; athq leaves it alone",
+                        kind.noun()
+                    ),
                 },
                 Some(_) if a.drifted() && !force => Action::Conflict {
                     name: d.name.clone(),
@@ -226,8 +289,9 @@ pub fn plan(
             many => Action::Conflict {
                 name: d.name.clone(),
                 reason: format!(
-                    "{} named queries have this name; athq does not choose between them",
-                    many.len()
+                    "{} {} have this name; athq does not choose between them",
+                    many.len(),
+                    kind.nouns()
                 ),
             },
         };
@@ -240,7 +304,7 @@ pub fn plan(
     for a in actual {
         let Some(m) = a.marker() else { continue };
         // Another prefix's queries belong to another sync.
-        if a.name != format!("{prefix}{}", m.query) {
+        if a.name != kind.name(prefix, &m.query) {
             continue;
         }
         // Still in the library: synced above, or only skipped this time (say, a parameter lacks a value).
@@ -256,8 +320,17 @@ pub fn plan(
     actions
 }
 
-/// Every named query in a work group.
-pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, EngineError> {
+/// Every named query, or every prepared statement, in a work group, by name.
+pub async fn actual(client: &Client, kind: Kind, workgroup: &str) -> Result<Vec<Actual>, EngineError> {
+    let mut out = match kind {
+        Kind::NamedQueries => named_queries(client, workgroup).await?,
+        Kind::PreparedStatements => prepared_statements(client, workgroup).await?,
+    };
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+async fn named_queries(client: &Client, workgroup: &str) -> Result<Vec<Actual>, EngineError> {
     let mut ids = Vec::new();
     let mut pages =
         client.list_named_queries().work_group(workgroup).max_results(BATCH as i32).into_paginator().send();
@@ -269,39 +342,100 @@ pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, Eng
                 .cloned(),
         );
     }
+    batched(ids, "BatchGetNamedQuery", |todo| async move {
+        let resp = client
+            .batch_get_named_query()
+            .set_named_query_ids(Some(todo))
+            .send()
+            .await
+            .map_err(aws_error("Athena", "BatchGetNamedQuery", workgroup))?;
+        let found = resp
+            .named_queries()
+            .iter()
+            .map(|q| Actual {
+                id: q.named_query_id().unwrap_or_default().to_string(),
+                name: q.name().to_string(),
+                description: q.description().unwrap_or_default().to_string(),
+                database: q.database().to_string(),
+                sql: q.query_string().to_string(),
+            })
+            .collect();
+        // Ids deleted meanwhile (INVALID_INPUT) are gone; the rest are retried.
+        let again = resp
+            .unprocessed_named_query_ids()
+            .iter()
+            .filter(|u| u.error_code() != Some("INVALID_INPUT"))
+            .filter_map(|u| u.named_query_id().map(String::from))
+            .collect();
+        Ok((found, again))
+    })
+    .await
+}
+
+async fn prepared_statements(client: &Client, workgroup: &str) -> Result<Vec<Actual>, EngineError> {
+    let mut names = Vec::new();
+    let mut pages = client
+        .list_prepared_statements()
+        .work_group(workgroup)
+        .max_results(BATCH as i32)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error("Athena", "ListPreparedStatements", workgroup))?;
+        names.extend(page.prepared_statements().iter().filter_map(|p| p.statement_name().map(String::from)));
+    }
+    batched(names, "BatchGetPreparedStatement", |todo| async move {
+        let resp = client
+            .batch_get_prepared_statement()
+            .work_group(workgroup)
+            .set_prepared_statement_names(Some(todo))
+            .send()
+            .await
+            .map_err(aws_error("Athena", "BatchGetPreparedStatement", workgroup))?;
+        let found = resp
+            .prepared_statements()
+            .iter()
+            .map(|p| Actual {
+                id: p.statement_name().unwrap_or_default().to_string(),
+                name: p.statement_name().unwrap_or_default().to_string(),
+                description: p.description().unwrap_or_default().to_string(),
+                database: String::new(),
+                sql: p.query_statement().unwrap_or_default().to_string(),
+            })
+            .collect();
+        // Statements deleted meanwhile are gone; the rest are retried.
+        let again = resp
+            .unprocessed_prepared_statement_names()
+            .iter()
+            .filter(|u| !matches!(u.error_code(), Some("STATEMENT_NOT_FOUND" | "INVALID_INPUT")))
+            .filter_map(|u| u.statement_name().map(String::from))
+            .collect();
+        Ok((found, again))
+    })
+    .await
+}
+
+/// Fetches `keys` 50 at a time with `get`, which answers what it found and the keys to ask again
+/// (Athena's batch calls leave some unprocessed under load), backing off; gives up after 6 tries.
+async fn batched<F, Fut>(keys: Vec<String>, operation: &str, get: F) -> Result<Vec<Actual>, EngineError>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Actual>, Vec<String>), EngineError>>,
+{
     let mut out = Vec::new();
-    for chunk in ids.chunks(BATCH) {
+    for chunk in keys.chunks(BATCH) {
         let mut todo: Vec<String> = chunk.to_vec();
         let mut delay = Duration::from_millis(100);
         for attempt in 0.. {
-            let resp = client
-                .batch_get_named_query()
-                .set_named_query_ids(Some(todo.clone()))
-                .send()
-                .await
-                .map_err(aws_error("Athena", "BatchGetNamedQuery", workgroup))?;
-            for q in resp.named_queries() {
-                out.push(Actual {
-                    id: q.named_query_id().unwrap_or_default().to_string(),
-                    name: q.name().to_string(),
-                    description: q.description().unwrap_or_default().to_string(),
-                    database: q.database().to_string(),
-                    sql: q.query_string().to_string(),
-                });
-            }
-            // Ids deleted meanwhile (INVALID_INPUT) are gone; the rest are retried.
-            todo = resp
-                .unprocessed_named_query_ids()
-                .iter()
-                .filter(|u| u.error_code() != Some("INVALID_INPUT"))
-                .filter_map(|u| u.named_query_id().map(String::from))
-                .collect();
+            let (found, again) = get(todo).await?;
+            out.extend(found);
+            todo = again;
             if todo.is_empty() {
                 break;
             }
             if attempt == 5 {
                 return Err(EngineError::Runtime(format!(
-                    "BatchGetNamedQuery left {} id(s) unprocessed after 6 attempts",
+                    "{operation} left {} unprocessed after 6 attempts",
                     todo.len()
                 )));
             }
@@ -309,7 +443,6 @@ pub async fn actual(client: &Client, workgroup: &str) -> Result<Vec<Actual>, Eng
             delay *= 2;
         }
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -331,7 +464,19 @@ impl Applied {
     }
 }
 
-async fn create(client: &Client, workgroup: &str, d: &Desired) -> Result<(), EngineError> {
+async fn create(client: &Client, kind: Kind, workgroup: &str, d: &Desired) -> Result<(), EngineError> {
+    if kind == Kind::PreparedStatements {
+        client
+            .create_prepared_statement()
+            .statement_name(&d.name)
+            .work_group(workgroup)
+            .description(&d.description)
+            .query_statement(&d.sql)
+            .send()
+            .await
+            .map_err(aws_error("Athena", "CreatePreparedStatement", &d.name))?;
+        return Ok(());
+    }
     // The same change always sends the same token, so a retried create does not make a duplicate.
     let token = content_hash(&format!("{workgroup}\n{}\n{}", d.name, d.description), &d.sql)
         + &d.marker.hash
@@ -350,18 +495,61 @@ async fn create(client: &Client, workgroup: &str, d: &Desired) -> Result<(), Eng
     Ok(())
 }
 
-async fn delete(client: &Client, id: &str) -> Result<(), EngineError> {
-    client.delete_named_query().named_query_id(id).send().await.map_err(aws_error(
-        "Athena",
-        "DeleteNamedQuery",
-        id,
-    ))?;
-    Ok(())
+async fn update(
+    client: &Client,
+    kind: Kind,
+    workgroup: &str,
+    id: &str,
+    d: &Desired,
+) -> Result<(), EngineError> {
+    match kind {
+        Kind::NamedQueries => client
+            .update_named_query()
+            .named_query_id(id)
+            .name(&d.name)
+            .description(&d.description)
+            .query_string(&d.sql)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error("Athena", "UpdateNamedQuery", id)),
+        Kind::PreparedStatements => client
+            .update_prepared_statement()
+            .statement_name(id)
+            .work_group(workgroup)
+            .description(&d.description)
+            .query_statement(&d.sql)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error("Athena", "UpdatePreparedStatement", id)),
+    }
+}
+
+async fn delete(client: &Client, kind: Kind, workgroup: &str, id: &str) -> Result<(), EngineError> {
+    match kind {
+        Kind::NamedQueries => {
+            client.delete_named_query().named_query_id(id).send().await.map(|_| ()).map_err(aws_error(
+                "Athena",
+                "DeleteNamedQuery",
+                id,
+            ))
+        }
+        Kind::PreparedStatements => client
+            .delete_prepared_statement()
+            .statement_name(id)
+            .work_group(workgroup)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error("Athena", "DeletePreparedStatement", id)),
+    }
 }
 
 /// Applies the plan's changes, paced; stops at the first failure and says what was done.
 pub async fn apply(
     client: &Client,
+    kind: Kind,
     workgroup: &str,
     actions: &[Action],
 ) -> Result<Applied, (Applied, EngineError)> {
@@ -369,23 +557,14 @@ pub async fn apply(
     for action in actions.iter().filter(|a| a.changes_something()) {
         let step = async {
             match action {
-                Action::Create(d) => create(client, workgroup, d).await,
-                Action::Update { id, desired, .. } => client
-                    .update_named_query()
-                    .named_query_id(id)
-                    .name(&desired.name)
-                    .description(&desired.description)
-                    .query_string(&desired.sql)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error("Athena", "UpdateNamedQuery", id)),
+                Action::Create(d) => create(client, kind, workgroup, d).await,
+                Action::Update { id, desired, .. } => update(client, kind, workgroup, id, desired).await,
                 Action::Replace { id, desired } => {
-                    create(client, workgroup, desired).await?;
+                    create(client, kind, workgroup, desired).await?;
                     tokio::time::sleep(PACE).await;
-                    delete(client, id).await
+                    delete(client, kind, workgroup, id).await
                 }
-                Action::Prune { id, .. } => delete(client, id).await,
+                Action::Prune { id, .. } => delete(client, kind, workgroup, id).await,
                 _ => Ok(()),
             }
         };
@@ -409,7 +588,7 @@ mod tests {
     use super::*;
 
     fn desired(name: &str, version: u32, sql: &str) -> Desired {
-        Desired::new("", name, version, "About it.", "flowdb", sql.into())
+        Desired::new(name.into(), name, version, "About it.", "flowdb", sql.into())
     }
 
     fn actual_of(d: &Desired, id: &str) -> Actual {
@@ -429,7 +608,7 @@ mod tests {
         assert_eq!(Marker::parse(&d.description), Some(d.marker.clone()));
         assert_eq!(Marker::parse("no marker"), None);
         assert_eq!(Marker::parse("[athq:x v1 sha256:short]"), None);
-        let long = Desired::new("", "q", 1, &"é".repeat(2000), "db", "SELECT 1".into());
+        let long = Desired::new("q".into(), "q", 1, &"é".repeat(2000), "db", "SELECT 1".into());
         assert!(long.description.len() <= MAX_DESCRIPTION, "{}", long.description.len());
         assert_eq!(Marker::parse(&long.description).unwrap().query, "q");
     }
@@ -453,6 +632,7 @@ mod tests {
         let mine = desired("mine", 1, "SELECT 0");
         let actual = vec![actual_of(&a, "id-a"), old_b, drifted_c.clone(), gone, theirs];
         let p = plan(
+            Kind::NamedQueries,
             "",
             &[a.clone(), b.clone(), c.clone(), mine.clone()],
             &[("find-ip".into(), "needs ip".into())],
@@ -472,15 +652,46 @@ mod tests {
                 "stale      gone (athq's, no longer in the library; --prune deletes it)",
             ]
         );
-        let p = plan("", std::slice::from_ref(&c), &[], &[drifted_c], true, true);
+        let p = plan(Kind::NamedQueries, "", std::slice::from_ref(&c), &[], &[drifted_c], true, true);
         assert_eq!(p[0].line(), "update     c: SQL (overwriting a console edit)");
-        let p =
-            plan("", std::slice::from_ref(&a), &[], &[actual_of(&a, "1"), actual_of(&a, "2")], true, false);
+        let p = plan(
+            Kind::NamedQueries,
+            "",
+            std::slice::from_ref(&a),
+            &[],
+            &[actual_of(&a, "1"), actual_of(&a, "2")],
+            true,
+            false,
+        );
         assert!(p[0].line().starts_with("conflict   a: 2 named queries have this name"));
         let mut elsewhere = actual_of(&a, "1");
         elsewhere.database = "otherdb".into();
         elsewhere.description =
-            Desired::new("", "a", 1, "About it.", "otherdb", "SELECT 1".into()).description;
-        assert!(matches!(plan("", &[a], &[], &[elsewhere], true, false)[0], Action::Replace { .. }));
+            Desired::new("a".into(), "a", 1, "About it.", "otherdb", "SELECT 1".into()).description;
+        assert!(matches!(
+            plan(Kind::NamedQueries, "", &[a], &[], &[elsewhere], true, false)[0],
+            Action::Replace { .. }
+        ));
+    }
+
+    #[test]
+    fn prepared_statement_names_follow_athena_pattern() {
+        let k = Kind::PreparedStatements;
+        assert_eq!(k.name("athq_", "reject-top"), "athq_reject_top");
+        assert!(k.check_name("athq_reject_top").is_ok());
+        assert!(k.check_name("reject_top@v2:x").is_ok());
+        assert!(k.check_name("athq/reject_top").is_err());
+        assert!(k.check_name("1st").is_err());
+        assert!(k.check_name("x").is_err());
+        assert!(k.check_name(&"a".repeat(258)).is_err());
+        assert!(Kind::NamedQueries.check_name("athq/reject-top").is_ok());
+        assert!(Kind::NamedQueries.check_name(&"é".repeat(129)).is_err());
+        // Another prefix's statements are left alone; this prefix's stale ones are found.
+        let mine = Desired::new(k.name("p_", "gone"), "gone", 1, "x", "", "SELECT 1".into());
+        let theirs = Desired::new(k.name("q_", "gone"), "gone", 1, "x", "", "SELECT 1".into());
+        let actual = [actual_of(&mine, "p_gone"), actual_of(&theirs, "q_gone")];
+        let lines: Vec<String> =
+            plan(k, "p_", &[], &[], &actual, false, false).iter().map(Action::line).collect();
+        assert_eq!(lines, ["stale      p_gone (athq's, no longer in the library; --prune deletes it)"]);
     }
 }

@@ -60,7 +60,9 @@ impl ExecSettings {
             l.all = true;
         }
         let wanted = crate::sql::placeholders(sql).len();
-        if wanted != args.parameters.len() {
+        // `EXECUTE stmt` takes the prepared statement's `?`s, which only Athena knows.
+        let execute = local.is_none() && is_execute(sql);
+        if wanted != args.parameters.len() && !execute {
             return Err(InputError::new(format!(
                 "the SQL has {wanted} `?` placeholder(s) and {} value(s) were given with -P",
                 args.parameters.len()
@@ -72,6 +74,22 @@ impl ExecSettings {
         run.parameters = args.parameters.iter().map(|p| crate::sql::parameter_literal(p)).collect();
         Ok(ExecSettings { local, window: TimeWindow::everything(settings.now), run })
     }
+}
+
+/// `EXECUTE name [USING …]`, after any leading comments.
+fn is_execute(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    rest.get(..7).is_some_and(|w| w.eq_ignore_ascii_case("execute"))
+        && rest[7..].starts_with(|c: char| c.is_whitespace())
 }
 
 /// The embedded engine's options: `--source` > `ATHQ_SOURCE` > `source:` > the table's location.

@@ -2,22 +2,31 @@
 
 use crate::cli::{SavedArgs, SavedCommand};
 use crate::commands::{aws, require_athena};
-use crate::error::Drift;
+use crate::error::{Drift, InputError};
 use crate::output::{Printer, text_table};
 use crate::render::{self, Dialect, RenderContext, TimeWindow, WindowSpec};
 use crate::settings::Settings;
-use crate::sync::{self, Action, Desired};
+use crate::sync::{self, Action, Desired, Kind};
 
-/// The library rendered for named queries: default parameters, the configured table, a window that
-/// ends when the query runs. Queries that cannot render that way are skipped, with the reason.
 /// Queries athq left out, with the reason.
 type Skipped = Vec<(String, String)>;
 
+/// The library rendered for Athena: default parameters, a `?` for each parameter without one, the
+/// configured table, a window that ends when the query runs. Queries that cannot render that way,
+/// or whose name Athena would refuse, are skipped with the reason.
 fn desired(
     settings: &Settings,
     printer: &Printer,
     args: &SavedArgs,
+    kind: Kind,
 ) -> anyhow::Result<(Vec<Desired>, Skipped)> {
+    if kind == Kind::PreparedStatements && !args.prefix.is_empty() {
+        // Checked once here, not as one skip a query.
+        kind.check_name(&format!("{}q", args.prefix)).map_err(|_| {
+            InputError::new(format!("--prefix: `{}` cannot begin a prepared statement's name", args.prefix))
+                .hint("prepared statement names take letters, digits, _, @ and :, and start with a letter or _ (e.g. --prefix athq_)")
+        })?;
+    }
     let lib = crate::commands::library(settings, printer)?;
     let last = jiff::SignedDuration::from_hours(i64::from(args.hours));
     let ctx = RenderContext {
@@ -27,23 +36,25 @@ fn desired(
         dialect: Dialect::Athena,
         relative: Some(last),
     };
+    // Prepared statements name no database: their SQL names the table in full.
+    let database = match kind {
+        Kind::NamedQueries => settings.table.database.as_str(),
+        Kind::PreparedStatements => "",
+    };
     let (mut ok, mut skipped) = (Vec::new(), Vec::new());
     for q in lib.iter() {
-        match render::render(q, &[], &ctx) {
-            Ok(sql) => {
-                let about = if q.description.is_empty() {
-                    q.title.clone()
-                } else {
-                    format!("{}. {}", q.title, q.description)
-                };
-                let d = Desired::new(&args.prefix, &q.name, q.version, &about, &settings.table.database, sql);
-                if d.name.chars().count() > sync::MAX_NAME {
-                    skipped.push((
-                        q.name.clone(),
-                        format!("the name `{}` is longer than {} characters", d.name, sync::MAX_NAME),
-                    ));
-                } else {
-                    ok.push(d);
+        match render::render_parameterised(q, &ctx) {
+            Ok(p) => {
+                let about = [q.title.clone(), p.describe(q), q.description.trim().to_string()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| if s.ends_with('.') { s } else { s + "." })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let name = kind.name(&args.prefix, &q.name);
+                match kind.check_name(&name) {
+                    Ok(()) => ok.push(Desired::new(name, &q.name, q.version, &about, database, p.sql)),
+                    Err(reason) => skipped.push((q.name.clone(), reason)),
                 }
             }
             Err(e) => skipped.push((q.name.clone(), e.to_string())),
@@ -52,13 +63,18 @@ fn desired(
     Ok((ok, skipped))
 }
 
+fn kind(prepared: bool) -> Kind {
+    if prepared { Kind::PreparedStatements } else { Kind::NamedQueries }
+}
+
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> anyhow::Result<()> {
     require_athena(settings, "saved")?;
     let client = aws(settings, printer).await?.athena();
     match cmd {
-        SavedCommand::List(_) => {
+        SavedCommand::List(list) => {
+            let kind = kind(list.prepared);
             for wg in &settings.workgroups {
-                let actual = sync::actual(&client, wg).await?;
+                let actual = sync::actual(&client, kind, wg).await?;
                 let rows = actual
                     .iter()
                     .map(|a| {
@@ -69,23 +85,28 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
                             }
                             Some(m) => ("athq's".into(), m.version.to_string()),
                         };
-                        vec![wg.clone(), a.name.clone(), state, version, a.database.clone(), a.id.clone()]
+                        let mut row = vec![wg.clone(), a.name.clone(), state, version];
+                        if kind == Kind::NamedQueries {
+                            row.extend([a.database.clone(), a.id.clone()]);
+                        }
+                        row
                     })
                     .collect();
-                printer.data(&text_table(
-                    &["WORKGROUP", "NAME", "STATE", "VERSION", "DATABASE", "ID"],
-                    rows,
-                    &[3],
-                ))?;
+                let headers: &[&str] = match kind {
+                    Kind::NamedQueries => &["WORKGROUP", "NAME", "STATE", "VERSION", "DATABASE", "ID"],
+                    Kind::PreparedStatements => &["WORKGROUP", "NAME", "STATE", "VERSION"],
+                };
+                printer.data(&text_table(headers, rows, &[3]))?;
             }
             Ok(())
         }
         SavedCommand::Plan(plan) => {
             let args = &plan.saved;
-            let (want, skipped) = desired(settings, printer, args)?;
+            let kind = kind(args.prepared);
+            let (want, skipped) = desired(settings, printer, args, kind)?;
             let (mut pending, mut conflicts) = (0, 0);
             for wg in &settings.workgroups {
-                let actions = plan_for(&client, wg, args, &want, &skipped).await?;
+                let actions = plan_for(&client, kind, wg, args, &want, &skipped).await?;
                 let (changes, c) = report(printer, wg, &actions)?;
                 pending += changes;
                 conflicts += c;
@@ -98,13 +119,14 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             Ok(())
         }
         SavedCommand::Sync(args) => {
-            let (want, skipped) = desired(settings, printer, &args)?;
+            let kind = kind(args.prepared);
+            let (want, skipped) = desired(settings, printer, &args, kind)?;
             let mut conflicts = 0;
             for wg in &settings.workgroups {
-                let actions = plan_for(&client, wg, &args, &want, &skipped).await?;
+                let actions = plan_for(&client, kind, wg, &args, &want, &skipped).await?;
                 let (total, c) = report(printer, wg, &actions)?;
                 conflicts += c;
-                match sync::apply(&client, wg, &actions).await {
+                match sync::apply(&client, kind, wg, &actions).await {
                     Ok(done) => printer.status(&format!("{wg}: applied: {}", done.summary())),
                     Err((done, e)) => {
                         let left = total - (done.created + done.updated + done.replaced + done.pruned);
@@ -128,13 +150,14 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
 /// The plan for one work group, from what it holds now.
 async fn plan_for(
     client: &aws_sdk_athena::Client,
+    kind: Kind,
     workgroup: &str,
     args: &SavedArgs,
     want: &[Desired],
     skipped: &Skipped,
 ) -> anyhow::Result<Vec<Action>> {
-    let actual = sync::actual(client, workgroup).await?;
-    Ok(sync::plan(&args.prefix, want, skipped, &actual, args.prune, args.force))
+    let actual = sync::actual(client, kind, workgroup).await?;
+    Ok(sync::plan(kind, &args.prefix, want, skipped, &actual, args.prune, args.force))
 }
 
 /// Prints the plan for one work group; returns how many changes and conflicts it holds.

@@ -109,6 +109,20 @@ fn yaml_to_text(v: &serde_yaml::Value) -> Option<String> {
     }
 }
 
+impl ParamType {
+    /// An Athena literal of this type, for a description of a `?` parameter.
+    pub fn example(self) -> &'static str {
+        match self {
+            ParamType::Int | ParamType::Duration => "100",
+            ParamType::Port => "443",
+            ParamType::String | ParamType::Enum => "'text'",
+            ParamType::Ip => "'10.0.0.5'",
+            ParamType::Cidr => "'10.0.0.0/16'",
+            ParamType::Bool => "true",
+        }
+    }
+}
+
 impl ParamSpec {
     fn invalid(&self, value: &str) -> ParamError {
         let expected = match self.ty {

@@ -90,6 +90,12 @@ pub fn cidr_match(dialect: Dialect, column: &str, cidrs: &Value) -> Result<Value
 /// `column` is the address `ip`, compared as addresses (IPv6 spellings differ). An IPv4-mapped
 /// IPv6 address is the IPv4 address, as Trino's IPADDRESS has it, on both engines.
 pub fn ip_match(dialect: Dialect, column: &str, ip: &Value) -> Result<Value, Error> {
+    if crate::sql::slot_name(ip).is_some() {
+        return match dialect {
+            Dialect::Athena => Ok(safe(format!("TRY_CAST({column} AS IPADDRESS) = CAST({ip} AS IPADDRESS)"))),
+            Dialect::Local => Err(invalid("the embedded engine needs the address itself, not a `?`".into())),
+        };
+    }
     let ip: std::net::IpAddr = ip
         .as_str()
         .and_then(|s| s.parse::<std::net::IpAddr>().ok())

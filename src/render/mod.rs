@@ -109,6 +109,7 @@ fn bind_params(
     query: &Query,
     given: &[(String, String)],
     ctx: &RenderContext,
+    slots: bool,
 ) -> Result<Vec<(String, Value)>, RenderError> {
     let file = query.source.path();
     let mut seen: Vec<&str> = Vec::new();
@@ -145,6 +146,7 @@ fn bind_params(
                 (None, Some(DefaultFrom::VpcCidrs)) => {
                     Value::from(ctx.vpc_cidrs.iter().map(|n| n.to_string()).collect::<Vec<_>>())
                 }
+                (None, None) if slots => sql::slot(&spec.name),
                 (None, None) => {
                     return Err(RenderError::MissingParam {
                         query: query.name.clone(),
@@ -190,8 +192,68 @@ pub fn render(
     params: &[(String, String)],
     ctx: &RenderContext,
 ) -> Result<String, RenderError> {
+    render_inner(query, params, ctx, false)
+}
+
+/// A query rendered for Athena with a `?` for each use of a parameter that has no default, to be
+/// given as an execution parameter when it runs (named queries and prepared statements).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameterised {
+    pub sql: String,
+    /// The parameter each `?` stands for, in order (a parameter used twice has two).
+    pub slots: Vec<String>,
+}
+
+impl Parameterised {
+    /// What to pass for each `?`, for a description: `?1, ?2 = ip (The address; a quoted
+    /// literal such as '10.0.0.5')`. Empty when there are none.
+    pub fn describe(&self, query: &Query) -> String {
+        let mut parts = Vec::new();
+        let mut done: Vec<&str> = Vec::new();
+        for name in &self.slots {
+            if done.contains(&name.as_str()) {
+                continue;
+            }
+            done.push(name);
+            let marks: Vec<String> = self
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| *n == name)
+                .map(|(i, _)| format!("?{}", i + 1))
+                .collect();
+            let about = query.param(name).map(|(_, p)| p.description.trim().to_string()).unwrap_or_default();
+            let example = query.param(name).map(|(_, p)| p.ty.example()).unwrap_or("'text'");
+            let about = if about.is_empty() { String::new() } else { format!("{about}; ") };
+            parts.push(format!("{} = {name} ({about}a literal such as {example})", marks.join(", ")));
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        format!("Execution parameters: {}.", parts.join("; "))
+    }
+}
+
+/// Renders `query` for Athena, leaving each parameter without a value or default as `?`.
+pub fn render_parameterised(query: &Query, ctx: &RenderContext) -> Result<Parameterised, RenderError> {
+    let text = render_inner(query, &[], ctx, true)?;
+    let (sql, slots) = sql::slots_to_placeholders(&text).ok_or_else(|| RenderError::Template {
+        query: query.name.clone(),
+        file: query.source.path(),
+        line: 0,
+        message: "a parameter without a default is used where a `?` cannot stand".into(),
+    })?;
+    Ok(Parameterised { sql, slots })
+}
+
+fn render_inner(
+    query: &Query,
+    params: &[(String, String)],
+    ctx: &RenderContext,
+    slots: bool,
+) -> Result<String, RenderError> {
     check_fields(query, ctx.table)?;
-    let bound = bind_params(query, params, ctx)?;
+    let bound = bind_params(query, params, ctx, slots)?;
     let file = query.source.path();
 
     let mut env = sql::environment();
@@ -310,6 +372,35 @@ mod tests {
             sql,
             "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n  AND srcaddr = 'a''b'\nLIMIT 10"
         );
+    }
+
+    #[test]
+    fn parameters_without_defaults_become_placeholders() {
+        let t = TableProfile::new_default();
+        let q = query(
+            "SELECT srcaddr FROM {{ table }}\nWHERE {{ ip_match('srcaddr', ip) }} OR {{ ip_match('dstaddr', ip) }}\nLIMIT {{ limit }}",
+            "  ip: {type: ip, description: The address}\n  limit: {type: int, default: 10}",
+            "srcaddr, dstaddr",
+        );
+        let p = render_parameterised(&q, &ctx(&t, &[])).unwrap();
+        assert_eq!(
+            p.sql,
+            "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE TRY_CAST(srcaddr AS IPADDRESS) = CAST(? AS IPADDRESS) OR TRY_CAST(dstaddr AS IPADDRESS) = CAST(? AS IPADDRESS)\nLIMIT 10"
+        );
+        assert_eq!(p.slots, ["ip", "ip"]);
+        assert_eq!(
+            p.describe(&q),
+            "Execution parameters: ?1, ?2 = ip (The address; a literal such as '10.0.0.5')."
+        );
+        // The embedded engine cannot take a `?` for an address; a list cannot be one either.
+        let local = RenderContext { dialect: Dialect::Local, ..ctx(&t, &[]) };
+        assert!(render_parameterised(&q, &local).is_err());
+        let q = query(
+            "SELECT 1 FROM {{ table }} WHERE x IN {{ n|sql_list }}",
+            "  n: {type: int, list: true}",
+            "srcaddr",
+        );
+        assert!(render_parameterised(&q, &ctx(&t, &[])).is_err());
     }
 
     #[test]

@@ -6,8 +6,8 @@ use crate::run;
 use crate::standin::Account;
 
 const CONFIG: &str = "database: flowdb\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  fields: v5\n";
-/// Library queries that render with defaults: the 26, less the four that need an address.
-const SYNCED: usize = 22;
+/// Library queries: all 26 (the four that need an address with a `?` for it).
+const SYNCED: usize = 26;
 
 fn setup() -> (Account, tempfile::TempDir) {
     let acct = Account::new();
@@ -56,11 +56,7 @@ fn sync_creates_the_library_then_does_nothing() {
     let o = run(acct.athq(dir.path()).args(["saved", "plan", "--workgroup", "analysts", "--check"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(lines_with(&o.stdout, "create").len(), SYNCED);
-    assert!(
-        o.stdout.contains("analysts  skipped    find-ip: query `find-ip` needs parameter `ip`"),
-        "{}",
-        o.stdout
-    );
+    assert!(o.stdout.contains("analysts  create     find-ip (v1)"), "{}", o.stdout);
     assert!(named(&acct, "analysts").is_empty(), "plan changed something");
 
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
@@ -382,4 +378,279 @@ fn the_named_query_extension_follows_the_api_reference() {
     let again = acct.aws_raw(&["athena", "delete-named-query", "--named-query-id", &id]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("InvalidRequestException"));
     assert_eq!(acct.aws(&["athena", "list-named-queries"])["NamedQueryIds"], json!([]));
+}
+
+/// Every prepared statement in a work group, by the AWS CLI (list, then batch-get).
+fn prepared(acct: &Account, wg: &str) -> Vec<Value> {
+    let mut names: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut args = vec!["athena", "list-prepared-statements", "--work-group", wg, "--max-results", "10"];
+        let t;
+        if let Some(tk) = &token {
+            t = tk.clone();
+            args.extend(["--next-token", t.as_str()]);
+        }
+        let page = acct.aws(&args);
+        names.extend(
+            page["PreparedStatements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["StatementName"].as_str().unwrap().to_string()),
+        );
+        match page["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut args =
+        vec!["athena", "batch-get-prepared-statement", "--work-group", wg, "--prepared-statement-names"];
+    args.extend(names.iter().map(String::as_str));
+    let mut out = acct.aws(&args)["PreparedStatements"].as_array().unwrap().clone();
+    out.sort_by_key(|q| q["StatementName"].as_str().unwrap().to_string());
+    out
+}
+
+fn with_results(acct: &Account) -> tempfile::TempDir {
+    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
+    acct.project(&format!(
+        "{CONFIG}workgroup: analysts\noutput_location: s3://athq-results-{}/athena/\n",
+        acct.id
+    ))
+}
+
+#[test]
+fn queries_that_need_an_address_are_published_with_execution_parameters() {
+    let (acct, _) = setup();
+    let dir = with_results(&acct);
+    let o = run(acct.athq(dir.path()).args(["saved", "sync"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let queries = named(&acct, "analysts");
+    let find = queries.iter().find(|q| q["Name"] == "find-ip").unwrap();
+    let sql = find["QueryString"].as_str().unwrap();
+    assert_eq!(sql.matches("CAST(? AS IPADDRESS)").count(), 3, "{sql}");
+    assert!(sql.contains("TRY_CAST(srcaddr AS IPADDRESS) = CAST(? AS IPADDRESS)"), "{sql}");
+    let desc = find["Description"].as_str().unwrap();
+    assert!(
+        desc.starts_with("Every flow touching an address. Execution parameters: ?1, ?2, ?3 = ip (The address to look for; a literal such as '10.0.0.5'). Every flow where"),
+        "{desc}"
+    );
+    for name in ["traffic-from", "traffic-to", "tcp-from-source"] {
+        let q = queries.iter().find(|q| q["Name"] == name).unwrap();
+        assert_eq!(q["QueryString"].as_str().unwrap().matches('?').count(), 1, "{name}");
+        assert!(q["Description"].as_str().unwrap().contains("Execution parameters: ?1 = ip ("), "{name}");
+    }
+    // What the console's "Run" does with it: the SQL as saved, one value per `?`.
+    let o = run(acct
+        .athq(dir.path())
+        .args(["exec", "--sql", sql, "-P", "10.0.0.5", "-P", "10.0.0.5", "-P", "10.0.0.5"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let q = acct.history().pop().unwrap();
+    assert_eq!(q["Query"], sql);
+    assert_eq!(q["ExecutionParameters"], json!(["'10.0.0.5'", "'10.0.0.5'", "'10.0.0.5'"]));
+}
+
+#[test]
+fn prepared_statements_plan_sync_drift_and_prune() {
+    let (acct, _) = setup();
+    let dir = with_results(&acct);
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--prepared", "--check"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(lines_with(&o.stdout, "create").len(), SYNCED, "{}", o.stdout);
+    assert!(o.stdout.contains("analysts  create     find_ip (v1)"), "{}", o.stdout);
+    assert!(prepared(&acct, "analysts").is_empty(), "plan changed something");
+
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--prepared"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let statements = prepared(&acct, "analysts");
+    assert_eq!(statements.len(), SYNCED);
+    // The same SQL as the named query, under a name Athena accepts, marked as athq's.
+    let find = statements.iter().find(|p| p["StatementName"] == "find_ip").unwrap();
+    assert_eq!(find["QueryStatement"].as_str().unwrap().matches("CAST(? AS IPADDRESS)").count(), 3);
+    assert!(find["QueryStatement"].as_str().unwrap().contains("FROM \"flowdb\".\"vpc_flow_logs\""));
+    let desc = find["Description"].as_str().unwrap();
+    assert!(desc.contains("?1, ?2, ?3 = ip") && desc.contains("[athq:find-ip v1 sha256:"), "{desc}");
+    assert!(named(&acct, "analysts").is_empty(), "named queries are another sync");
+
+    // Nothing to do the second time.
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--prepared", "--check"]));
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert_eq!(lines_with(&o.stdout, "unchanged").len(), SYNCED);
+
+    // EXECUTE takes its values as execution parameters; athq cannot count the statement's `?`s.
+    let o = run(acct.athq(dir.path()).args([
+        "exec",
+        "--sql",
+        "EXECUTE find_ip",
+        "-P",
+        "10.0.0.5",
+        "-P",
+        "10.0.0.5",
+        "-P",
+        "10.0.0.5",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let q = acct.history().pop().unwrap();
+    assert_eq!(q["Query"], "EXECUTE find_ip");
+    assert_eq!(q["ExecutionParameters"], json!(["'10.0.0.5'", "'10.0.0.5'", "'10.0.0.5'"]));
+
+    // A console edit is drift; a statement athq did not write is left alone; stale ones go with --prune.
+    let reject = statements.iter().find(|p| p["StatementName"] == "reject_top").unwrap();
+    acct.aws(&[
+        "athena",
+        "update-prepared-statement",
+        "--statement-name",
+        "reject_top",
+        "--work-group",
+        "analysts",
+        "--query-statement",
+        "SELECT 42",
+        "--description",
+        reject["Description"].as_str().unwrap(),
+    ]);
+    acct.aws(&[
+        "athena",
+        "create-prepared-statement",
+        "--statement-name",
+        "mine",
+        "--work-group",
+        "analysts",
+        "--query-statement",
+        "SELECT 1",
+    ]);
+    acct.aws(&[
+        "athena",
+        "create-prepared-statement",
+        "--statement-name",
+        "old_query",
+        "--work-group",
+        "analysts",
+        "--query-statement",
+        "SELECT 2",
+        "--description",
+        "Old. [athq:old-query v1 sha256:000000000000]",
+    ]);
+    let o = run(acct.athq(dir.path()).args(["saved", "plan", "--prepared", "--check"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("analysts  conflict   reject_top: edited outside athq since it was synced (drift)"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("analysts  stale      old_query"), "{}", o.stdout);
+    assert!(!o.stdout.contains("mine"), "{}", o.stdout);
+    let list = run(acct.athq(dir.path()).args(["saved", "list", "--prepared"]));
+    assert!(list.stdout.starts_with("WORKGROUP"), "{}", list.stdout);
+    assert!(
+        list.stdout.lines().any(|l| l.contains("reject_top") && l.contains("edited since sync")),
+        "{}",
+        list.stdout
+    );
+    assert!(list.stdout.lines().any(|l| l.contains("mine") && l.contains("not athq's")), "{}", list.stdout);
+
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--prepared", "--prune", "--force"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("applied: 0 created, 1 updated, 0 replaced, 1 pruned"), "{}", o.stderr);
+    let after = prepared(&acct, "analysts");
+    let names: Vec<&str> = after.iter().map(|p| p["StatementName"].as_str().unwrap()).collect();
+    assert!(names.contains(&"mine") && !names.contains(&"old_query"), "{names:?}");
+    let fixed = after.iter().find(|p| p["StatementName"] == "reject_top").unwrap();
+    assert_eq!(fixed["QueryStatement"], reject["QueryStatement"]);
+
+    // Prepared statement names take no `/`: refused before anything is asked of Athena.
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--prepared", "--prefix", "athq/"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--prefix: `athq/` cannot begin a prepared statement's name"), "{}", o.stderr);
+    let o = run(acct.athq(dir.path()).args(["saved", "sync", "--prepared", "--prefix", "athq_"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(prepared(&acct, "analysts").iter().any(|p| p["StatementName"] == "athq_reject_top"));
+}
+
+#[test]
+fn the_prepared_statement_extension_follows_the_api_reference() {
+    // Checked with the AWS CLI, independently of athq's client.
+    let acct = Account::new();
+    for wg in ["a", "b"] {
+        acct.aws(&["athena", "create-work-group", "--name", wg]);
+    }
+    let create = |wg: &str, name: &str, sql: &str| {
+        acct.aws_raw(&[
+            "athena",
+            "create-prepared-statement",
+            "--work-group",
+            wg,
+            "--statement-name",
+            name,
+            "--query-statement",
+            sql,
+        ])
+    };
+    assert!(create("a", "s1", "SELECT ?").status.success());
+    // Names are per work group: the same name in another is another statement.
+    assert!(create("b", "s1", "SELECT 2").status.success());
+    let dup = create("a", "s1", "SELECT 3");
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("InvalidRequestException"));
+    assert!(!create("a", "bad-name", "SELECT 1").status.success());
+    assert!(!create("missing", "s2", "SELECT 1").status.success());
+    let got = acct.aws(&["athena", "get-prepared-statement", "--work-group", "b", "--statement-name", "s1"]);
+    assert_eq!(got["PreparedStatement"]["QueryStatement"], "SELECT 2");
+    assert_eq!(got["PreparedStatement"]["WorkGroupName"], "b");
+    acct.aws(&[
+        "athena",
+        "update-prepared-statement",
+        "--work-group",
+        "a",
+        "--statement-name",
+        "s1",
+        "--query-statement",
+        "SELECT ? + 1",
+        "--description",
+        "d",
+    ]);
+    let missing = acct.aws_raw(&[
+        "athena",
+        "update-prepared-statement",
+        "--work-group",
+        "a",
+        "--statement-name",
+        "nope",
+        "--query-statement",
+        "S",
+    ]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("ResourceNotFoundException"));
+    for i in 0..3 {
+        assert!(create("a", &format!("p{i}"), "SELECT 1").status.success());
+    }
+    let page = acct.aws(&["athena", "list-prepared-statements", "--work-group", "a", "--max-results", "2"]);
+    assert_eq!(page["PreparedStatements"].as_array().unwrap().len(), 2);
+    assert!(page["NextToken"].is_string());
+    assert!(
+        !acct
+            .aws_raw(&["athena", "list-prepared-statements", "--work-group", "a", "--max-results", "51"])
+            .status
+            .success()
+    );
+    let got = acct.aws(&[
+        "athena",
+        "batch-get-prepared-statement",
+        "--work-group",
+        "a",
+        "--prepared-statement-names",
+        "s1",
+        "nope",
+    ]);
+    assert_eq!(got["PreparedStatements"][0]["QueryStatement"], "SELECT ? + 1");
+    assert_eq!(got["PreparedStatements"][0]["Description"], "d");
+    assert_eq!(got["UnprocessedPreparedStatementNames"][0]["StatementName"], "nope");
+    assert_eq!(got["UnprocessedPreparedStatementNames"][0]["ErrorCode"], "STATEMENT_NOT_FOUND");
+    acct.aws(&["athena", "delete-prepared-statement", "--work-group", "a", "--statement-name", "s1"]);
+    let again =
+        acct.aws_raw(&["athena", "delete-prepared-statement", "--work-group", "a", "--statement-name", "s1"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("ResourceNotFoundException"));
+    let b = acct.aws(&["athena", "get-prepared-statement", "--work-group", "b", "--statement-name", "s1"]);
+    assert_eq!(b["PreparedStatement"]["QueryStatement"], "SELECT 2");
 }

@@ -307,6 +307,146 @@ athena_responses.AthenaResponse.delete_named_query = _delete_named_query
 athena_responses.AthenaResponse.batch_get_named_query = _batch_get_named_query
 
 
+# --- prepared statements ------------------------------------------------------------------------
+_STATEMENT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_@:]{1,256}$")
+
+
+def _not_found(message):
+    return json.dumps({"__type": "ResourceNotFoundException", "Message": message}), {"status": 400}
+
+
+def _statements(self):
+    """This backend's prepared statements: {(work group, name): {...}}."""
+    backend = self.athena_backend
+    if not hasattr(backend, "athq_prepared"):
+        backend.athq_prepared = {}
+    return backend.athq_prepared
+
+
+def _statement_request(self, operation):
+    """The work group and name of a request, or an error answer."""
+    if operation and _injected_failure(self, operation):
+        return None, None, _invalid(self, "injected failure")
+    work_group, name = self._get_param("WorkGroup"), self._get_param("StatementName")
+    if not work_group or not self.athena_backend.get_work_group(work_group):
+        return None, None, _invalid(self, f"WorkGroup {work_group} is not found")
+    if not _STATEMENT_NAME.match(name or ""):
+        return None, None, _invalid(self, "StatementName must match [a-zA-Z_][a-zA-Z0-9_@:]{1,256}")
+    return work_group, name, None
+
+
+def _statement_body(self):
+    query, description = self._get_param("QueryStatement"), self._get_param("Description")
+    if query is None or not 1 <= len(query) <= 262144:
+        return None, _invalid(self, "QueryStatement must be 1 to 262144 characters")
+    if description is not None and not 1 <= len(description) <= 1024:
+        return None, _invalid(self, "Description must be 1 to 1024 characters")
+    return {"QueryStatement": query, "Description": description}, None
+
+
+def _statement_json(work_group, name, st):
+    out = {"StatementName": name, "WorkGroupName": work_group, "QueryStatement": st["QueryStatement"],
+           "LastModifiedTime": st["LastModifiedTime"]}
+    if st["Description"] is not None:
+        out["Description"] = st["Description"]
+    return out
+
+
+def _create_prepared_statement(self):
+    work_group, name, bad = _statement_request(self, "CreatePreparedStatement")
+    if bad:
+        return bad
+    body, bad = _statement_body(self)
+    if bad:
+        return bad
+    with _lock:
+        statements = _statements(self)
+        if (work_group, name) in statements:
+            return _invalid(self, f"Prepared statement {name} already exists in WorkGroup {work_group}")
+        statements[(work_group, name)] = dict(body, LastModifiedTime=time.time())
+    return json.dumps({})
+
+
+def _update_prepared_statement(self):
+    work_group, name, bad = _statement_request(self, "UpdatePreparedStatement")
+    if bad:
+        return bad
+    body, bad = _statement_body(self)
+    if bad:
+        return bad
+    with _lock:
+        statements = _statements(self)
+        if (work_group, name) not in statements:
+            return _not_found(f"Prepared statement {name} not found in WorkGroup {work_group}")
+        statements[(work_group, name)] = dict(body, LastModifiedTime=time.time())
+    return json.dumps({})
+
+
+def _delete_prepared_statement(self):
+    work_group, name, bad = _statement_request(self, "DeletePreparedStatement")
+    if bad:
+        return bad
+    with _lock:
+        if _statements(self).pop((work_group, name), None) is None:
+            return _not_found(f"Prepared statement {name} not found in WorkGroup {work_group}")
+    return json.dumps({})
+
+
+def _get_prepared_statement(self):
+    work_group, name, bad = _statement_request(self, None)
+    if bad:
+        return bad
+    st = _statements(self).get((work_group, name))
+    if st is None:
+        return _not_found(f"Prepared statement {name} not found in WorkGroup {work_group}")
+    return json.dumps({"PreparedStatement": _statement_json(work_group, name, st)})
+
+
+def _list_prepared_statements(self):
+    max_results = int(self._get_param("MaxResults") or 50)
+    if not 1 <= max_results <= 50:
+        return _invalid(self, "MaxResults must be between 1 and 50")
+    work_group = self._get_param("WorkGroup")
+    if not work_group or not self.athena_backend.get_work_group(work_group):
+        return _invalid(self, f"WorkGroup {work_group} is not found")
+    names = sorted(n for (wg, n) in _statements(self) if wg == work_group)
+    start = int(self._get_param("NextToken") or 0)
+    page = [{"StatementName": n, "LastModifiedTime": _statements(self)[(work_group, n)]["LastModifiedTime"]}
+            for n in names[start:start + max_results]]
+    out = {"PreparedStatements": page}
+    if start + max_results < len(names):
+        out["NextToken"] = str(start + max_results)
+    return json.dumps(out)
+
+
+def _batch_get_prepared_statement(self):
+    work_group = self._get_param("WorkGroup")
+    names = self._get_param("PreparedStatementNames") or []
+    if not work_group or not self.athena_backend.get_work_group(work_group):
+        return _invalid(self, f"WorkGroup {work_group} is not found")
+    if not 1 <= len(names) <= 256:
+        return _invalid(self, "PreparedStatementNames must hold 1 to 256 names")
+    found, unprocessed = [], []
+    for name in names:
+        st = _statements(self).get((work_group, name))
+        if not _STATEMENT_NAME.match(name):
+            unprocessed.append({"StatementName": name, "ErrorCode": "INVALID_INPUT", "ErrorMessage": "INVALID_INPUT"})
+        elif st is None:
+            unprocessed.append({"StatementName": name, "ErrorCode": "STATEMENT_NOT_FOUND",
+                                "ErrorMessage": "STATEMENT_NOT_FOUND"})
+        else:
+            found.append(_statement_json(work_group, name, st))
+    return json.dumps({"PreparedStatements": found, "UnprocessedPreparedStatementNames": unprocessed})
+
+
+athena_responses.AthenaResponse.create_prepared_statement = _create_prepared_statement
+athena_responses.AthenaResponse.update_prepared_statement = _update_prepared_statement
+athena_responses.AthenaResponse.delete_prepared_statement = _delete_prepared_statement
+athena_responses.AthenaResponse.get_prepared_statement = _get_prepared_statement
+athena_responses.AthenaResponse.list_prepared_statements = _list_prepared_statements
+athena_responses.AthenaResponse.batch_get_prepared_statement = _batch_get_prepared_statement
+
+
 def _exit_when_stdin_closes():
     # The test harness holds our stdin; when the test process ends, so do we.
     sys.stdin.read()
