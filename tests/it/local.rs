@@ -530,3 +530,46 @@ fn execution_parameters_bind_as_literals_on_the_embedded_engine() {
     let hostile = exec("SELECT COUNT(*) AS n FROM vpc_flow_logs WHERE action = ?", &["x' OR '1'='1"]);
     assert_eq!(hostile, "n\n0\n");
 }
+
+#[test]
+fn ip_casts_check_and_canonicalise_values_as_trino_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("flows.log");
+    // A hand-written file: one IPv6 source in capitals, one IPv4-mapped, one NODATA row.
+    std::fs::write(
+        &src,
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+         2 123456789012 eni-1 2001:DB8::1 10.20.0.5 443 5000 6 1 100 1795300000 1795300060 ACCEPT OK\n\
+         2 123456789012 eni-1 ::ffff:10.20.0.7 10.20.0.5 443 5000 6 1 200 1795300000 1795300060 ACCEPT OK\n\
+         2 123456789012 eni-1 - - - - - - - 1795300000 1795300060 - NODATA\n",
+    )
+    .unwrap();
+    let exec = |sql: &str| {
+        run(athq(dir.path()).args([
+            "exec",
+            "--engine",
+            "local",
+            "--source",
+            src.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--sql",
+            sql,
+        ]))
+    };
+    let o = exec(
+        "SELECT CAST(srcaddr AS IPADDRESS) AS src, TRY_CAST(srcaddr AS IPADDRESS) = IPADDRESS '10.20.0.7' AS is7, \
+         contains(IPPREFIX '10.20.9.9/16', TRY_CAST(srcaddr AS IPADDRESS)) AS inside, TRY_CAST('nope' AS IPADDRESS) AS bad \
+         FROM vpc_flow_logs ORDER BY bytes",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "src,is7,inside,bad\n2001:db8::1,false,false,\n10.20.0.7,true,true,\n,,,\n");
+    // A value that is not an address fails CAST as it does on Athena; TRY_CAST gave NULL above.
+    let o = exec("SELECT CAST(interface_id AS IPADDRESS) FROM vpc_flow_logs");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("Cannot cast value to IPADDRESS: eni-1"), "{}", o.stderr);
+    // A syntax error reads as one, not as the parser's debug form.
+    let o = exec("SELECT srcaddr FROM vpc_flow_logs WHERE");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("syntax error: Expected: an expression, found: EOF"), "{}", o.stderr);
+}

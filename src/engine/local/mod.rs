@@ -73,7 +73,14 @@ fn sql_error(e: DataFusionError) -> EngineError {
         });
     }
     match e.find_root() {
-        DataFusionError::Plan(_) | DataFusionError::SQL(..) | DataFusionError::SchemaError(..) => {
+        DataFusionError::SQL(e, _) => {
+            use datafusion::sql::sqlparser::parser::ParserError;
+            EngineError::Sql(match &**e {
+                ParserError::ParserError(m) | ParserError::TokenizerError(m) => format!("syntax error: {m}"),
+                other => other.to_string(),
+            })
+        }
+        DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
             EngineError::Sql(text.replace("Error during planning: ", ""))
         }
         _ => df_error(e),
@@ -152,6 +159,9 @@ impl LocalEngine {
         ctx.register_udf(udf::CidrContains::udf());
         ctx.register_udf(udf::CidrContains::trino_contains());
         ctx.register_udf(udf::CidrContains::is_subnet_of());
+        for f in udf::IpCast::udfs() {
+            ctx.register_udf(f);
+        }
         trino::register(&ctx).map_err(df_error)?;
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
@@ -201,8 +211,19 @@ impl LocalEngine {
         self.stats.footer(self.started.elapsed())
     }
 
+    /// What `SessionContext::sql` does, with Trino's IP casts rewritten between parse and plan.
+    async fn plan(&self, sql: &str) -> datafusion::common::Result<datafusion::dataframe::DataFrame> {
+        let state = self.ctx.state();
+        let dialect = state.config().options().sql_parser.dialect;
+        let mut statement = state.sql_to_statement(&udf::typed_ip_literals(sql), &dialect)?;
+        udf::rewrite_ip_casts(&mut statement);
+        let plan = state.statement_to_plan(statement).await?;
+        datafusion::execution::context::SQLOptions::new().verify_plan(&plan)?;
+        self.ctx.execute_logical_plan(plan).await
+    }
+
     async fn collect(&self, sql: &str) -> Result<crate::engine::ResultSet, EngineError> {
-        let df = self.ctx.sql(sql).await.map_err(sql_error)?;
+        let df = self.plan(sql).await.map_err(sql_error)?;
         let schema = df.schema().as_arrow().clone();
         // A reader that panics on damaged data (the Parquet decoder can, on corrupt pages that
         // pass the footer check) fails this query, not the process.

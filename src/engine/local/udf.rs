@@ -5,6 +5,10 @@
 //! `CAST(srcaddr AS IPADDRESS)` runs as written. Addresses compare as Trino's
 //! IPADDRESS does: an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address. A value
 //! that is not an address (NODATA rows' `-`) gives NULL, as TRY_CAST does on Athena.
+//! `CAST(x AS IPADDRESS)`, `TRY_CAST(…)` and `IPADDRESS '…'` (and IPPREFIX's) are rewritten in the
+//! statement to functions that check and canonicalise the value as Trino does: `2001:DB8::1` is
+//! `2001:db8::1`, `::ffff:10.0.0.1` is `10.0.0.1`, a prefix keeps only its network bits; a value
+//! that is not one fails a CAST and gives NULL from TRY_CAST.
 //! It must not know about files or tables.
 
 use std::net::IpAddr;
@@ -111,6 +115,198 @@ impl datafusion::logical_expr::planner::TypePlanner for TrinoTypes {
     }
 }
 
+/// The function that stands for a cast to `IPADDRESS` or `IPPREFIX`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct IpCast {
+    signature: Signature,
+    prefix: bool,
+    /// TRY_CAST: NULL instead of an error.
+    lenient: bool,
+}
+
+impl IpCast {
+    /// The four: `ipaddress_cast`, `try_ipaddress_cast`, `ipprefix_cast`, `try_ipprefix_cast`.
+    pub fn udfs() -> Vec<ScalarUDF> {
+        [(false, false), (false, true), (true, false), (true, true)]
+            .into_iter()
+            .map(|(prefix, lenient)| {
+                ScalarUDF::new_from_impl(IpCast {
+                    signature: Signature::string(1, Volatility::Immutable),
+                    prefix,
+                    lenient,
+                })
+            })
+            .collect()
+    }
+
+    fn type_name(&self) -> &'static str {
+        if self.prefix { "IPPREFIX" } else { "IPADDRESS" }
+    }
+
+    /// Trino's text for a value of the type, or None when it is not one.
+    fn canonical(&self, v: &str) -> Option<String> {
+        if self.prefix {
+            parse_net(v.trim()).map(|n| n.trunc().to_string())
+        } else {
+            parse_ip(v.trim()).map(|ip| ip.to_string())
+        }
+    }
+}
+
+impl ScalarUDFImpl for IpCast {
+    fn name(&self) -> &str {
+        match (self.prefix, self.lenient) {
+            (false, false) => "ipaddress_cast",
+            (false, true) => "try_ipaddress_cast",
+            (true, false) => "ipprefix_cast",
+            (true, true) => "try_ipprefix_cast",
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _args: &[DataType]) -> datafusion::common::Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::common::Result<ColumnarValue> {
+        let scalar = matches!(args.args.as_slice(), [ColumnarValue::Scalar(_)]);
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let mut bad = None;
+        let out: datafusion::arrow::array::StringArray = strings(&arrays[0])?
+            .iter()
+            .map(|v| {
+                let v = v.as_deref()?;
+                let c = self.canonical(v);
+                if c.is_none() && !self.lenient && bad.is_none() {
+                    bad = Some(v.to_string());
+                }
+                c
+            })
+            .collect();
+        if let Some(v) = bad {
+            return Err(DataFusionError::Execution(format!(
+                "Cannot cast value to {}: {v}",
+                self.type_name()
+            )));
+        }
+        Ok(match scalar {
+            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
+            false => ColumnarValue::Array(Arc::new(out)),
+        })
+    }
+}
+
+/// Rewrites Trino's casts to `IPADDRESS`/`IPPREFIX` and their typed literals in `statement` into
+/// [`IpCast`] calls, innermost first.
+pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
+    use datafusion::sql::sqlparser::ast::{
+        self as ast, CastKind, DataType as Sql, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+        FunctionArguments, Ident, ObjectName,
+    };
+    let datafusion::sql::parser::Statement::Statement(statement) = statement else { return };
+    let ip_type = |t: &Sql| match t {
+        Sql::Custom(name, modifiers) if modifiers.is_empty() => {
+            let n = name.to_string();
+            if n.eq_ignore_ascii_case("ipaddress") {
+                Some(false)
+            } else if n.eq_ignore_ascii_case("ipprefix") {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    let call = |name: String, arg: Expr| {
+        Expr::Function(ast::Function {
+            name: ObjectName::from(vec![Ident::new(name)]),
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args: FunctionArguments::List(FunctionArgumentList {
+                duplicate_treatment: None,
+                args: vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))],
+                clauses: vec![],
+            }),
+            filter: None,
+            null_treatment: None,
+            over: None,
+            within_group: vec![],
+        })
+    };
+    let _ = ast::visit_expressions_mut(statement.as_mut(), |e| {
+        let replacement = match e {
+            Expr::Cast { kind, expr, data_type, .. } => ip_type(data_type).map(|prefix| {
+                let lenient = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
+                let name = format!(
+                    "{}{}_cast",
+                    if lenient { "try_" } else { "" },
+                    if prefix { "ipprefix" } else { "ipaddress" }
+                );
+                call(name, (**expr).clone())
+            }),
+            Expr::TypedString(ts) => ip_type(&ts.data_type).map(|prefix| {
+                let name = if prefix { "ipprefix_cast" } else { "ipaddress_cast" };
+                call(name.to_string(), Expr::Value(ts.value.clone()))
+            }),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            *e = r;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}
+
+/// `IPADDRESS '10.0.0.1'` → `CAST('10.0.0.1' AS IPADDRESS)` (and IPPREFIX's): Trino's typed
+/// literals of these types, which DataFusion's parser does not read, in a form it does. Strings,
+/// quoted identifiers and comments are left as they are.
+pub fn typed_ip_literals(sql: &str) -> std::borrow::Cow<'_, str> {
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::tokenizer::{Location, Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
+        return sql.into();
+    };
+    // Byte offset of a 1-based line and column (columns count characters).
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let offset = |l: Location| -> Option<usize> {
+        let start = *line_starts.get(usize::try_from(l.line).ok()?.checked_sub(1)?)?;
+        let col = usize::try_from(l.column).ok()?.checked_sub(1)?;
+        Some(sql[start..].char_indices().nth(col).map_or(sql.len(), |(i, _)| start + i))
+    };
+    let significant: Vec<usize> =
+        (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect();
+    let mut edits = Vec::new();
+    for pair in significant.windows(2) {
+        let (word, lit) = (&tokens[pair[0]], &tokens[pair[1]]);
+        let (Token::Word(w), Token::SingleQuotedString(_)) = (&word.token, &lit.token) else { continue };
+        let ty = w.value.to_ascii_uppercase();
+        if w.quote_style.is_some() || !(ty == "IPADDRESS" || ty == "IPPREFIX") {
+            continue;
+        }
+        if let (Some(a), Some(b), Some(c)) =
+            (offset(word.span.start), offset(lit.span.start), offset(lit.span.end))
+        {
+            edits.push((a, b, c, ty));
+        }
+    }
+    if edits.is_empty() {
+        return sql.into();
+    }
+    let mut out = String::with_capacity(sql.len() + 16 * edits.len());
+    let mut last = 0;
+    for (word, lit, end, ty) in edits {
+        out.push_str(&sql[last..word]);
+        out.push_str(&format!("CAST({} AS {ty})", &sql[lit..end]));
+        last = end;
+    }
+    out.push_str(&sql[last..]);
+    out.into()
+}
+
 /// Applies `f` to every value of a string array of any Arrow string type.
 fn map_strings(
     a: &ArrayRef,
@@ -212,6 +408,33 @@ mod tests {
         assert_eq!(f.test(Some("10.0.0.0/8"), Some("-")), None);
         let c = CidrContains { signature: Signature::string(2, Volatility::Immutable), mode: Mode::Contains };
         assert_eq!(c.test(Some("abc"), Some("b")), Some(true));
+    }
+
+    #[test]
+    fn typed_literals_become_casts() {
+        assert_eq!(
+            typed_ip_literals(
+                "SELECT x = IPADDRESS '10.0.0.1' AND\n  y = ipprefix 'é''s/8' -- IPADDRESS '1'"
+            ),
+            "SELECT x = CAST('10.0.0.1' AS IPADDRESS) AND\n  y = CAST('é''s/8' AS IPPREFIX) -- IPADDRESS '1'"
+        );
+        let untouched = "SELECT 'IPADDRESS ''x''', \"ipaddress\" FROM t";
+        assert_eq!(typed_ip_literals(untouched), untouched);
+    }
+
+    #[test]
+    fn casts_check_and_canonicalise() {
+        assert_eq!(IpCast::udfs().len(), 4);
+        let f = |prefix, lenient| IpCast {
+            signature: Signature::string(1, Volatility::Immutable),
+            prefix,
+            lenient,
+        };
+        assert_eq!(f(false, false).canonical("2001:DB8::1").as_deref(), Some("2001:db8::1"));
+        assert_eq!(f(false, false).canonical("::ffff:10.0.0.1").as_deref(), Some("10.0.0.1"));
+        assert_eq!(f(false, true).canonical("nope"), None);
+        assert_eq!(f(true, false).canonical("10.1.2.3/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(f(true, false).canonical("10.1.2.3"), None);
     }
 
     #[test]
