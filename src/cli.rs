@@ -101,6 +101,11 @@ pub enum Command {
         after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown\n  athq exec --sql 'SELECT * FROM vpc_flow_logs WHERE srcaddr = ? AND dstport = ?' -P 10.0.0.5 -P 22"
     )]
     Exec(ExecArgs),
+    /// An interactive SQL shell on Athena or the embedded engine: history, completion, \run
+    #[command(
+        after_help = "Examples:\n  athq sql --engine local --source ./AWSLogs\n  athq sql --workgroup analysts --format csv\n  athq sql --engine local --source ./AWSLogs < investigation.sql\n\nInside: statements end with `;`; \\help lists the commands (\\format, \\engine, \\run, \\q)."
+    )]
+    Sql(SqlArgs),
     /// Show an execution's state, statistics and SQL
     Status(IdArgs),
     /// Fetch a finished execution's results
@@ -331,6 +336,17 @@ pub struct ExecArgs {
     pub local: LocalArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub exec: ExecOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    #[command(flatten)]
+    pub local: LocalArgs,
+    /// Output format of the rows (`\format` changes it inside)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
+    pub format: OutputFormat,
     #[command(flatten)]
     pub exec: ExecOptions,
 }

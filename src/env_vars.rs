@@ -25,6 +25,9 @@ pub const ATHQ_LIBRARY: &str = "ATHQ_LIBRARY";
 /// The current time, for reproducible windows (RFC 3339 or epoch seconds).
 pub const ATHQ_NOW: &str = "ATHQ_NOW";
 
+/// Where `athq sql` keeps its history (default: the user's data directory, `athq/history`).
+pub const ATHQ_HISTORY: &str = "ATHQ_HISTORY";
+
 /// All of the above, for documentation and tests.
 pub const ALL: &[&str] = &[
     ATHQ_CONFIG,
@@ -38,4 +41,5 @@ pub const ALL: &[&str] = &[
     ATHQ_VPC_CIDRS,
     ATHQ_LIBRARY,
     ATHQ_NOW,
+    ATHQ_HISTORY,
 ];

@@ -11,6 +11,7 @@ pub mod output;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod shell;
 pub mod sql;
 pub mod sync;
 pub mod table;

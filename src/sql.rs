@@ -182,6 +182,12 @@ pub fn parameter_literal(value: &str) -> String {
 /// Where the `?` placeholders of a statement are: not inside strings, quoted identifiers or
 /// comments.
 pub fn placeholders(sql: &str) -> Vec<usize> {
+    code_positions(sql, b'?')
+}
+
+/// Where `byte` occurs in the statement's code: not inside strings, quoted identifiers or comments
+/// (an unterminated one runs to the end).
+pub fn code_positions(sql: &str, byte: u8) -> Vec<usize> {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -211,7 +217,7 @@ pub fn placeholders(sql: &str) -> Vec<usize> {
                 }
                 i += 1;
             }
-            b'?' => out.push(i),
+            c if c == byte => out.push(i),
             _ => {}
         }
         i += 1;

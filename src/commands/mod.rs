@@ -42,6 +42,7 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Sample(args) => sample::exec(&settings, &printer, args),
         Command::Saved(cmd) => saved::exec(&settings, &printer, cmd).await,
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
+        Command::Sql(args) => crate::shell::run(settings, printer, args).await,
         Command::Status(args) => status::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,
         Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,

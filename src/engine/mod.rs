@@ -41,6 +41,11 @@ pub trait Engine: Send + Sync {
         None
     }
 
+    /// The functions its SQL can call, for completion in the shell (empty when it cannot tell).
+    fn function_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Runs one statement to the end and returns its rows.
     async fn query(
         &self,

@@ -3,11 +3,13 @@
 //! While an engine holds a `Guard` (a statement is starting, running or its results are being
 //! read), a signal is the engine's to handle: it stops the query and returns
 //! `EngineError::Interrupted`. With no guard held, or on a second signal, the process exits at once
-//! with 128 + the signal's number, as a shell expects.
+//! with 128 + the signal's number, as a shell expects. In an interactive session (`athq sql`) a
+//! SIGINT with no guard held is ignored, and the session clears a handled stop before the next
+//! statement.
 //! It must not know about Athena or DataFusion.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use tokio::sync::watch;
 
@@ -39,7 +41,8 @@ impl Signal {
 }
 
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
-static RECEIVER: OnceLock<watch::Receiver<Option<Signal>>> = OnceLock::new();
+static SENDER: OnceLock<watch::Sender<Option<Signal>>> = OnceLock::new();
+static INTERACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// A handle to wait for a stop request. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -60,12 +63,25 @@ impl Drop for Guard {
 impl Stop {
     /// Starts listening (once per process; needs a Tokio runtime) and returns a handle.
     pub fn install() -> Stop {
-        let rx = RECEIVER.get_or_init(|| {
-            let (tx, rx) = watch::channel(None);
-            tokio::spawn(listen(tx));
-            rx
+        let tx = SENDER.get_or_init(|| {
+            let (tx, _) = watch::channel(None);
+            tokio::spawn(listen(tx.clone()));
+            tx
         });
-        Stop { rx: rx.clone() }
+        Stop { rx: tx.subscribe() }
+    }
+
+    /// From now on a SIGINT with no guard held is ignored (the shell's prompt reads Ctrl-C itself).
+    pub fn interactive() {
+        INTERACTIVE.store(true, Ordering::SeqCst);
+    }
+
+    /// Forgets a stop that has been handled, so the next statement runs and the next signal is
+    /// not taken for a second one.
+    pub fn reset() {
+        if let Some(tx) = SENDER.get() {
+            tx.send_replace(None);
+        }
     }
 
     /// A handle that never fires, for tests and for code running outside a command.
@@ -115,10 +131,14 @@ async fn listen(tx: watch::Sender<Option<Signal>>) {
             _ = hup.recv() => Signal::Hangup,
         };
         let second = tx.borrow().is_some();
-        if second || GUARDS.load(Ordering::SeqCst) == 0 {
+        let idle = GUARDS.load(Ordering::SeqCst) == 0;
+        if idle && sig == Signal::Interrupt && INTERACTIVE.load(Ordering::SeqCst) {
+            continue;
+        }
+        if second || idle {
             std::process::exit(i32::from(sig.exit_code()));
         }
-        let _ = tx.send(Some(sig));
+        tx.send_replace(Some(sig));
     }
 }
 
@@ -128,9 +148,13 @@ async fn listen(tx: watch::Sender<Option<Signal>>) {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
-        if tx.borrow().is_some() || GUARDS.load(Ordering::SeqCst) == 0 {
+        let idle = GUARDS.load(Ordering::SeqCst) == 0;
+        if idle && INTERACTIVE.load(Ordering::SeqCst) {
+            continue;
+        }
+        if tx.borrow().is_some() || idle {
             std::process::exit(i32::from(Signal::Interrupt.exit_code()));
         }
-        let _ = tx.send(Some(Signal::Interrupt));
+        tx.send_replace(Some(Signal::Interrupt));
     }
 }

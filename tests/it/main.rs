@@ -9,6 +9,7 @@ mod hostile;
 mod local;
 mod readme;
 mod saved;
+mod shell;
 mod snapshots;
 mod sqlglot;
 mod standin;

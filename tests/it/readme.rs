@@ -63,10 +63,10 @@ fn every_readme_command_runs_on_its_documented_defaults() {
     let bin = assert_cmd::cargo::cargo_bin("athq");
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
     for line in &commands {
-        let mut cmd = assert_cmd::Command::new("bash");
+        let mut cmd = std::process::Command::new("bash");
         clean(&mut cmd, dir.path());
         cmd.envs(acct.env()).env("PATH", &path).env("ID", &id).args(["-c", line]);
-        let o = run(&mut cmd);
+        let o = run(&mut assert_cmd::Command::from_std(cmd));
         assert_eq!(o.code, 0, "README command failed: {line}\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
         assert!(!o.stderr.contains("warning: "), "README command warns: {line}\n{}", o.stderr);
     }

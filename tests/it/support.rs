@@ -19,13 +19,18 @@ pub fn tool(name: &str) -> PathBuf {
 
 /// `athq` in `dir`, with no ATHQ_* or AWS settings from the outside world and the tests' clock.
 pub fn athq(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("athq").unwrap();
+    assert_cmd::Command::from_std(athq_std(dir))
+}
+
+/// The same, as a plain command (for a pseudo-terminal).
+pub fn athq_std(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("athq"));
     clean(&mut cmd, dir);
     cmd
 }
 
 /// Any command (a shell running athq) in `dir`, with the same clean environment as `athq`.
-pub fn clean(cmd: &mut assert_cmd::Command, dir: &Path) {
+pub fn clean(cmd: &mut std::process::Command, dir: &Path) {
     cmd.current_dir(dir);
     for var in athq::env_vars::ALL {
         cmd.env_remove(var);

@@ -49,7 +49,13 @@ pub struct LocalOptions {
 pub struct LocalEngine {
     ctx: SessionContext,
     stats: Arc<Stats>,
-    started: Instant,
+    /// When the running statement started: the first one when the engine opened (its footer
+    /// counts the listing too), each later one (the shell's) when it was given.
+    started: std::sync::Mutex<Instant>,
+    /// The first statement has run: a later one counts its own reading afresh.
+    ran: std::sync::atomic::AtomicBool,
+    /// Text files are read by each statement; Parquet files are counted once, when opened.
+    text: bool,
     fields: Option<FieldSet>,
     stop: Stop,
     _downloads: Option<tempfile::TempDir>,
@@ -173,6 +179,7 @@ impl LocalEngine {
                 parquet.len()
             )));
         }
+        let is_text = parquet.is_empty();
         let fields = if !parquet.is_empty() {
             let mut paths = Vec::new();
             for f in &parquet {
@@ -204,11 +211,31 @@ impl LocalEngine {
             ctx.register_table(table.name.as_str(), Arc::new(provider)).map_err(df_error)?;
             fields
         };
-        Ok(LocalEngine { ctx, stats, started, fields, stop, _downloads: downloads })
+        Ok(LocalEngine {
+            ctx,
+            stats,
+            started: std::sync::Mutex::new(started),
+            ran: std::sync::atomic::AtomicBool::new(false),
+            text: is_text,
+            fields,
+            stop,
+            _downloads: downloads,
+        })
     }
 
     pub fn footer(&self) -> String {
-        self.stats.footer(self.started.elapsed())
+        let started = *self.started.lock().unwrap_or_else(|e| e.into_inner());
+        self.stats.footer(started.elapsed())
+    }
+
+    /// A statement after the first: its footer tells its own time and reading, not the session's.
+    fn begin_statement(&self) {
+        if self.ran.swap(true, Ordering::SeqCst) {
+            *self.started.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            if self.text {
+                self.stats.begin_scan();
+            }
+        }
     }
 
     /// What `SessionContext::sql` does, with Trino's IP casts rewritten between parse and plan.
@@ -295,6 +322,22 @@ impl Engine for LocalEngine {
         self.fields.clone()
     }
 
+    fn function_names(&self) -> Vec<String> {
+        let state = self.ctx.state();
+        let mut names: Vec<String> = state
+            .scalar_functions()
+            .keys()
+            .chain(state.aggregate_functions().keys())
+            .chain(state.window_functions().keys())
+            // athq's own stand-ins for casts are not for typing.
+            .filter(|n| !n.ends_with("_cast"))
+            .cloned()
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     async fn query(
         &self,
         sql: &str,
@@ -302,6 +345,7 @@ impl Engine for LocalEngine {
         progress: &dyn Progress,
     ) -> Result<Answer, EngineError> {
         let _guard = self.stop.guard();
+        self.begin_statement();
         let bound;
         let sql = match opts.parameters.is_empty() {
             true => sql,

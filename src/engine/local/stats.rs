@@ -55,7 +55,22 @@ impl Stats {
         if !lock(&self.seen).insert(path.to_path_buf()) {
             return;
         }
-        lock(&self.unreadable).push(format!("{}: {why}", path.display()));
+        let entry = format!("{}: {why}", path.display());
+        let mut list = lock(&self.unreadable);
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
+    }
+
+    /// Forgets what earlier statements read (not what the source holds, nor the files that could
+    /// not be read), so the next statement's footer counts its own scan.
+    pub fn begin_scan(&self) {
+        for n in [&self.files_read, &self.bytes_read, &self.records, &self.corrupt_lines] {
+            n.store(0, Ordering::Relaxed);
+        }
+        *lock(&self.first_corrupt) = None;
+        lock(&self.seen).clear();
+        lock(&self.pruned).clear();
     }
 
     /// A file a partition predicate ruled out before it was opened.
