@@ -28,12 +28,13 @@ fn corpus() -> Vec<(String, String, String)> {
     out
 }
 
-#[test]
-fn every_corpus_query_runs_on_the_embedded_engine_and_matches_duckdb() {
+/// Runs every corpus query on the embedded engine over sample logs in `format` and compares it
+/// with DuckDB's answer over the same files.
+fn corpus_matches_duckdb(format: &str) {
     let queries = corpus();
     assert!(queries.len() >= 30, "{}", queries.len());
     let dir = tempfile::tempdir().unwrap();
-    sample(dir.path(), &["--fields", "v5", "--seed", "21"]);
+    sample(dir.path(), &["--fields", "v5", "--seed", "21", "--format", format]);
     let src = dir.path().to_str().unwrap();
     for (name, athena, reference) in &queries {
         let file = dir.path().join(format!("{name}.sql"));
@@ -41,10 +42,21 @@ fn every_corpus_query_runs_on_the_embedded_engine_and_matches_duckdb() {
         let o = run(athq(dir.path())
             .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--file"])
             .arg(&file));
-        assert_eq!(o.code, 0, "{name}: {}", o.stderr);
-        assert!(o.stdout.lines().count() > 1, "{name} returned no rows: {}", o.stdout);
-        assert_eq!(o.stdout, duck("text", dir.path(), reference), "{name}");
+        assert_eq!(o.code, 0, "{name} ({format}): {}", o.stderr);
+        assert!(o.stdout.lines().count() > 1, "{name} ({format}) returned no rows: {}", o.stdout);
+        let duck_format = if format == "parquet" { "parquet" } else { "text" };
+        assert_eq!(o.stdout, duck(duck_format, dir.path(), reference), "{name} ({format})");
     }
+}
+
+#[test]
+fn every_corpus_query_runs_on_the_embedded_engine_and_matches_duckdb() {
+    corpus_matches_duckdb("text");
+}
+
+#[test]
+fn every_corpus_query_matches_duckdb_on_parquet_too() {
+    corpus_matches_duckdb("parquet");
 }
 
 #[test]

@@ -5,7 +5,8 @@ Usage: duck.py FORMAT ROOT SQL   (FORMAT text|parquet; prints the result as CSV,
 
 In SQL, `flows` holds every record below ROOT, with AWS's field names in underscore form and typed
 as AWS documents them, plus `day` (`YYYY/MM/DD`), the date folder each text file sits in, as an
-Athena table partitioned by day sees it (read here from the path with a regular expression). Text files are parsed here in plain Python (each file's header names its
+Athena table partitioned by day sees it (read here from the path with a regular expression; for
+Parquet too, when the files sit in date folders). Text files are parsed here in plain Python (each file's header names its
 fields, `-` is NULL, files with different field orders are unified by name) and handed to DuckDB as
 one CSV; Parquet is read by DuckDB's own reader. Nothing of athq's is used.
 """
@@ -59,7 +60,12 @@ def main():
             con.execute(f"CREATE VIEW flows AS SELECT * FROM read_csv('{path}', header=true, nullstr='', columns={{{types}}})")
         else:
             files = "'" + root.replace("'", "''") + "/**/*.parquet'"
-            con.execute(f"CREATE VIEW flows AS SELECT * FROM read_parquet({files}, union_by_name=true)")
+            # `day` from the date folder, as for text (AWS's plain layout: .../YYYY/MM/DD/file).
+            con.execute(
+                f"CREATE VIEW flows AS SELECT * EXCLUDE (filename), "
+                f"NULLIF(regexp_extract(filename, '/(\\d{{4}}/\\d{{2}}/\\d{{2}})/', 1), '') AS day "
+                f"FROM read_parquet({files}, union_by_name=true, filename=true)"
+            )
         rel = con.execute(sql)
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow([d[0] for d in rel.description])

@@ -156,6 +156,10 @@ impl LocalEngine {
             .with_information_schema(true);
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
+        // DataFusion 55 pushes one branch's ORDER BY … LIMIT threshold (a TopK dynamic filter)
+        // into the scans of every branch of a UNION, dropping rows that belong in the answer: the
+        // Parquet table is a union of one branch per partition, and the corpus on Parquet caught it.
+        config.options_mut().optimizer.enable_topk_dynamic_filter_pushdown = false;
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
