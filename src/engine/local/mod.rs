@@ -61,6 +61,16 @@ pub struct LocalEngine {
     _downloads: Option<tempfile::TempDir>,
 }
 
+/// The functions and types the embedded engine adds to DataFusion's, as the README's Markdown
+/// table (the README holds exactly this; a test keeps it so).
+pub fn functions_markdown() -> String {
+    let mut out = String::from("| function | what it does |\n|---|---|\n");
+    for (name, what) in trino::FUNCTIONS.iter().chain(udf::FUNCTIONS) {
+        out.push_str(&format!("| `{name}` | {what} |\n"));
+    }
+    out
+}
+
 fn df_error(e: DataFusionError) -> EngineError {
     EngineError::Runtime(format!("embedded engine: {e}"))
 }

@@ -3,7 +3,7 @@
 //! `from_iso8601_timestamp`, `date_add(unit, n, ts)`, `date_diff(unit, a, b)`, `date_format` and
 //! `date_parse` with Trino's (MySQL's) specifiers, `format_datetime` with Joda patterns,
 //! `regexp_extract`, `count_if` and `approx_percentile`. Timestamps are UTC, as in
-//! flow logs. `NAMES` lists them for `athq` to document. It must not know about files or tables.
+//! flow logs. `FUNCTIONS` lists them for `athq` to document. It must not know about files or tables.
 
 use std::sync::Arc;
 
@@ -24,31 +24,31 @@ use jiff::{Span, Timestamp, Unit};
 
 const MICROS: DataType = DataType::Timestamp(TimeUnit::Microsecond, None);
 
-/// Every function this module adds, for documentation.
-pub const NAMES: &[&str] = &[
-    "year",
-    "quarter",
-    "month",
-    "week",
-    "day",
-    "day_of_month",
-    "day_of_week",
-    "dow",
-    "day_of_year",
-    "doy",
-    "hour",
-    "minute",
-    "second",
-    "to_unixtime",
-    "from_iso8601_timestamp",
-    "date_add",
-    "date_diff",
-    "date_format",
-    "date_parse",
-    "format_datetime",
-    "regexp_extract",
-    "count_if",
-    "approx_percentile",
+/// Every function this module adds, with what it does, for the README (generated from this list).
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    ("year", "the year of a timestamp or date"),
+    ("quarter", "its quarter, 1-4"),
+    ("month", "its month, 1-12"),
+    ("week", "its ISO week, 1-53"),
+    ("day", "its day of the month"),
+    ("day_of_month", "the same as `day`"),
+    ("day_of_week", "ISO day of the week, Monday 1 to Sunday 7"),
+    ("dow", "the same as `day_of_week`"),
+    ("day_of_year", "1-366"),
+    ("doy", "the same as `day_of_year`"),
+    ("hour", "0-23"),
+    ("minute", "0-59"),
+    ("second", "0-59"),
+    ("to_unixtime", "seconds since 1970 as a double, as Trino gives them"),
+    ("from_iso8601_timestamp", "`2026-11-21T10:00:00Z` (and other ISO 8601 forms) to a timestamp"),
+    ("date_add", "`date_add('hour', 1, ts)`: add a number of a unit"),
+    ("date_diff", "`date_diff('second', a, b)`: whole units from a to b"),
+    ("date_format", "a timestamp as text with MySQL-style specifiers (`%Y-%m-%d %H:%i:%s`)"),
+    ("date_parse", "text to a timestamp with the same specifiers"),
+    ("format_datetime", "a timestamp as text with Joda patterns (`yyyy-MM-dd HH:mm`)"),
+    ("regexp_extract", "`regexp_extract(s, pattern[, group])`: the first match, or NULL"),
+    ("count_if", "how many rows the condition holds for"),
+    ("approx_percentile", "`approx_percentile(x, 0.95)`"),
 ];
 
 /// Registers the functions on a session.
@@ -554,6 +554,20 @@ impl Accumulator for CountIf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_documented_function_is_registered() {
+        let ctx = SessionContext::new();
+        register(&ctx).unwrap();
+        let state = ctx.state();
+        for (name, _) in FUNCTIONS {
+            assert!(
+                state.scalar_functions().contains_key(*name)
+                    || state.aggregate_functions().contains_key(*name),
+                "{name} is documented but not registered"
+            );
+        }
+    }
 
     #[test]
     fn mysql_specifiers_become_strftime() {

@@ -22,6 +22,21 @@ use datafusion::logical_expr::{
 };
 use ipnet::IpNet;
 
+/// What this module adds to SQL, for the README (generated from this list).
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    (
+        "contains",
+        "`contains('10.0.0.0/8', address)`: the address lies in the network (else a substring test, as DataFusion's)",
+    ),
+    ("is_subnet_of", "`is_subnet_of(prefix, address or prefix)`: the second lies within the first"),
+    ("cidr_contains", "athq's own spelling of `contains(cidr, address)`, which the library's local SQL uses"),
+    (
+        "IPADDRESS",
+        "type: `CAST(x AS IPADDRESS)`, `TRY_CAST`, `IPADDRESS '10.0.0.5'`; checked and canonical (`::ffff:10.0.0.1` is `10.0.0.1`)",
+    ),
+    ("IPPREFIX", "type: `CAST(x AS IPPREFIX)`, `IPPREFIX '10.1.2.3/8'` (is `10.0.0.0/8`)"),
+];
+
 /// An address as Trino compares it: IPv4-mapped IPv6 is IPv4.
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
     s.parse::<IpAddr>().ok().map(|ip| ip.to_canonical())
