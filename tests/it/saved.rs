@@ -18,24 +18,32 @@ fn setup() -> (Account, tempfile::TempDir) {
     (acct, dir)
 }
 
-/// Every named query in a work group, by the AWS CLI (list, then batch-get).
-fn named(acct: &Account, wg: &str) -> Vec<Value> {
-    let mut ids: Vec<String> = Vec::new();
+/// Every key a paged AWS CLI listing returns (`args`, then `--next-token` while there is one):
+/// `pick` takes a page's keys.
+fn listed(acct: &Account, args: &[&str], pick: impl Fn(&Value) -> Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let mut args = vec!["athena", "list-named-queries", "--work-group", wg, "--max-results", "50"];
-        let t;
-        if let Some(tk) = &token {
-            t = tk.clone();
-            args.extend(["--next-token", t.as_str()]);
+        let mut all: Vec<&str> = args.to_vec();
+        if let Some(t) = &token {
+            all.extend(["--next-token", t.as_str()]);
         }
-        let page = acct.aws(&args);
-        ids.extend(page["NamedQueryIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()));
+        let page = acct.aws(&all);
+        out.extend(pick(&page));
         match page["NextToken"].as_str() {
             Some(t) => token = Some(t.to_string()),
             None => break,
         }
     }
+    out
+}
+
+/// Every named query in a work group, by the AWS CLI (list, then batch-get).
+fn named(acct: &Account, wg: &str) -> Vec<Value> {
+    let ids =
+        listed(acct, &["athena", "list-named-queries", "--work-group", wg, "--max-results", "50"], |p| {
+            p["NamedQueryIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+        });
     let mut out = Vec::new();
     for chunk in ids.chunks(50) {
         let mut args = vec!["athena", "batch-get-named-query", "--named-query-ids"];
@@ -382,28 +390,15 @@ fn the_named_query_extension_follows_the_api_reference() {
 
 /// Every prepared statement in a work group, by the AWS CLI (list, then batch-get).
 fn prepared(acct: &Account, wg: &str) -> Vec<Value> {
-    let mut names: Vec<String> = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut args = vec!["athena", "list-prepared-statements", "--work-group", wg, "--max-results", "10"];
-        let t;
-        if let Some(tk) = &token {
-            t = tk.clone();
-            args.extend(["--next-token", t.as_str()]);
-        }
-        let page = acct.aws(&args);
-        names.extend(
-            page["PreparedStatements"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["StatementName"].as_str().unwrap().to_string()),
-        );
-        match page["NextToken"].as_str() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let args = ["athena", "list-prepared-statements", "--work-group", wg, "--max-results", "10"];
+    let names = listed(acct, &args, |p| {
+        p["PreparedStatements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["StatementName"].as_str().unwrap().to_string())
+            .collect()
+    });
     if names.is_empty() {
         return Vec::new();
     }

@@ -352,8 +352,9 @@ def _statement_json(work_group, name, st):
     return out
 
 
-def _create_prepared_statement(self):
-    work_group, name, bad = _statement_request(self, "CreatePreparedStatement")
+def _put_prepared_statement(self, operation, exists):
+    """CreatePreparedStatement (exists=False) or UpdatePreparedStatement (exists=True)."""
+    work_group, name, bad = _statement_request(self, operation)
     if bad:
         return bad
     body, bad = _statement_body(self)
@@ -361,25 +362,20 @@ def _create_prepared_statement(self):
         return bad
     with _lock:
         statements = _statements(self)
-        if (work_group, name) in statements:
+        if exists and (work_group, name) not in statements:
+            return _not_found(f"Prepared statement {name} not found in WorkGroup {work_group}")
+        if not exists and (work_group, name) in statements:
             return _invalid(self, f"Prepared statement {name} already exists in WorkGroup {work_group}")
         statements[(work_group, name)] = dict(body, LastModifiedTime=time.time())
     return json.dumps({})
 
 
+def _create_prepared_statement(self):
+    return _put_prepared_statement(self, "CreatePreparedStatement", exists=False)
+
+
 def _update_prepared_statement(self):
-    work_group, name, bad = _statement_request(self, "UpdatePreparedStatement")
-    if bad:
-        return bad
-    body, bad = _statement_body(self)
-    if bad:
-        return bad
-    with _lock:
-        statements = _statements(self)
-        if (work_group, name) not in statements:
-            return _not_found(f"Prepared statement {name} not found in WorkGroup {work_group}")
-        statements[(work_group, name)] = dict(body, LastModifiedTime=time.time())
-    return json.dumps({})
+    return _put_prepared_statement(self, "UpdatePreparedStatement", exists=True)
 
 
 def _delete_prepared_statement(self):
