@@ -15,8 +15,8 @@ use datafusion::parquet::basic::Compression;
 use datafusion::parquet::file::properties::WriterProperties;
 use ipnet::IpNet;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
+use crate::table::layout::{self, Layout};
 use crate::table::{Field, FieldSet};
 
 /// Seconds per text file (AWS delivers a file every five minutes per flow log).
@@ -215,32 +215,12 @@ fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
 }
 
 fn folder(spec: &SampleSpec, at: Timestamp) -> PathBuf {
-    let t = at.to_zoned(TimeZone::UTC);
-    let (acct, region) = (&spec.account, &spec.region);
-    let mut p = spec.out.join("AWSLogs");
-    if spec.hive {
-        p = p.join(format!("aws-account-id={acct}/aws-service=vpcflowlogs/aws-region={region}"));
-        p = p.join(t.strftime("year=%Y/month=%m/day=%d").to_string());
-        if spec.hourly {
-            p = p.join(t.strftime("hour=%H").to_string());
-        }
-    } else {
-        p = p.join(format!("{acct}/vpcflowlogs/{region}")).join(t.strftime("%Y/%m/%d").to_string());
-        if spec.hourly {
-            p = p.join(t.strftime("%H").to_string());
-        }
-    }
-    p
+    let layout = if spec.hive { Layout::Hive } else { Layout::Plain };
+    layout.sample_folder(&spec.out, &spec.account, &spec.region, at, spec.hourly)
 }
 
 fn file_name(spec: &SampleSpec, at: Timestamp, r: &mut Rng, ext: &str) -> String {
-    let t = at.to_zoned(TimeZone::UTC).strftime("%Y%m%dT%H%MZ").to_string();
-    format!(
-        "{}_vpcflowlogs_{}_fl-0a1b2c3d4e5f67890_{t}_{:08x}.{ext}",
-        spec.account,
-        spec.region,
-        r.next() as u32
-    )
+    layout::file_name(&spec.account, &spec.region, "fl-0a1b2c3d4e5f67890", at, r.next() as u32, ext)
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {

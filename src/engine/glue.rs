@@ -175,22 +175,12 @@ async fn folders(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<
     Ok(out)
 }
 
-/// Reads a date folder name (`2026` or `year=2026`) as a number of `digits` digits.
-fn folder_number(name: &str, key: &str, layout: crate::table::Layout, digits: usize) -> Option<i16> {
-    let value = match layout {
-        crate::table::Layout::Plain => name,
-        crate::table::Layout::Hive => name.strip_prefix(key)?.strip_prefix('=')?,
-    };
-    (value.len() == digits && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.parse().ok())?
-}
-
 /// Date folders present in S3 whose partitions the catalog lacks (managed-partition tables).
 pub async fn missing_partitions(
     glue: &Client,
     s3: &aws_sdk_s3::Client,
     table: &TableProfile,
 ) -> Result<Vec<partitions::Partition>, EngineError> {
-    use crate::table::Layout;
     let config = |e: crate::table::TableError| EngineError::Config(e.to_string());
     table.require(true).map_err(config)?;
     let (bucket, base) = crate::engine::aws::split_s3_url(table.location().map_err(config)?)
@@ -199,38 +189,43 @@ pub async fn missing_partitions(
     let mut missing = Vec::new();
     for account in &table.accounts {
         for region in &table.regions {
-            let root = match table.layout {
-                Layout::Plain => format!("{base}{account}/vpcflowlogs/{region}/"),
-                Layout::Hive => {
-                    format!("{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/")
-                }
-            };
-            for y in folders(s3, bucket, &root).await? {
-                let Some(year) = folder_number(&y, "year", table.layout, 4) else { continue };
-                let ydir = format!("{root}{y}/");
-                for m in folders(s3, bucket, &ydir).await? {
-                    let Some(month) = folder_number(&m, "month", table.layout, 2) else { continue };
-                    let mdir = format!("{ydir}{m}/");
-                    for d in folders(s3, bucket, &mdir).await? {
-                        let Some(day) = folder_number(&d, "day", table.layout, 2) else { continue };
-                        let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else { continue };
-                        let hours: Vec<i8> = if table.hourly {
-                            let ddir = format!("{mdir}{d}/");
-                            folders(s3, bucket, &ddir)
-                                .await?
-                                .iter()
-                                .filter_map(|h| folder_number(h, "hour", table.layout, 2))
-                                .filter(|h| (0..24).contains(h))
-                                .map(|h| h as i8)
-                                .collect()
-                        } else {
-                            vec![0]
-                        };
-                        for hour in hours {
-                            let p = partitions::partition_at(table, account, region, date.at(hour, 0, 0, 0))
-                                .map_err(|e| EngineError::Config(e.to_string()))?;
-                            if !known.contains(&p.values) {
-                                missing.push(p);
+            // Hive folders may say `aws-service=` or `service=`: each root is walked.
+            for root in table.layout.account_roots(base, account, region) {
+                for y in folders(s3, bucket, &root).await? {
+                    let Some(year) = table.layout.folder_number(&y, "year", 4) else { continue };
+                    let ydir = format!("{root}{y}/");
+                    for m in folders(s3, bucket, &ydir).await? {
+                        let Some(month) = table.layout.folder_number(&m, "month", 2) else { continue };
+                        let mdir = format!("{ydir}{m}/");
+                        for d in folders(s3, bucket, &mdir).await? {
+                            let Some(day) = table.layout.folder_number(&d, "day", 2) else { continue };
+                            let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else {
+                                continue;
+                            };
+                            let hours: Vec<i8> = if table.hourly {
+                                let ddir = format!("{mdir}{d}/");
+                                folders(s3, bucket, &ddir)
+                                    .await?
+                                    .iter()
+                                    .filter_map(|h| table.layout.folder_number(h, "hour", 2))
+                                    .filter(|h| (0..24).contains(h))
+                                    .map(|h| h as i8)
+                                    .collect()
+                            } else {
+                                vec![0]
+                            };
+                            for hour in hours {
+                                let at = date.at(hour, 0, 0, 0);
+                                let mut p = partitions::partition_at(table, account, region, at)
+                                    .map_err(|e| EngineError::Config(e.to_string()))?;
+                                // Where the files really are (the root they were found under).
+                                p.location = format!(
+                                    "s3://{bucket}/{root}{}",
+                                    table.layout.time_folders(at, table.hourly)
+                                );
+                                if !known.contains(&p.values) {
+                                    missing.push(p);
+                                }
                             }
                         }
                     }

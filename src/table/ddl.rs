@@ -6,7 +6,7 @@
 use minijinja::Value;
 
 use crate::sql::{self, hive_ident, literal};
-use crate::table::{Format, Layout, PartitionKind, Partitioning, TableError, TableProfile};
+use crate::table::{Format, PartitionKind, Partitioning, TableError, TableProfile};
 
 const TEMPLATE: &str = include_str!("../../ddl/create-table.sql");
 
@@ -73,18 +73,7 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
         }
     }
     let location = table.location()?;
-    let template = match (table.layout, table.hourly) {
-        (Layout::Plain, false) => {
-            format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{day}}/")
-        }
-        (Layout::Plain, true) => {
-            format!("{location}${{aws_account_id}}/vpcflowlogs/${{aws_region}}/${{hour}}/")
-        }
-        (Layout::Hive, hourly) => format!(
-            "{location}aws-account-id=${{aws_account_id}}/aws-service=vpcflowlogs/aws-region=${{aws_region}}/year=${{year}}/month=${{month}}/day=${{day}}/{}",
-            if hourly { "hour=${hour}/" } else { "" }
-        ),
-    };
+    let template = table.layout.location_template(location, table.hourly);
     props.push(("storage.location.template".into(), template));
     Ok(props)
 }

@@ -5,6 +5,7 @@
 
 pub mod ddl;
 pub mod fields;
+pub mod layout;
 pub mod partitions;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 pub use fields::{Field, FieldSet};
+pub use layout::Layout;
 
 /// How the log files are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -24,16 +26,6 @@ pub enum Format {
     Regex,
     /// Apache Parquet, read by column name
     Parquet,
-}
-
-/// Which of AWS's two S3 layouts the files use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Layout {
-    /// `AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD[/HH]/`
-    Plain,
-    /// `AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=…/month=…/day=…[/hour=…]/`
-    Hive,
 }
 
 /// How Athena learns about partitions.
@@ -169,10 +161,6 @@ impl PartitionKind {
     }
 }
 
-const fn col(name: &'static str, kind: PartitionKind) -> PartitionColumn {
-    PartitionColumn { name, kind }
-}
-
 impl TableProfile {
     pub fn new_default() -> TableProfile {
         TableProfile {
@@ -190,32 +178,9 @@ impl TableProfile {
         }
     }
 
-    /// The partition columns, in order. Hive tables with managed partitions use AWS's own
-    /// hyphenated folder keys, because MSCK REPAIR TABLE matches column names to folder keys;
-    /// projected tables use underscores and map them to folders in `storage.location.template`.
+    /// The partition columns, in order (the layout says which).
     pub fn partition_columns(&self) -> Vec<PartitionColumn> {
-        use PartitionKind::*;
-        let mut cols = match (self.partitioning, self.layout) {
-            (Partitioning::None, _) => return Vec::new(),
-            (_, Layout::Plain) => vec![col("aws_account_id", Account), col("aws_region", Region)],
-            (Partitioning::Managed, Layout::Hive) => {
-                vec![col("aws-account-id", Account), col("aws-service", Service), col("aws-region", Region)]
-            }
-            (Partitioning::Projection, Layout::Hive) => {
-                vec![col("aws_account_id", Account), col("aws_region", Region)]
-            }
-        };
-        match (self.layout, self.hourly) {
-            (Layout::Plain, false) => cols.push(col("day", DaySlash)),
-            (Layout::Plain, true) => cols.push(col("hour", HourSlash)),
-            (Layout::Hive, hourly) => {
-                cols.extend([col("year", Year), col("month", Month), col("day", Day)]);
-                if hourly {
-                    cols.push(col("hour", Hour));
-                }
-            }
-        }
-        cols
+        self.layout.partition_columns(self.hourly, self.partitioning)
     }
 
     /// The partition columns that carry time, in order.
@@ -234,18 +199,8 @@ impl TableProfile {
 
     /// The S3 prefix holding one account's, region's and day's (or hour's) files.
     pub fn partition_prefix(&self, account: &str, region: &str, at: DateTime) -> Result<String, TableError> {
-        let base = self.location()?;
-        let hour = if self.hourly { at.strftime("/%H").to_string() } else { String::new() };
-        Ok(match self.layout {
-            Layout::Plain => {
-                format!("{base}{account}/vpcflowlogs/{region}/{}{hour}/", at.strftime("%Y/%m/%d"))
-            }
-            Layout::Hive => format!(
-                "{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/{}{}/",
-                at.strftime("year=%Y/month=%m/day=%d"),
-                if self.hourly { at.strftime("/hour=%H").to_string() } else { String::new() }
-            ),
-        })
+        let root = self.layout.account_root(self.location()?, account, region);
+        Ok(format!("{root}{}", self.layout.time_folders(at, self.hourly)))
     }
 
     /// Checks that the location and, where `paths` is set, the accounts and regions are set,

@@ -6,12 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use crate::engine::EngineError;
 use crate::engine::aws::aws_error;
 use crate::render::TimeWindow;
-use crate::table::{PartitionColumn, PartitionKind};
 
 /// How a log file is stored, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,95 +29,7 @@ pub struct LogFile {
     pub span: Option<(Timestamp, Timestamp)>,
 }
 
-/// The time a log file covers: the delivery stamp in AWS's file name (`…_20261122T1005Z_…`), else
-/// the day (or hour) of its folder (`…/2026/11/22[/10]/` or `…/year=2026/month=11/day=22[/hour=10]/`).
-pub fn path_span(path: &Path) -> Option<(Timestamp, Timestamp)> {
-    name_stamp(path).map(|t| (t, t)).or_else(|| folder_span(path))
-}
-
-/// The `YYYYMMDDTHHMMZ` part of an AWS flow-log file name.
-fn name_stamp(path: &Path) -> Option<Timestamp> {
-    let name = path.file_name()?.to_string_lossy();
-    name.split('_').find_map(|part| {
-        let b = part.as_bytes();
-        let ok = b.len() == 14
-            && b[8] == b'T'
-            && b[13] == b'Z'
-            && b[..8].iter().chain(&b[9..13]).all(u8::is_ascii_digit);
-        if !ok {
-            return None;
-        }
-        let n = |r: std::ops::Range<usize>| part[r].parse::<i16>().ok();
-        let date = jiff::civil::Date::new(n(0..4)?, n(4..6)? as i8, n(6..8)? as i8).ok()?;
-        let at = date.at(n(9..11)? as i8, n(11..13)? as i8, 0, 0);
-        at.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
-    })
-}
-
-fn folder_span(path: &Path) -> Option<(Timestamp, Timestamp)> {
-    let parts: Vec<String> =
-        path.parent()?.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
-    let num = |s: &str, key: &str, width: usize| -> Option<i16> {
-        let v = s.strip_prefix(key).and_then(|r| r.strip_prefix('=')).unwrap_or(s);
-        (v.len() == width && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse().ok())?
-    };
-    for i in 0..parts.len() {
-        let (Some(y), Some(m), Some(d)) = (
-            num(&parts[i], "year", 4),
-            parts.get(i + 1).and_then(|p| num(p, "month", 2)),
-            parts.get(i + 2).and_then(|p| num(p, "day", 2)),
-        ) else {
-            continue;
-        };
-        let date = jiff::civil::Date::new(y, m as i8, d as i8).ok()?;
-        let hour = parts.get(i + 3).and_then(|p| num(p, "hour", 2)).filter(|h| (0..24).contains(h));
-        let start = date.at(hour.unwrap_or(0) as i8, 0, 0, 0).to_zoned(TimeZone::UTC).ok()?.timestamp();
-        let len = if hour.is_some() {
-            jiff::SignedDuration::from_hours(1)
-        } else {
-            jiff::SignedDuration::from_hours(24)
-        };
-        return Some((start, start.checked_add(len).ok()?));
-    }
-    None
-}
-
-/// The values the table's partition columns take for a file, read from its path the way Athena
-/// reads its folders: account and region from `…/<account>/vpcflowlogs/<region>/…` or
-/// `aws-account-id=…/…/aws-region=…` (else from AWS's file name), time from the date folders (else
-/// the delivery stamp in the name). A value the path does not carry is NULL.
-pub fn partition_values(path: &Path, cols: &[PartitionColumn]) -> Vec<Option<String>> {
-    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
-    let keyed = |keys: &[&str]| {
-        parts.iter().find_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            keys.contains(&k).then(|| v.to_string())
-        })
-    };
-    let plain = parts.iter().position(|p| p == "vpcflowlogs").filter(|&i| i > 0 && i + 1 < parts.len() - 1);
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let from_name: Vec<&str> = name.split('_').collect();
-    let named = (from_name.len() > 3 && from_name[1] == "vpcflowlogs").then_some(&from_name);
-    let account = keyed(&["aws-account-id"])
-        .or_else(|| plain.map(|i| parts[i - 1].clone()))
-        .or_else(|| named.map(|n| n[0].to_string()));
-    let region = keyed(&["aws-region"])
-        .or_else(|| plain.map(|i| parts[i + 1].clone()))
-        .or_else(|| named.map(|n| n[2].to_string()));
-    let at = folder_span(path)
-        .or_else(|| name_stamp(path).map(|t| (t, t)))
-        .map(|(t, _)| t.to_zoned(TimeZone::UTC).datetime());
-    cols.iter()
-        .map(|c| match c.kind {
-            PartitionKind::Account => account.clone(),
-            PartitionKind::Region => region.clone(),
-            PartitionKind::Service => {
-                Some(keyed(&["aws-service", "service"]).unwrap_or_else(|| "vpcflowlogs".into()))
-            }
-            _ => at.and_then(|t| c.kind.time_value(t)),
-        })
-        .collect()
-}
+pub use crate::table::layout::{partition_values, path_span};
 
 fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
@@ -285,57 +195,6 @@ pub async fn fetch_s3(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_come_from_either_layout() {
-        let day =
-            |p: &str| path_span(Path::new(p)).map(|(s, e)| (s.to_string(), e.duration_since(s).as_hours()));
-        assert_eq!(
-            day("/x/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/22/a.log.gz"),
-            Some(("2026-11-22T00:00:00Z".into(), 24))
-        );
-        assert_eq!(
-            day(
-                "AWSLogs/aws-account-id=1/aws-service=vpcflowlogs/aws-region=r/year=2026/month=11/day=22/hour=07/a.parquet"
-            ),
-            Some(("2026-11-22T07:00:00Z".into(), 1))
-        );
-        assert_eq!(day("/tmp/flows.log"), None);
-        assert_eq!(
-            day("/x/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-0a1b_20261122T1005Z_0f3a9c1d.log.gz"),
-            Some(("2026-11-22T10:05:00Z".into(), 0))
-        );
-        assert_eq!(day("/x/2026/13/01/a.log"), None);
-    }
-
-    #[test]
-    fn partition_values_come_from_the_path_as_athena_reads_folders() {
-        let t = |layout, hourly, partitioning| {
-            let mut t = crate::table::TableProfile::new_default();
-            (t.layout, t.hourly, t.partitioning) = (layout, hourly, partitioning);
-            t.partition_columns()
-        };
-        use crate::table::{Layout, Partitioning};
-        let plain = Path::new(
-            "/x/AWSLogs/111122223333/vpcflowlogs/eu-west-1/2026/11/22/111122223333_vpcflowlogs_eu-west-1_fl-1_20261122T1005Z_ab.log.gz",
-        );
-        let v = partition_values(plain, &t(Layout::Plain, false, Partitioning::Projection));
-        assert_eq!(v, [Some("111122223333".into()), Some("eu-west-1".into()), Some("2026/11/22".into())]);
-        let hive = Path::new(
-            "AWSLogs/aws-account-id=111122223333/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=21/hour=07/a.log.gz",
-        );
-        let v = partition_values(hive, &t(Layout::Hive, true, Partitioning::Managed));
-        let v: Vec<&str> = v.iter().map(|x| x.as_deref().unwrap_or("NULL")).collect();
-        assert_eq!(v, ["111122223333", "vpcflowlogs", "us-east-1", "2026", "11", "21", "07"]);
-        // A file on its own: what AWS's name says, hourly from its delivery stamp.
-        let flat = Path::new("/tmp/111122223333_vpcflowlogs_us-east-2_fl-1_20261122T1005Z_ab.log.gz");
-        let v = partition_values(flat, &t(Layout::Plain, true, Partitioning::Projection));
-        assert_eq!(v, [Some("111122223333".into()), Some("us-east-2".into()), Some("2026/11/22/10".into())]);
-        assert_eq!(
-            partition_values(Path::new("/tmp/x.log"), &t(Layout::Plain, false, Partitioning::Projection)),
-            [None, None, None]
-        );
-    }
 
     #[test]
     fn globs() {
