@@ -5,6 +5,8 @@ Reads a JSON list of {"name", "kind", "sql"} on stdin and prints a JSON list of 
 (empty when every statement is what its kind says). Kinds:
   select       a query: must parse to one Select/set-operation, with no Command fallback
   create       must parse to one CREATE TABLE expression
+  ctas         CREATE TABLE … WITH (…) AS SELECT …: one CREATE TABLE whose body is a query
+  insert       INSERT INTO … SELECT …: one INSERT whose body is a query
   alter_drop   must parse to one ALTER TABLE … DROP PARTITION expression
   alter_add    ALTER TABLE … ADD IF NOT EXISTS PARTITION (…) LOCATION '…' …: sqlglot has no grammar
                for LOCATION, so the statement is checked token by token with sqlglot's tokenizer
@@ -117,6 +119,16 @@ def check(item):
         cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
         if len(cols) != item.get("columns", len(cols)):
             raise ValueError(f"{len(cols)} columns, expected {item['columns']}")
+    elif kind == "ctas":
+        tree = parse_one(sql)
+        if not isinstance(tree, exp.Create) or tree.args.get("kind") != "TABLE":
+            raise ValueError(f"parsed as {type(tree).__name__}, not CREATE TABLE")
+        if not isinstance(tree.expression, (exp.Select, exp.SetOperation)):
+            raise ValueError("CREATE TABLE without AS SELECT")
+    elif kind == "insert":
+        tree = parse_one(sql)
+        if not isinstance(tree, exp.Insert) or not isinstance(tree.expression, (exp.Select, exp.SetOperation)):
+            raise ValueError(f"parsed as {type(tree).__name__}, not INSERT INTO … SELECT")
     elif kind == "alter_drop":
         tree = parse_one(sql)
         if not isinstance(tree, exp.Alter):

@@ -377,6 +377,55 @@ pub enum TableCommand {
         after_help = "Examples:\n  athq table create\n  athq table create --format parquet --hive --projection\n  athq table create --via glue --replace"
     )]
     Create(CreateArgs),
+    /// Copy the text table into a partitioned Parquet table with Athena (CTAS, then INSERT INTO)
+    #[command(
+        after_help = "Examples:\n  athq table convert parquet --from 2026-11-01 --target-location s3://logs/parquet/ --print\n  athq table convert parquet --from 2026-01-01 --to 2026-06-30 --target-location s3://logs/parquet/\n\nEach statement writes at most 100 partitions; partitions the copy has already are skipped, so running it again resumes."
+    )]
+    Convert(ConvertArgs),
+}
+
+/// What `table convert` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConvertTo {
+    /// Apache Parquet, in the Hive layout AWS delivers Parquet in
+    Parquet,
+}
+
+/// `--to` is the last day on every command; a format given there is pointed at its place.
+fn last_day(text: &str) -> Result<jiff::civil::Date, String> {
+    if text.eq_ignore_ascii_case("parquet") {
+        return Err("--to is the last day here, as on every command: write `athq table convert parquet --from YYYY-MM-DD [--to YYYY-MM-DD]`".into());
+    }
+    text.parse().map_err(|e| format!("{e}"))
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The format of the copy
+    #[arg(value_enum)]
+    pub into: ConvertTo,
+    /// First day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: jiff::civil::Date,
+    /// Last day, inclusive (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = last_day)]
+    pub to: Option<jiff::civil::Date>,
+    /// Name of the copy, in the same database [default: the table's name + _parquet]
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Where the copy's files go (empty before the first run): s3://bucket/prefix/
+    #[arg(long, value_name = "S3_URL")]
+    pub target_location: String,
+    /// Compression of the Parquet files
+    #[arg(long, value_enum, default_value_t = crate::table::convert::Compression::Snappy)]
+    pub compression: crate::table::convert::Compression,
+    /// Print the statements instead of running them
+    #[arg(long)]
+    pub print: bool,
+    #[command(flatten)]
+    pub exec: ExecOptions,
+    #[command(flatten)]
+    pub shape: TableShapeArgs,
 }
 
 #[derive(Debug, Args)]

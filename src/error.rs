@@ -71,6 +71,7 @@ fn is_input(e: &(dyn std::error::Error + 'static)) -> bool {
         || e.is::<TableError>()
         || e.is::<FieldSetError>()
         || e.is::<PartitionError>()
+        || e.is::<crate::table::convert::ConvertError>()
         || e.downcast_ref::<EngineError>().is_some_and(EngineError::is_input)
 }
 
@@ -101,6 +102,9 @@ fn hint(err: &anyhow::Error) -> Option<String> {
             return e.hint();
         }
         if let Some(e) = e.downcast_ref::<PartitionError>() {
+            return e.hint();
+        }
+        if let Some(e) = e.downcast_ref::<crate::table::convert::ConvertError>() {
             return e.hint();
         }
         if let Some(e) = e.downcast_ref::<EngineError>() {

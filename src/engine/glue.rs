@@ -136,6 +136,15 @@ pub async fn add_partitions(
     Ok(report)
 }
 
+/// Whether the catalog has the table.
+pub async fn table_exists(client: &Client, table: &TableProfile) -> Result<bool, EngineError> {
+    match client.get_table().database_name(&table.database).name(&table.name).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_entity_not_found_exception()) => Ok(false),
+        Err(e) => Err(aws_error("Glue", "GetTable", &format!("{}.{}", table.database, table.name))(e)),
+    }
+}
+
 /// Every partition's values the catalog holds for the table.
 pub async fn catalog_partitions(
     client: &Client,

@@ -3,6 +3,7 @@
 //! partition, the DDL (`ddl.rs`) and partition statements (`partitions.rs`).
 //! It validates every identifier and location once, so later SQL can trust them; it runs nothing.
 
+pub mod convert;
 pub mod ddl;
 pub mod fields;
 pub mod layout;

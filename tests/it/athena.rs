@@ -674,3 +674,103 @@ fn execution_parameters_reach_athena_as_typed_literals() {
     );
     assert_eq!(acct.history().len(), 1);
 }
+
+#[test]
+fn table_convert_writes_parquet_in_batches_of_at_most_100_partitions_and_resumes() {
+    let acct = Account::new();
+    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
+    acct.aws(&["glue", "create-database", "--database-input", "Name=flowdb"]);
+    let dir = acct.project(&format!(
+        "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{id}/athena/\ntable:\n  location: s3://logs-{id}/AWSLogs/\n  accounts: ['{id}', '111122223333']\n  regions: [us-east-1]\n",
+        id = acct.id
+    ));
+    let target = format!("s3://logs-{}/parquet/", acct.id);
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["table", "convert", "parquet", "--from", "2026-09-01", "--to", "2026-10-30"];
+        args.extend(["--target-location", target.as_str()]);
+        args.extend(extra);
+        run(acct.athq(dir.path()).args(&args))
+    };
+
+    // --print shows the plan and runs nothing: 60 days × 2 accounts = 120 partitions.
+    let o = convert(&["--print"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("120 partition(s) to write in 2 statement(s)"), "{}", o.stderr);
+    assert!(o.stdout.starts_with("-- 100 partition(s), 2026-09-01T00:00:00 to 2026-10-20T00:00:00\nCREATE TABLE \"flowdb\".\"vpc_flow_logs_parquet\""), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("-- 20 partition(s), 2026-10-21T00:00:00 to 2026-10-30T00:00:00\nINSERT INTO"),
+        "{}",
+        o.stdout
+    );
+    assert!(acct.history().is_empty());
+
+    // Run: the CTAS, then the INSERT INTO, in that order.
+    let o = convert(&[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("statement 1 of 2 (CREATE TABLE AS, 100 partition(s)"), "{}", o.stderr);
+    let ran: Vec<String> = acct.history().iter().map(|q| q["Query"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ran.len(), 2);
+    assert!(
+        ran[0].starts_with("CREATE TABLE \"flowdb\".\"vpc_flow_logs_parquet\"\nWITH (\n  format = 'PARQUET'"),
+        "{}",
+        ran[0]
+    );
+    assert!(ran[0].contains(&format!("external_location = '{target}'")), "{}", ran[0]);
+    assert_eq!(ran[0].matches(" AND \"day\" = '").count(), 100);
+    assert!(ran[1].starts_with("INSERT INTO \"flowdb\".\"vpc_flow_logs_parquet\"\nSELECT"), "{}", ran[1]);
+    assert_eq!(ran[1].matches(" AND \"day\" = '").count(), 20);
+
+    // The copy is an AWS-shaped Parquet table: athq's own profile of it creates it in Glue and adds
+    // the first 50 days' partitions, as a stopped conversion would have left them; the next run
+    // writes only the rest, with INSERT INTO.
+    let shape = [
+        "--table",
+        "vpc_flow_logs_parquet",
+        "--format",
+        "parquet",
+        "--hive",
+        "--partitioning",
+        "managed",
+        "--location",
+        target.as_str(),
+    ];
+    let o = run(acct.athq(dir.path()).args(["table", "create", "--via", "glue"]).args(shape));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(acct
+        .athq(dir.path())
+        .args(["partitions", "add", "--via", "glue", "--from", "2026-09-01", "--to", "2026-10-20"])
+        .args(shape));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = convert(&[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("20 partition(s) to write in 1 statement(s); 100 already there"),
+        "{}",
+        o.stderr
+    );
+    let ran: Vec<String> = acct.history().iter().map(|q| q["Query"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ran.len(), 3);
+    assert!(
+        ran[2].starts_with("INSERT INTO")
+            && ran[2].contains("'2026/10/21'")
+            && !ran[2].contains("'2026/10/20'")
+    );
+
+    // `--to parquet` is pointed at its place; the copy cannot be the table itself.
+    let o = run(acct.athq(dir.path()).args([
+        "table",
+        "convert",
+        "--to",
+        "parquet",
+        "--from",
+        "2026-09-01",
+        "--target-location",
+        target.as_str(),
+    ]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("write `athq table convert parquet --from"), "{}", o.stderr);
+    let o = convert(&["--target", "vpc_flow_logs"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("cannot be the table itself"), "{}", o.stderr);
+}

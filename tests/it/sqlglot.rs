@@ -98,6 +98,33 @@ fn every_statement_parses_as_what_it_is() {
         }
     }
     items.push(json!({"name": "msck", "kind": "msck", "sql": partitions::repair(&managed(Layout::Hive, false)).unwrap()}));
+    // `table convert`: a CTAS and an INSERT INTO from each source layout, daily and hourly.
+    for (layout, hourly) in
+        [(Layout::Plain, false), (Layout::Plain, true), (Layout::Hive, false), (Layout::Hive, true)]
+    {
+        use athq::table::convert;
+        let source = managed(layout, hourly);
+        let copy = convert::target(&source, "copy", "s3://b/copy/");
+        let d = |s: &str| s.parse().unwrap();
+        let plan = |exists| {
+            convert::plan(
+                &source,
+                &copy,
+                d("2026-11-20"),
+                d("2026-11-21"),
+                &Default::default(),
+                exists,
+                convert::Compression::Snappy,
+            )
+            .unwrap()
+        };
+        items.push(
+            json!({"name": format!("ctas-{layout}-{hourly}"), "kind": "ctas", "sql": plan(false)[0].sql}),
+        );
+        items.push(
+            json!({"name": format!("insert-{layout}-{hourly}"), "kind": "insert", "sql": plan(true)[0].sql}),
+        );
+    }
     let total = items.len();
     let problems = check(&items);
     assert!(problems.is_empty(), "{} of {total} statements failed:\n{problems:#?}", problems.len());
@@ -111,6 +138,8 @@ fn the_checker_rejects_what_it_should() {
         json!({"name": "two-statements", "kind": "select", "sql": "SELECT 1; DROP TABLE t"}),
         json!({"name": "broken", "kind": "select", "sql": "SELECT FROM WHERE"}),
         json!({"name": "not-create", "kind": "create", "sql": "SELECT 1"}),
+        json!({"name": "ctas-without-select", "kind": "ctas", "sql": "CREATE TABLE t (a int)"}),
+        json!({"name": "insert-values", "kind": "insert", "sql": "INSERT INTO t VALUES (1)"}),
         json!({"name": "columns", "kind": "create", "sql": "CREATE EXTERNAL TABLE t (a int) LOCATION 's3://b/'", "columns": 2}),
         json!({"name": "add-number", "kind": "alter_add", "sql": "ALTER TABLE t ADD IF NOT EXISTS PARTITION (a = 1) LOCATION 's3://b/'"}),
         json!({"name": "add-tail", "kind": "alter_add", "sql": "ALTER TABLE t ADD IF NOT EXISTS PARTITION (a = '1') LOCATION 's3://b/' x"}),
