@@ -270,9 +270,12 @@ pub struct RunArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Embedded engine (--engine local)")]
 pub struct LocalArgs {
-    /// Flow-log files: a directory, a glob, or s3://bucket/prefix [env: ATHQ_SOURCE] [default: source in athq.yaml]
-    #[arg(long, value_name = "PATH|S3_URL")]
+    /// Flow logs: a directory, a glob, s3://bucket/prefix, or logs:GROUP (CloudWatch Logs) [env: ATHQ_SOURCE] [default: source in athq.yaml]
+    #[arg(long, value_name = "PATH|S3_URL|logs:GROUP")]
     pub source: Option<String>,
+    /// With --source logs:GROUP: read only this network interface's streams (eni-…)
+    #[arg(long, value_name = "ENI")]
+    pub interface: Option<String>,
     /// Read every file of the source, whatever the date in its path
     #[arg(long)]
     pub all: bool,

@@ -282,7 +282,7 @@ impl Settings {
         let source = match env(env_vars::ATHQ_SOURCE) {
             Some(v) => Some(v),
             None => file.source.map(|s| {
-                if s.starts_with("s3://") || Path::new(&s).is_absolute() {
+                if s.starts_with("s3://") || s.starts_with("logs:") || Path::new(&s).is_absolute() {
                     s
                 } else {
                     base_dir.join(&s).to_string_lossy().to_string()

@@ -95,10 +95,14 @@ fn is_execute(sql: &str) -> bool {
 /// The embedded engine's options: `--source` > `ATHQ_SOURCE` > `source:` > the table's location.
 pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Option<LocalOptions>> {
     if settings.engine != EngineKind::Local {
-        if let Some(flag) =
-            [(args.source.is_some(), "--source"), (args.all, "--all"), (args.strict, "--strict")]
-                .iter()
-                .find_map(|(set, flag)| set.then_some(*flag))
+        if let Some(flag) = [
+            (args.source.is_some(), "--source"),
+            (args.all, "--all"),
+            (args.strict, "--strict"),
+            (args.interface.is_some(), "--interface"),
+        ]
+        .iter()
+        .find_map(|(set, flag)| set.then_some(*flag))
         {
             return Err(InputError::new(format!(
                 "{flag} is for the embedded engine, and the engine is `athena`"
@@ -118,7 +122,20 @@ pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Op
                 .hint("pass --source DIR (or s3://bucket/prefix), set ATHQ_SOURCE, or put `source: DIR` in athq.yaml")
         })?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    Ok(Some(LocalOptions { source, all: args.all, strict: args.strict, threads }))
+    if args.interface.is_some() && !source.starts_with(crate::engine::local::cwlogs::PREFIX) {
+        return Err(InputError::new(
+            "--interface narrows a CloudWatch Logs source, and the source is not one",
+        )
+        .hint("use --source logs:GROUP, or filter on interface_id in SQL")
+        .into());
+    }
+    Ok(Some(LocalOptions {
+        source,
+        all: args.all,
+        strict: args.strict,
+        threads,
+        interface: args.interface.clone(),
+    }))
 }
 
 /// Refuses options that mean nothing on the engine the settings chose.

@@ -89,6 +89,13 @@ impl Aws {
         aws_sdk_s3::Client::from_conf(conf)
     }
 
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
+            .interceptor(RetryNotice(self.notify.clone()))
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+    }
+
     pub fn glue(&self) -> aws_sdk_glue::Client {
         let conf = aws_sdk_glue::config::Builder::from(&self.config)
             .interceptor(RetryNotice(self.notify.clone()))

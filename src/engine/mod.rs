@@ -95,7 +95,8 @@ pub async fn open(
         EngineKind::Local => {
             let opts =
                 local.ok_or_else(|| EngineError::Unsupported("this command runs on Athena only".into()))?;
-            let aws = match opts.source.starts_with("s3://") {
+            let remote = opts.source.starts_with("s3://") || opts.source.starts_with(local::cwlogs::PREFIX);
+            let aws = match remote {
                 true => Some(aws::Aws::connect(settings, notify).await?),
                 false => None,
             };

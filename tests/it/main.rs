@@ -4,6 +4,7 @@
 mod athena;
 mod cli;
 mod corpus;
+mod cwlogs;
 mod faults;
 mod hostile;
 mod local;

@@ -53,6 +53,8 @@ fn every_readme_command_runs_on_its_documented_defaults() {
         dir.path().join("AWSLogs").to_str().unwrap(),
         "s3://logs/AWSLogs/",
     ]);
+    // And published to CloudWatch Logs (stamped now: it refuses events older than 14 days).
+    crate::cwlogs::seed(&acct, "/vpc/flow-logs", &dir.path().join("AWSLogs"), &["--stamp-now"]);
     std::fs::write(dir.path().join("investigation.sql"), "SELECT srcaddr FROM vpc_flow_logs LIMIT 5\n")
         .unwrap();
     // A query id for status, results and cancel.

@@ -8,6 +8,7 @@
 //! It must not print.
 
 pub mod convert;
+pub mod cwlogs;
 pub mod files;
 pub mod parquet;
 pub mod provider;
@@ -44,6 +45,8 @@ pub struct LocalOptions {
     pub strict: bool,
     /// How many threads execute a query.
     pub threads: usize,
+    /// With a `logs:` source: only the streams of this network interface (a stream-name prefix).
+    pub interface: Option<String>,
 }
 
 pub struct LocalEngine {
@@ -139,7 +142,21 @@ impl LocalEngine {
         let started = Instant::now();
         let stats = Arc::new(Stats::default());
         let source = opts.source.as_str();
-        let (selection, downloads) = if source.starts_with("s3://") {
+        let logs = cwlogs::LogsSource::parse(source, opts.interface.as_deref());
+        let (selection, downloads) = if let Some(logs) = logs {
+            let aws = aws.ok_or_else(|| EngineError::Config("a logs: source needs AWS settings".into()))?;
+            let dir =
+                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
+            let client = aws.logs();
+            let sel = {
+                let _guard = stop.guard();
+                tokio::select! {
+                    r = cwlogs::fetch(&client, &logs, &table.fields, window, opts.all, dir.path()) => r?,
+                    sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
+                }
+            };
+            (sel, Some(dir))
+        } else if source.starts_with("s3://") {
             let aws = aws.ok_or_else(|| EngineError::Config("an s3:// source needs AWS settings".into()))?;
             let dir =
                 tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
@@ -397,7 +414,13 @@ mod tests {
     }
 
     async fn sum_over(dir: &std::path::Path) -> Result<Answer, EngineError> {
-        let opts = LocalOptions { source: dir.display().to_string(), all: true, strict: false, threads: 2 };
+        let opts = LocalOptions {
+            source: dir.display().to_string(),
+            all: true,
+            strict: false,
+            threads: 2,
+            interface: None,
+        };
         let now = jiff::Timestamp::now();
         let engine = LocalEngine::open(
             &opts,
