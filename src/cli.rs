@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::output::results::OutputFormat;
 use crate::render::Dialect;
 use crate::settings::EngineKind;
-use crate::table::{Format, Partitioning};
+use crate::table::{Format, Layout, Partitioning};
 
 const ABOUT: &str = "Saved, tested Athena queries and table DDL for AWS VPC Flow Logs";
 
@@ -178,18 +178,27 @@ pub struct TableShapeArgs {
     /// Storage format of the logs (not an output format)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Hive-compatible layout (aws-account-id=…/year=…/month=…/day=…)
+    /// How the files are laid out: plain, hive or firehose
+    #[arg(long, value_enum, conflicts_with_all = ["hive", "plain"])]
+    pub layout: Option<Layout>,
+    /// Hive-compatible layout (aws-account-id=…/year=…/month=…/day=…), short for --layout hive
     #[arg(long, conflicts_with = "plain")]
     pub hive: bool,
-    /// AWS's plain layout (AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD)
+    /// AWS's plain layout (AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD), short for --layout plain
     #[arg(long)]
     pub plain: bool,
     /// Hourly partitions (…/HH or hour=HH)
-    #[arg(long, conflicts_with = "daily")]
+    #[arg(long, conflicts_with_all = ["daily", "monthly"])]
     pub hourly: bool,
     /// Daily partitions
-    #[arg(long)]
+    #[arg(long, conflicts_with = "monthly")]
     pub daily: bool,
+    /// Monthly partitions (the firehose layout only)
+    #[arg(long)]
+    pub monthly: bool,
+    /// The firehose layout's partition column [default: ingest_hour, ingest_day or ingest_month]
+    #[arg(long, value_name = "NAME")]
+    pub partition_column: Option<String>,
     /// Partition projection (shorthand for --partitioning projection)
     #[arg(long, conflicts_with = "partitioning")]
     pub projection: bool,
@@ -302,7 +311,11 @@ pub struct SampleArgs {
     /// files), or Parquet a day (an hour with --hourly)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Hive-compatible layout
+    /// Layout: AWS's plain or Hive folders, or Firehose's (`YYYY/MM/dd/HH/` below --output, objects
+    /// without a header line)
+    #[arg(long, value_enum, conflicts_with = "hive")]
+    pub layout: Option<Layout>,
+    /// Hive-compatible layout, short for --layout hive
     #[arg(long)]
     pub hive: bool,
     /// Hourly folders

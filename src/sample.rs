@@ -27,7 +27,7 @@ pub struct SampleSpec {
     pub days: u32,
     pub records: u64,
     pub parquet: bool,
-    pub hive: bool,
+    pub layout: Layout,
     pub hourly: bool,
     pub fields: FieldSet,
     pub seed: u64,
@@ -215,8 +215,13 @@ fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
 }
 
 fn folder(spec: &SampleSpec, at: Timestamp) -> PathBuf {
-    let layout = if spec.hive { Layout::Hive } else { Layout::Plain };
-    layout.sample_folder(&spec.out, &spec.account, &spec.region, at, spec.hourly)
+    // Firehose's folders are hourly, whatever the table's partitions hold.
+    let granularity = if spec.hourly || spec.layout == Layout::Firehose {
+        crate::table::Granularity::Hour
+    } else {
+        crate::table::Granularity::Day
+    };
+    spec.layout.sample_folder(&spec.out, &spec.account, &spec.region, at, granularity)
 }
 
 fn file_name(spec: &SampleSpec, at: Timestamp, r: &mut Rng, ext: &str) -> String {
@@ -282,12 +287,27 @@ fn write_text(
 ) -> Result<(), String> {
     let dir = folder(spec, stamp);
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    let path = dir.join(file_name(spec, stamp, r, "log.gz"));
+    let firehose = spec.layout == Layout::Firehose;
+    let name = if firehose {
+        let id = r.next();
+        let uuid = format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            id >> 32,
+            (id >> 16) & 0xffff,
+            id & 0xfff,
+            (id >> 12) & 0xfff,
+            r.next() & 0xffff_ffff_ffff
+        );
+        layout::firehose_name("flowlogs-stream", stamp, &uuid)
+    } else {
+        file_name(spec, stamp, r, "log.gz")
+    };
+    let path = dir.join(name);
     let file = std::fs::File::create(&path).map_err(io_err(&path))?;
     let mut gz = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::default());
     let names: Vec<&str> = spec.fields.fields().iter().map(|f| f.aws_name).collect();
-    let mut text = names.join(" ");
-    text.push('\n');
+    // Firehose objects hold the CloudWatch Logs messages as they are: no header line.
+    let mut text = if firehose { String::new() } else { names.join(" ") + "\n" };
     for rec in records {
         for (i, name) in names.iter().enumerate() {
             if i > 0 {

@@ -118,6 +118,8 @@ struct FileTable {
     format: Option<Format>,
     layout: Option<Layout>,
     hourly: Option<bool>,
+    granularity: Option<table::Granularity>,
+    partition_column: Option<String>,
     partitioning: Option<Partitioning>,
     fields: Option<FieldsSpec>,
     accounts: Option<Vec<Scalar>>,
@@ -351,7 +353,18 @@ impl Settings {
         }
         t.format = ft.format.unwrap_or(t.format);
         t.layout = ft.layout.unwrap_or(t.layout);
-        t.hourly = ft.hourly.unwrap_or(t.hourly);
+        match (ft.hourly, ft.granularity) {
+            (Some(h), Some(g)) if h != (g == table::Granularity::Hour) => {
+                return Err(
+                    origin.err("hourly", format!("hourly: {h} contradicts granularity: {}", g.name()))
+                );
+            }
+            (_, Some(g)) => t.granularity = g,
+            (Some(true), None) => t.granularity = table::Granularity::Hour,
+            (Some(false), None) => t.granularity = table::Granularity::Day,
+            (None, None) => {}
+        }
+        t.partition_column = ft.partition_column.or(t.partition_column);
         t.partitioning = ft.partitioning.unwrap_or(t.partitioning);
         if let Some(spec) = ft.fields {
             let parsed = match spec {
@@ -390,6 +403,7 @@ impl Settings {
                 .parse()
                 .map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))?;
         }
+        t.check_shape().map_err(|e| origin.err("layout", e.to_string()))?;
 
         Ok(Settings {
             config_file,

@@ -13,7 +13,7 @@ use crate::error::InputError;
 use crate::render::TimeWindow;
 use crate::render::window::{WindowSpec, parse_time};
 use crate::settings::{EngineKind, Settings};
-use crate::table::{self as tbl, FieldSet, Layout, Partitioning, TableProfile};
+use crate::table::{self as tbl, FieldSet, Granularity, Layout, Partitioning, TableProfile};
 
 /// The window used when a command is given none.
 pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
@@ -169,11 +169,20 @@ pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result
     if shape.plain {
         t.layout = Layout::Plain;
     }
+    if let Some(l) = shape.layout {
+        t.layout = l;
+    }
     if shape.hourly {
-        t.hourly = true;
+        t.granularity = Granularity::Hour;
     }
     if shape.daily {
-        t.hourly = false;
+        t.granularity = Granularity::Day;
+    }
+    if shape.monthly {
+        t.granularity = Granularity::Month;
+    }
+    if let Some(c) = &shape.partition_column {
+        t.partition_column = Some(c.clone());
     }
     if shape.projection {
         t.partitioning = Partitioning::Projection;
@@ -203,6 +212,7 @@ pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result
             tbl::validate_region(region).map_err(|e| InputError::new(format!("--regions: {e}")))?;
         }
     }
+    t.check_shape().map_err(|e| InputError::new(e.to_string()))?;
     Ok(t)
 }
 

@@ -15,12 +15,18 @@ pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow:
     let fields = FieldSet::parse(&args.fields).map_err(|e| InputError::new(format!("--fields: {e}")))?;
     table::validate_account(&args.account).map_err(|e| InputError::new(format!("--account: {e}")))?;
     table::validate_region(&args.region).map_err(|e| InputError::new(format!("--region: {e}")))?;
+    let layout = args.layout.unwrap_or(if args.hive { table::Layout::Hive } else { table::Layout::Plain });
+    if layout == table::Layout::Firehose && args.format == Format::Parquet {
+        return Err(InputError::new("Firehose delivers flow logs as text, not Parquet")
+            .hint("leave out --format parquet with --layout firehose")
+            .into());
+    }
     let spec = SampleSpec {
         out: out.clone(),
         days: args.days,
         records: args.records,
         parquet: args.format == Format::Parquet,
-        hive: args.hive,
+        layout,
         hourly: args.hourly,
         fields,
         seed: args.seed,
@@ -35,7 +41,7 @@ pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow:
         report.records,
         report.files,
         crate::engine::human_bytes(report.bytes as i64),
-        out.join("AWSLogs").display()
+        if layout == table::Layout::Firehose { out.clone() } else { out.join("AWSLogs") }.display()
     ));
     Ok(())
 }

@@ -51,7 +51,7 @@ fn table_input(table: &TableProfile) -> Result<TableInput, EngineError> {
         input = input.parameters(k, v);
     }
     for c in table.partition_columns() {
-        input = input.partition_keys(column(c.name, "string")?);
+        input = input.partition_keys(column(&c.name, "string")?);
     }
     input.build().map_err(|e| EngineError::Config(format!("table input: {e}")))
 }
@@ -196,8 +196,23 @@ pub async fn missing_partitions(
         .ok_or_else(|| EngineError::Config("the table location is not an s3:// URL".into()))?;
     let known = catalog_partitions(glue, table).await?;
     let mut missing = Vec::new();
-    for account in &table.accounts {
-        for region in &table.regions {
+    // A unit's partition, at the root its files were found under, unless the catalog has it.
+    let mut found = |account: &str, region: &str, root: &str, at: jiff::civil::DateTime| {
+        let mut p = partitions::partition_at(table, account, region, at)
+            .map_err(|e| EngineError::Config(e.to_string()))?;
+        p.location = format!("s3://{bucket}/{root}{}", table.layout.time_folders(at, table.granularity));
+        if !known.contains(&p.values) {
+            missing.push(p);
+        }
+        Ok::<_, EngineError>(())
+    };
+    // Firehose folders name no account or region: one pass, with none.
+    let (accounts, regions) = match table.layout {
+        crate::table::Layout::Firehose => (vec![String::new()], vec![String::new()]),
+        _ => (table.accounts.clone(), table.regions.clone()),
+    };
+    for account in &accounts {
+        for region in &regions {
             // Hive folders may say `aws-service=` or `service=`: each root is walked.
             for root in table.layout.account_roots(base, account, region) {
                 for y in folders(s3, bucket, &root).await? {
@@ -205,13 +220,19 @@ pub async fn missing_partitions(
                     let ydir = format!("{root}{y}/");
                     for m in folders(s3, bucket, &ydir).await? {
                         let Some(month) = table.layout.folder_number(&m, "month", 2) else { continue };
+                        if table.granularity == crate::table::Granularity::Month {
+                            if let Ok(first) = jiff::civil::Date::new(year, month as i8, 1) {
+                                found(account, region, &root, first.at(0, 0, 0, 0))?;
+                            }
+                            continue;
+                        }
                         let mdir = format!("{ydir}{m}/");
                         for d in folders(s3, bucket, &mdir).await? {
                             let Some(day) = table.layout.folder_number(&d, "day", 2) else { continue };
                             let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else {
                                 continue;
                             };
-                            let hours: Vec<i8> = if table.hourly {
+                            let hours: Vec<i8> = if table.hourly() {
                                 let ddir = format!("{mdir}{d}/");
                                 folders(s3, bucket, &ddir)
                                     .await?
@@ -224,17 +245,7 @@ pub async fn missing_partitions(
                                 vec![0]
                             };
                             for hour in hours {
-                                let at = date.at(hour, 0, 0, 0);
-                                let mut p = partitions::partition_at(table, account, region, at)
-                                    .map_err(|e| EngineError::Config(e.to_string()))?;
-                                // Where the files really are (the root they were found under).
-                                p.location = format!(
-                                    "s3://{bucket}/{root}{}",
-                                    table.layout.time_folders(at, table.hourly)
-                                );
-                                if !known.contains(&p.values) {
-                                    missing.push(p);
-                                }
+                                found(account, region, &root, date.at(hour, 0, 0, 0))?;
                             }
                         }
                     }

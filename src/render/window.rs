@@ -137,13 +137,15 @@ impl TimeWindow {
         let (lo, hi) = self.partition_span();
         let first = cols.first()?;
         match first.kind {
-            PartitionKind::DaySlash | PartitionKind::HourSlash => Some(format!(
-                "{} BETWEEN {} AND {}",
-                ident(first.name),
-                literal(&first.kind.time_value(lo)?),
-                literal(&first.kind.time_value(hi)?)
-            )),
-            _ => Some(hive_predicate(lo, hi, table.hourly)),
+            PartitionKind::DaySlash | PartitionKind::HourSlash | PartitionKind::Ingest { .. } => {
+                Some(format!(
+                    "{} BETWEEN {} AND {}",
+                    ident(&first.name),
+                    literal(&first.kind.time_value(lo)?),
+                    literal(&first.kind.time_value(hi)?)
+                ))
+            }
+            _ => Some(hive_predicate(lo, hi, table.hourly())),
         }
     }
 }
@@ -159,13 +161,18 @@ pub fn relative_predicate(last: SignedDuration, table: &TableProfile) -> String 
     let cols = table.time_partition_columns();
     let partition = match cols.first().map(|c| c.kind) {
         None => None,
+        Some(PartitionKind::Ingest { unit, slashes }) => {
+            let format =
+                if slashes { unit.strftime().to_string() } else { unit.strftime().replace('/', "-") };
+            Some(format!("{} >= date_format({}, '{format}')", ident(&cols[0].name), ago(slack)))
+        }
         Some(PartitionKind::DaySlash) => {
             Some(format!("{} >= date_format({}, '%Y/%m/%d')", ident("day"), ago(slack)))
         }
         Some(PartitionKind::HourSlash) => {
             Some(format!("{} >= date_format({}, '%Y/%m/%d/%H')", ident("hour"), ago(slack)))
         }
-        Some(_) if table.hourly => Some(format!(
+        Some(_) if table.hourly() => Some(format!(
             "concat({}, {}, {}, {}) >= date_format({}, '%Y%m%d%H')",
             ident("year"),
             ident("month"),
@@ -301,7 +308,7 @@ mod tests {
         let mut t = TableProfile::new_default();
         let w = window("2026-11-19T10:26", "2026-11-22T10:26");
         assert_eq!(w.partition_predicate(&t).unwrap(), "\"day\" BETWEEN '2026/11/19' AND '2026/11/22'");
-        t.hourly = true;
+        t.granularity = crate::table::Granularity::Hour;
         assert_eq!(
             w.partition_predicate(&t).unwrap(),
             "\"hour\" BETWEEN '2026/11/19/10' AND '2026/11/22/11'"
@@ -326,7 +333,7 @@ mod tests {
             w.partition_predicate(&t).unwrap(),
             "((\"year\" = '2026' AND \"month\" = '10' AND \"day\" BETWEEN '30' AND '31')\n    OR (\"year\" = '2026' AND \"month\" = '11' AND \"day\" BETWEEN '01' AND '02'))"
         );
-        t.hourly = true;
+        t.granularity = crate::table::Granularity::Hour;
         assert_eq!(
             w.partition_predicate(&t).unwrap(),
             "((\"year\" = '2026' AND \"month\" = '10' AND \"day\" = '30' AND \"hour\" BETWEEN '11' AND '23')\n    OR (\"year\" = '2026' AND \"month\" = '10' AND \"day\" = '31')\n    OR (\"year\" = '2026' AND \"month\" = '11' AND \"day\" = '01')\n    OR (\"year\" = '2026' AND \"month\" = '11' AND \"day\" = '02' AND \"hour\" BETWEEN '00' AND '12'))"
@@ -341,7 +348,7 @@ mod tests {
             "\"day\" >= date_format(current_timestamp - INTERVAL '87000' SECOND, '%Y/%m/%d')\n  AND \"end\" >= to_unixtime(current_timestamp - INTERVAL '86400' SECOND)"
         );
         t.layout = Layout::Hive;
-        t.hourly = true;
+        t.granularity = crate::table::Granularity::Hour;
         assert!(relative_predicate(SignedDuration::from_hours(1), &t).starts_with("concat(\"year\", \"month\", \"day\", \"hour\") >= date_format(current_timestamp - INTERVAL '4200' SECOND, '%Y%m%d%H')"));
     }
 

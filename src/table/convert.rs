@@ -25,6 +25,10 @@ pub enum ConvertError {
     AlreadyParquet(String),
     #[error("table `{0}` is not partitioned: a conversion reads it a day at a time by its partitions")]
     NotPartitioned(String),
+    #[error(
+        "table `{0}` is laid out by Firehose, whose folders name no account or region: the copy's layout needs them"
+    )]
+    Firehose(String),
     #[error("the copy cannot be the table itself (`{0}`)")]
     SameTable(String),
     #[error(
@@ -43,6 +47,10 @@ impl ConvertError {
                 Some("set table.partitioning to projection or managed for the text table".into())
             }
             ConvertError::SameTable(_) => Some("name the copy with --target NAME".into()),
+            ConvertError::Firehose(_) => Some(
+                "query it as it is, or copy it yourself with CTAS (see the README's conversion section for the shape)"
+                    .into(),
+            ),
             ConvertError::TooWide { .. } => {
                 Some("convert fewer accounts or regions at a time (--accounts, --regions)".into())
             }
@@ -116,7 +124,10 @@ pub fn plan(
     }
     // The copy's partitions for the range, checked (range, accounts, regions) as `partitions add` does.
     partitions::partitions_in(copy, from, to)?;
-    let unit = if source.hourly { "hour" } else { "day" };
+    if source.layout == Layout::Firehose {
+        return Err(ConvertError::Firehose(source.name.clone()));
+    }
+    let unit = if source.hourly() { "hour" } else { "day" };
     let width = copy.accounts.len() * copy.regions.len();
     if width > MAX_PARTITIONS_PER_QUERY {
         return Err(ConvertError::TooWide {
@@ -130,7 +141,7 @@ pub fn plan(
     let mut units: Vec<(DateTime, Vec<(&str, &str)>)> = Vec::new();
     let mut day = from;
     while day <= to {
-        let times: Vec<DateTime> = if source.hourly {
+        let times: Vec<DateTime> = if source.hourly() {
             (0..24).map(|h| day.at(h, 0, 0, 0)).collect()
         } else {
             vec![day.at(0, 0, 0, 0)]
@@ -193,7 +204,7 @@ fn source_value(c: &PartitionColumn, account: &str, region: &str, at: DateTime) 
 
 /// The expression giving the copy's partition column `target` from the source's columns.
 fn copy_column(source: &[PartitionColumn], target: &PartitionColumn) -> String {
-    let find = |kind: PartitionKind| source.iter().find(|c| c.kind == kind).map(|c| ident(c.name));
+    let find = |kind: PartitionKind| source.iter().find(|c| c.kind == kind).map(|c| ident(&c.name));
     let slash = find(PartitionKind::DaySlash).or_else(|| find(PartitionKind::HourSlash));
     let part = |kind: PartitionKind, start: u8, len: u8| {
         find(kind).or_else(|| slash.as_ref().map(|s| format!("substr({s}, {start}, {len})")))
@@ -206,9 +217,9 @@ fn copy_column(source: &[PartitionColumn], target: &PartitionColumn) -> String {
         PartitionKind::Month => part(PartitionKind::Month, 6, 2),
         PartitionKind::Day => part(PartitionKind::Day, 9, 2),
         PartitionKind::Hour => part(PartitionKind::Hour, 12, 2),
-        PartitionKind::DaySlash | PartitionKind::HourSlash => None,
+        PartitionKind::DaySlash | PartitionKind::HourSlash | PartitionKind::Ingest { .. } => None,
     };
-    format!("{} AS {}", expr.unwrap_or_else(|| "NULL".into()), ident(target.name))
+    format!("{} AS {}", expr.unwrap_or_else(|| "NULL".into()), ident(&target.name))
 }
 
 fn statement(
@@ -227,7 +238,7 @@ fn statement(
         for (account, region) in pairs {
             let terms: Vec<String> = source_cols
                 .iter()
-                .map(|c| format!("{} = {}", ident(c.name), literal(&source_value(c, account, region, *at))))
+                .map(|c| format!("{} = {}", ident(&c.name), literal(&source_value(c, account, region, *at))))
                 .collect();
             filters.push(format!("({})", terms.join(" AND ")));
         }
@@ -241,7 +252,7 @@ fn statement(
     );
     let table = format!("{}.{}", ident(&copy.database), ident(&copy.name));
     if creates {
-        let by: Vec<String> = copy_cols.iter().map(|c| literal(c.name)).collect();
+        let by: Vec<String> = copy_cols.iter().map(|c| literal(&c.name)).collect();
         format!(
             "CREATE TABLE {table}\nWITH (\n  format = 'PARQUET',\n  write_compression = '{}',\n  external_location = {},\n  partitioned_by = ARRAY[{}]\n) AS\n{body}",
             compression.sql(),
@@ -340,7 +351,8 @@ mod tests {
     #[test]
     fn hive_and_hourly_sources_and_refusals() {
         let mut src = source();
-        (src.layout, src.hourly, src.partitioning) = (Layout::Hive, true, Partitioning::Managed);
+        (src.layout, src.granularity, src.partitioning) =
+            (Layout::Hive, crate::table::Granularity::Hour, Partitioning::Managed);
         let copy = target(&src, "pq", "s3://logs/pq/");
         let b = plan(
             &src,

@@ -25,8 +25,16 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
     let mut add =
         |col: &str, key: &str, value: String| props.push((format!("projection.{col}.{key}"), value));
     for col in table.partition_columns() {
-        let name = col.name;
+        let name = col.name.as_str();
         match col.kind {
+            PartitionKind::Ingest { unit, .. } => {
+                add(name, "type", "date".into());
+                add(name, "format", unit.joda().into());
+                let first = start.at(0, 0, 0, 0).strftime(unit.strftime()).to_string();
+                add(name, "range", format!("{first},NOW"));
+                add(name, "interval", "1".into());
+                add(name, "interval.unit", unit.unit().into());
+            }
             PartitionKind::Account => {
                 add(name, "type", "enum".into());
                 add(name, "values", table.accounts.join(","));
@@ -73,7 +81,7 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
         }
     }
     let location = table.location()?;
-    let template = table.layout.location_template(location, table.hourly);
+    let template = table.layout.location_template(location, &table.partition_columns());
     props.push(("storage.location.template".into(), template));
     Ok(props)
 }
@@ -81,7 +89,7 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
 /// TBLPROPERTIES: the header line to skip for text, and partition projection.
 pub fn table_properties(table: &TableProfile) -> Result<Vec<(String, String)>, TableError> {
     let mut props: Vec<(String, String)> = Vec::new();
-    if table.format != Format::Parquet {
+    if table.has_header() {
         props.push(("skip.header.line.count".into(), "1".into()));
     }
     if table.partitioning == Partitioning::Projection {
@@ -141,11 +149,11 @@ pub fn create_table(table: &TableProfile) -> Result<String, TableError> {
     let partitions: Vec<Value> = table
         .partition_columns()
         .iter()
-        .map(|c| sql::safe(format!("{} string", hive_ident(c.name))))
+        .map(|c| sql::safe(format!("{} string", hive_ident(&c.name))))
         .collect();
 
     let mut props: Vec<(String, String)> = Vec::new();
-    if table.format != Format::Parquet {
+    if table.has_header() {
         props.push(("skip.header.line.count".into(), "1".into()));
     }
     if table.partitioning == Partitioning::Projection {

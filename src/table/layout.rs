@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{PartitionColumn, PartitionKind, Partitioning};
 
-/// Which of AWS's S3 layouts the files use.
+/// How the files are laid out in S3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
@@ -22,14 +22,85 @@ pub enum Layout {
     Plain,
     /// `AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=…/month=…/day=…[/hour=…]/`
     Hive,
+    /// Kinesis Data Firehose: `<prefix>/YYYY/MM/dd/HH/<stream>-<version>-YYYY-MM-dd-HH-mm-ss-<uuid>[.gz]`,
+    /// records without a header line (CloudWatch Logs → Lambda → Firehose → S3)
+    Firehose,
+}
+
+/// How much time one partition holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    /// A month (the Firehose layout only)
+    Month,
+    Day,
+    Hour,
+}
+
+impl Granularity {
+    /// The folders of one unit, as strftime: `%Y/%m`, `%Y/%m/%d`, `%Y/%m/%d/%H`.
+    pub fn strftime(self) -> &'static str {
+        match self {
+            Granularity::Month => "%Y/%m",
+            Granularity::Day => "%Y/%m/%d",
+            Granularity::Hour => "%Y/%m/%d/%H",
+        }
+    }
+
+    /// The same as a Joda pattern, for partition projection: `yyyy/MM/dd/HH`.
+    pub fn joda(self) -> &'static str {
+        match self {
+            Granularity::Month => "yyyy/MM",
+            Granularity::Day => "yyyy/MM/dd",
+            Granularity::Hour => "yyyy/MM/dd/HH",
+        }
+    }
+
+    /// Projection's `interval.unit`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Granularity::Month => "MONTHS",
+            Granularity::Day => "DAYS",
+            Granularity::Hour => "HOURS",
+        }
+    }
+
+    /// `month`, `day`, `hour`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Granularity::Month => "month",
+            Granularity::Day => "day",
+            Granularity::Hour => "hour",
+        }
+    }
+
+    /// The start of the unit holding `at`.
+    pub fn floor(self, at: DateTime) -> DateTime {
+        match self {
+            Granularity::Month => at.date().first_of_month().at(0, 0, 0, 0),
+            Granularity::Day => at.date().at(0, 0, 0, 0),
+            Granularity::Hour => at.date().at(at.hour(), 0, 0, 0),
+        }
+    }
+
+    /// The start of the next unit.
+    pub fn next(self, at: DateTime) -> Option<DateTime> {
+        use jiff::ToSpan;
+        at.checked_add(match self {
+            Granularity::Month => 1.month(),
+            Granularity::Day => 1.day(),
+            Granularity::Hour => 1.hour(),
+        })
+        .ok()
+    }
 }
 
 /// The service folder's key in Hive paths: AWS writes `aws-service=`; some of its documents show
 /// `service=`. Both are read.
 pub const SERVICE_KEYS: &[&str] = &["aws-service", "service"];
 
-const fn col(name: &'static str, kind: PartitionKind) -> PartitionColumn {
-    PartitionColumn { name, kind }
+fn col(name: &str, kind: PartitionKind) -> PartitionColumn {
+    PartitionColumn { name: name.to_string(), kind }
 }
 
 impl Layout {
@@ -37,10 +108,25 @@ impl Layout {
     /// partitions use AWS's own hyphenated folder keys, because MSCK REPAIR TABLE matches column
     /// names to folder keys; projected tables use underscores and map them to folders in
     /// `storage.location.template`.
-    pub fn partition_columns(self, hourly: bool, partitioning: Partitioning) -> Vec<PartitionColumn> {
+    /// Firehose tables have one time column, `column` [default `ingest_<unit>`], holding
+    /// `2017-01-14-07` with catalog partitions (as AWS's article has it) and the folder path
+    /// `2017/01/14/07` with projection (which maps values to folders only as they are).
+    pub fn partition_columns(
+        self,
+        granularity: Granularity,
+        partitioning: Partitioning,
+        column: Option<&str>,
+    ) -> Vec<PartitionColumn> {
         use PartitionKind::*;
+        let hourly = granularity == Granularity::Hour;
         let mut cols = match (partitioning, self) {
             (Partitioning::None, _) => return Vec::new(),
+            (_, Layout::Firehose) => {
+                let name =
+                    column.map(String::from).unwrap_or_else(|| format!("ingest_{}", granularity.name()));
+                let slashes = partitioning == Partitioning::Projection;
+                return vec![PartitionColumn { name, kind: Ingest { unit: granularity, slashes } }];
+            }
             (_, Layout::Plain) => vec![col("aws_account_id", Account), col("aws_region", Region)],
             (Partitioning::Managed, Layout::Hive) => {
                 vec![col("aws-account-id", Account), col("aws-service", Service), col("aws-region", Region)]
@@ -52,7 +138,7 @@ impl Layout {
         match (self, hourly) {
             (Layout::Plain, false) => cols.push(col("day", DaySlash)),
             (Layout::Plain, true) => cols.push(col("hour", HourSlash)),
-            (Layout::Hive, hourly) => {
+            (Layout::Hive | Layout::Firehose, hourly) => {
                 cols.extend([col("year", Year), col("month", Month), col("day", Day)]);
                 if hourly {
                     cols.push(col("hour", Hour));
@@ -63,8 +149,10 @@ impl Layout {
     }
 
     /// The folder of one account's and region's logs below `base` (which ends in `/`).
+    /// Firehose folders name neither: its root is `base` itself.
     pub fn account_root(self, base: &str, account: &str, region: &str) -> String {
         match self {
+            Layout::Firehose => base.to_string(),
             Layout::Plain => format!("{base}{account}/vpcflowlogs/{region}/"),
             Layout::Hive => {
                 format!("{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/")
@@ -75,7 +163,7 @@ impl Layout {
     /// The same, for every spelling AWS uses (Hive: `aws-service=` and `service=`).
     pub fn account_roots(self, base: &str, account: &str, region: &str) -> Vec<String> {
         match self {
-            Layout::Plain => vec![self.account_root(base, account, region)],
+            Layout::Plain | Layout::Firehose => vec![self.account_root(base, account, region)],
             Layout::Hive => SERVICE_KEYS
                 .iter()
                 .map(|k| format!("{base}aws-account-id={account}/{k}=vpcflowlogs/aws-region={region}/"))
@@ -83,12 +171,12 @@ impl Layout {
         }
     }
 
-    /// The time folders of a day (or hour) below an account root: `2026/11/22[/10]/` or
-    /// `year=2026/month=11/day=22[/hour=10]/`.
-    pub fn time_folders(self, at: DateTime, hourly: bool) -> String {
+    /// The time folders of a unit below an account root: `2026/11/22[/10]/` (plain and Firehose,
+    /// which may stop at the month) or `year=2026/month=11/day=22[/hour=10]/`.
+    pub fn time_folders(self, at: DateTime, granularity: Granularity) -> String {
+        let hourly = granularity == Granularity::Hour;
         match (self, hourly) {
-            (Layout::Plain, false) => at.strftime("%Y/%m/%d/").to_string(),
-            (Layout::Plain, true) => at.strftime("%Y/%m/%d/%H/").to_string(),
+            (Layout::Plain | Layout::Firehose, _) => format!("{}/", at.strftime(granularity.strftime())),
             (Layout::Hive, false) => at.strftime("year=%Y/month=%m/day=%d/").to_string(),
             (Layout::Hive, true) => at.strftime("year=%Y/month=%m/day=%d/hour=%H/").to_string(),
         }
@@ -98,37 +186,41 @@ impl Layout {
     /// digits; `key` is `year`, `month`, `day` or `hour`.
     pub fn folder_number(self, name: &str, key: &str, digits: usize) -> Option<i16> {
         let value = match self {
-            Layout::Plain => name,
+            Layout::Plain | Layout::Firehose => name,
             Layout::Hive => name.strip_prefix(key)?.strip_prefix('=')?,
         };
         (value.len() == digits && value.bytes().all(|b| b.is_ascii_digit())).then(|| value.parse().ok())?
     }
 
-    /// Partition projection's `storage.location.template` below `base`.
-    pub fn location_template(self, base: &str, hourly: bool) -> String {
+    /// Partition projection's `storage.location.template` below `base`, for the table's columns.
+    pub fn location_template(self, base: &str, columns: &[PartitionColumn]) -> String {
         let root = self.account_root(base, "${aws_account_id}", "${aws_region}");
-        match (self, hourly) {
-            (Layout::Plain, false) => format!("{root}${{day}}/"),
-            (Layout::Plain, true) => format!("{root}${{hour}}/"),
-            (Layout::Hive, false) => format!("{root}year=${{year}}/month=${{month}}/day=${{day}}/"),
-            (Layout::Hive, true) => {
-                format!("{root}year=${{year}}/month=${{month}}/day=${{day}}/hour=${{hour}}/")
-            }
-        }
+        let time: Vec<String> = columns
+            .iter()
+            .filter(|c| {
+                !matches!(c.kind, PartitionKind::Account | PartitionKind::Region | PartitionKind::Service)
+            })
+            .map(|c| match self {
+                Layout::Hive => format!("{0}=${{{0}}}", c.name),
+                Layout::Plain | Layout::Firehose => format!("${{{}}}", c.name),
+            })
+            .collect();
+        format!("{root}{}/", time.join("/"))
     }
 
-    /// Where `athq sample` writes one account's, region's and day's (or hour's) files, below `out`.
+    /// Where `athq sample` writes one account's, region's and unit's files, below `out`.
     pub fn sample_folder(
         self,
         out: &Path,
         account: &str,
         region: &str,
         at: Timestamp,
-        hourly: bool,
+        granularity: Granularity,
     ) -> PathBuf {
         let at = at.to_zoned(TimeZone::UTC).datetime();
+        let base = if self == Layout::Firehose { "" } else { "AWSLogs/" };
         let rel =
-            format!("{}{}", self.account_root("AWSLogs/", account, region), self.time_folders(at, hourly));
+            format!("{}{}", self.account_root(base, account, region), self.time_folders(at, granularity));
         out.join(rel.trim_end_matches('/'))
     }
 }
@@ -140,16 +232,40 @@ pub fn file_name(account: &str, region: &str, flow_log: &str, at: Timestamp, has
     format!("{account}_vpcflowlogs_{region}_{flow_log}_{t}_{hash:08x}.{ext}")
 }
 
+/// Firehose's name for an object it delivered at `at`:
+/// `<stream>-1-YYYY-MM-dd-HH-mm-ss-<uuid>.gz`.
+pub fn firehose_name(stream: &str, at: Timestamp, uuid: &str) -> String {
+    let t = at.to_zoned(TimeZone::UTC).strftime("%Y-%m-%d-%H-%M-%S").to_string();
+    format!("{stream}-1-{t}-{uuid}.gz")
+}
+
+/// The `YYYY-MM-dd-HH-mm-ss` stamp of a Firehose object's name.
+pub fn firehose_stamp(name: &str) -> Option<Timestamp> {
+    let parts: Vec<&str> = name.split('-').collect();
+    let widths = [4, 2, 2, 2, 2, 2];
+    (0..parts.len().saturating_sub(widths.len() - 1)).find_map(|i| {
+        let run = &parts[i..i + widths.len()];
+        let ok = run.iter().zip(widths).all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return None;
+        }
+        let n = |k: usize| run[k].parse::<i16>().ok();
+        let date = jiff::civil::Date::new(n(0)?, n(1)? as i8, n(2)? as i8).ok()?;
+        let at = date.at(n(3)? as i8, n(4)? as i8, n(5)? as i8, 0);
+        at.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
+    })
+}
+
 /// The time a log file covers: the delivery stamp in AWS's file name (`…_20261122T1005Z_…`), else
 /// the day (or hour) of its folders (`…/2026/11/22[/10]/` or `…/year=2026/month=11/day=22[/hour=10]/`).
 pub fn path_span(path: &Path) -> Option<(Timestamp, Timestamp)> {
     name_stamp(path).map(|t| (t, t)).or_else(|| folder_span(path))
 }
 
-/// The `YYYYMMDDTHHMMZ` part of an AWS flow-log file name.
+/// The `YYYYMMDDTHHMMZ` part of an AWS flow-log file name, or a Firehose object's stamp.
 fn name_stamp(path: &Path) -> Option<Timestamp> {
     let name = path.file_name()?.to_string_lossy();
-    name.split('_').find_map(|part| {
+    let aws = name.split('_').find_map(|part| {
         let b = part.as_bytes();
         let ok = b.len() == 14
             && b[8] == b'T'
@@ -162,7 +278,8 @@ fn name_stamp(path: &Path) -> Option<Timestamp> {
         let date = jiff::civil::Date::new(n(0..4)?, n(4..6)? as i8, n(6..8)? as i8).ok()?;
         let at = date.at(n(9..11)? as i8, n(11..13)? as i8, 0, 0);
         at.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
-    })
+    });
+    aws.or_else(|| firehose_stamp(&name))
 }
 
 /// The day or hour of a file's date folders, in either layout.
@@ -257,7 +374,10 @@ mod tests {
 
     #[test]
     fn partition_values_come_from_the_path_as_athena_reads_folders() {
-        let t = |layout: Layout, hourly, partitioning| layout.partition_columns(hourly, partitioning);
+        let t = |layout: Layout, hourly: bool, partitioning| {
+            let g = if hourly { Granularity::Hour } else { Granularity::Day };
+            layout.partition_columns(g, partitioning, None)
+        };
         let plain = Path::new(
             "/x/AWSLogs/111122223333/vpcflowlogs/eu-west-1/2026/11/22/111122223333_vpcflowlogs_eu-west-1_fl-1_20261122T1005Z_ab.log.gz",
         );
@@ -288,12 +408,13 @@ mod tests {
         let at: Timestamp = "2026-11-22T10:05:00Z".parse().unwrap();
         for layout in [Layout::Plain, Layout::Hive] {
             for hourly in [false, true] {
-                let dir = layout.sample_folder(Path::new("/out"), "111122223333", "us-east-1", at, hourly);
+                let g = if hourly { Granularity::Hour } else { Granularity::Day };
+                let dir = layout.sample_folder(Path::new("/out"), "111122223333", "us-east-1", at, g);
                 let file = dir.join("x.log.gz");
                 let (start, end) = path_span(&file).unwrap();
                 assert!(start <= at && at < end, "{}", file.display());
                 let mut t = TableProfile::new_default();
-                (t.layout, t.hourly, t.partitioning) = (layout, hourly, Partitioning::Managed);
+                (t.layout, t.granularity, t.partitioning) = (layout, g, Partitioning::Managed);
                 let values: Vec<String> =
                     partition_values(&file, &t.partition_columns()).into_iter().map(Option::unwrap).collect();
                 let p = crate::table::partitions::partition_at(
@@ -329,5 +450,36 @@ mod tests {
         assert_eq!(Layout::Hive.folder_number("07", "month", 2), None);
         assert_eq!(Layout::Plain.folder_number("2026", "year", 4), Some(2026));
         assert_eq!(Layout::Hive.account_roots("p/", "1", "r").len(), 2);
+    }
+
+    #[test]
+    fn firehose_objects_are_dated_by_their_folders_and_names() {
+        let at: Timestamp = "2017-01-14T07:12:31Z".parse().unwrap();
+        let name = firehose_name("flowlogs-stream", at, "3f2d1c0b-aaaa-4bbb-8ccc-123456789012");
+        assert_eq!(name, "flowlogs-stream-1-2017-01-14-07-12-31-3f2d1c0b-aaaa-4bbb-8ccc-123456789012.gz");
+        assert_eq!(firehose_stamp(&name), Some(at));
+        assert_eq!(firehose_stamp("flows-2017-01-14.gz"), None);
+        let dir = Layout::Firehose.sample_folder(Path::new("/out/fh"), "", "", at, Granularity::Hour);
+        assert_eq!(dir, Path::new("/out/fh/2017/01/14/07"));
+        // The folders' hour, and the column's value in either form.
+        let file = dir.join(&name);
+        assert_eq!(path_span(&file).map(|(s, _)| s), Some(at));
+        for (partitioning, value) in
+            [(Partitioning::Managed, "2017-01-14-07"), (Partitioning::Projection, "2017/01/14/07")]
+        {
+            let cols = Layout::Firehose.partition_columns(Granularity::Hour, partitioning, None);
+            assert_eq!(cols[0].name, "ingest_hour");
+            assert_eq!(partition_values(&file, &cols), [Some(value.to_string())]);
+        }
+        let cols = Layout::Firehose.partition_columns(
+            Granularity::Month,
+            Partitioning::Managed,
+            Some("ingestdatetime"),
+        );
+        assert_eq!(partition_values(&file, &cols), [Some("2017-01".to_string())]);
+        let t = at.to_zoned(TimeZone::UTC).datetime();
+        assert_eq!(Layout::Firehose.time_folders(t, Granularity::Month), "2017/01/");
+        let proj = Layout::Firehose.partition_columns(Granularity::Day, Partitioning::Projection, None);
+        assert_eq!(Layout::Firehose.location_template("s3://b/fh/", &proj), "s3://b/fh/${ingest_day}/");
     }
 }

@@ -15,7 +15,7 @@ use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
 pub use fields::{Field, FieldSet};
-pub use layout::Layout;
+pub use layout::{Granularity, Layout};
 
 /// How the log files are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -50,7 +50,10 @@ pub struct TableProfile {
     pub location: Option<String>,
     pub format: Format,
     pub layout: Layout,
-    pub hourly: bool,
+    /// Partitions a day or an hour (AWS's layouts), or a month, day or hour (Firehose).
+    pub granularity: Granularity,
+    /// The Firehose layout's time column [default: `ingest_hour`, `ingest_day` or `ingest_month`].
+    pub partition_column: Option<String>,
     pub partitioning: Partitioning,
     pub fields: FieldSet,
     /// Account ids the logs come from (projection enum values, partition paths).
@@ -73,6 +76,8 @@ pub enum TableError {
     BadAccount(String),
     #[error("region `{0}` is not an AWS region name")]
     BadRegion(String),
+    #[error("{0}")]
+    Granularity(String),
     #[error("the table needs {} set for this", .0.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "))]
     Missing(Vec<&'static str>),
 }
@@ -126,9 +131,9 @@ pub fn validate_region(value: &str) -> Result<(), TableError> {
 }
 
 /// One partition column: its name, and how a point in time is written in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionColumn {
-    pub name: &'static str,
+    pub name: String,
     pub kind: PartitionKind,
 }
 
@@ -145,12 +150,22 @@ pub enum PartitionKind {
     Month,
     Day,
     Hour,
+    /// Firehose delivery's one time column: `2017-01-14-07` (the AWS article's form, for catalog
+    /// partitions) or `2017/01/14/07` (`slashes`, the folder path, for projection), to the unit.
+    Ingest {
+        unit: Granularity,
+        slashes: bool,
+    },
 }
 
 impl PartitionKind {
     /// The value this column takes for a given hour (time columns only).
     pub fn time_value(self, at: DateTime) -> Option<String> {
         Some(match self {
+            PartitionKind::Ingest { unit, slashes } => {
+                let text = at.strftime(unit.strftime()).to_string();
+                if slashes { text } else { text.replace('/', "-") }
+            }
             PartitionKind::DaySlash => at.strftime("%Y/%m/%d").to_string(),
             PartitionKind::HourSlash => at.strftime("%Y/%m/%d/%H").to_string(),
             PartitionKind::Year => at.strftime("%Y").to_string(),
@@ -170,7 +185,8 @@ impl TableProfile {
             location: None,
             format: Format::Text,
             layout: Layout::Plain,
-            hourly: false,
+            granularity: Granularity::Day,
+            partition_column: None,
             partitioning: Partitioning::Projection,
             fields: FieldSet::default_v2(),
             accounts: Vec::new(),
@@ -179,9 +195,39 @@ impl TableProfile {
         }
     }
 
+    /// Checks that the layout, granularity and partition column go together.
+    pub fn check_shape(&self) -> Result<(), TableError> {
+        if self.granularity == Granularity::Month && self.layout != Layout::Firehose {
+            return Err(TableError::Granularity(format!(
+                "monthly partitions are for the firehose layout; AWS's {} layout has day (and hour) folders",
+                self.layout
+            )));
+        }
+        if let Some(c) = &self.partition_column {
+            if self.layout != Layout::Firehose {
+                return Err(TableError::Granularity(format!(
+                    "partition_column `{c}` is for the firehose layout; the {} layout's columns are fixed",
+                    self.layout
+                )));
+            }
+            validate_identifier("partition column", c)?;
+        }
+        Ok(())
+    }
+
+    /// Text files start with a header line (AWS's deliveries; not Firehose's).
+    pub fn has_header(&self) -> bool {
+        self.format != Format::Parquet && self.layout != Layout::Firehose
+    }
+
+    /// Hourly partitions.
+    pub fn hourly(&self) -> bool {
+        self.granularity == Granularity::Hour
+    }
+
     /// The partition columns, in order (the layout says which).
     pub fn partition_columns(&self) -> Vec<PartitionColumn> {
-        self.layout.partition_columns(self.hourly, self.partitioning)
+        self.layout.partition_columns(self.granularity, self.partitioning, self.partition_column.as_deref())
     }
 
     /// The partition columns that carry time, in order.
@@ -201,7 +247,7 @@ impl TableProfile {
     /// The S3 prefix holding one account's, region's and day's (or hour's) files.
     pub fn partition_prefix(&self, account: &str, region: &str, at: DateTime) -> Result<String, TableError> {
         let root = self.layout.account_root(self.location()?, account, region);
-        Ok(format!("{root}{}", self.layout.time_folders(at, self.hourly)))
+        Ok(format!("{root}{}", self.layout.time_folders(at, self.granularity)))
     }
 
     /// Checks that the location and, where `paths` is set, the accounts and regions are set,
@@ -211,6 +257,8 @@ impl TableProfile {
         if self.location.is_none() {
             missing.push("location");
         }
+        // Firehose's folders name no account or region.
+        let paths = paths && self.layout != Layout::Firehose;
         if paths && self.accounts.is_empty() {
             missing.push("accounts");
         }
@@ -236,6 +284,7 @@ impl fmt::Display for Layout {
         f.write_str(match self {
             Layout::Plain => "plain",
             Layout::Hive => "hive",
+            Layout::Firehose => "firehose",
         })
     }
 }
@@ -277,7 +326,7 @@ mod tests {
             t.partition_prefix("111122223333", "us-east-1", at).unwrap(),
             "s3://b/x/AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/03/07/"
         );
-        t.hourly = true;
+        t.granularity = Granularity::Hour;
         t.layout = Layout::Hive;
         assert_eq!(
             t.partition_prefix("111122223333", "us-east-1", at).unwrap(),

@@ -4,7 +4,6 @@
 //! statement stays under Athena's query-length limit; and `DROP IF EXISTS PARTITION`.
 //! It builds statements; running them belongs to the engines.
 
-use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 
 use crate::sql::{hive_ident, literal};
@@ -93,25 +92,36 @@ pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<P
     if days > MAX_RANGE_DAYS {
         return Err(PartitionError::RangeTooLong { from, to });
     }
-    let mut times: Vec<DateTime> = Vec::new();
-    let mut day = from;
-    while day <= to {
-        if table.hourly {
-            times.extend((0..24).map(|h| day.at(h, 0, 0, 0)));
-        } else {
-            times.push(day.at(0, 0, 0, 0));
-        }
-        day = day.checked_add(1.day()).map_err(|_| PartitionError::RangeTooLong { from, to })?;
-    }
+    let times = units(table.granularity, from, to);
+    // Firehose folders name no account or region: one pass, with none.
+    let (accounts, regions) = match table.layout {
+        Layout::Firehose => (vec![String::new()], vec![String::new()]),
+        _ => (table.accounts.clone(), table.regions.clone()),
+    };
     let mut out = Vec::new();
-    for account in &table.accounts {
-        for region in &table.regions {
+    for account in &accounts {
+        for region in &regions {
             for at in &times {
                 out.push(partition_at(table, account, region, *at)?);
             }
         }
     }
     Ok(out)
+}
+
+/// The start of every unit (month, day or hour) that holds part of the days `from..=to`.
+pub fn units(granularity: crate::table::Granularity, from: Date, to: Date) -> Vec<DateTime> {
+    let mut out = Vec::new();
+    let mut at = granularity.floor(from.at(0, 0, 0, 0));
+    let end = to.at(23, 59, 59, 0);
+    while at <= end {
+        out.push(at);
+        match granularity.next(at) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out
 }
 
 /// The partition holding one account's and region's files for a day (or hour).
@@ -132,7 +142,7 @@ pub fn partition_at(
         })
         .collect();
     let spec: Vec<String> =
-        cols.iter().zip(&values).map(|(c, v)| format!("{} = {}", hive_ident(c.name), literal(v))).collect();
+        cols.iter().zip(&values).map(|(c, v)| format!("{} = {}", hive_ident(&c.name), literal(v))).collect();
     Ok(Partition {
         spec: format!("({})", spec.join(", ")),
         values,
@@ -238,7 +248,7 @@ mod tests {
     #[test]
     fn long_ranges_split_under_the_limit_and_lose_nothing() {
         let mut t = managed(Layout::Hive);
-        t.hourly = true;
+        t.granularity = crate::table::Granularity::Hour;
         t.regions = vec!["us-east-1".into(), "eu-west-1".into()];
         let (from, to) = (date(2025, 1, 1), date(2026, 12, 31));
         let stmts = add(&t, from, to, ATHENA_MAX_QUERY_BYTES).unwrap();

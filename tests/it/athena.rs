@@ -774,3 +774,77 @@ fn table_convert_writes_parquet_in_batches_of_at_most_100_partitions_and_resumes
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("cannot be the table itself"), "{}", o.stderr);
 }
+
+#[test]
+fn firehose_partitions_are_added_and_found_missing_by_their_hour_folders() {
+    let (acct, dir) = setup();
+    let bucket = format!("athq-fh-{}", acct.id);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let file = dir.path().join("obj.gz");
+    std::fs::write(&file, b"x").unwrap();
+    for hour in ["2017/01/14/06", "2017/01/14/07", "2017/01/14/08"] {
+        let stamp = hour.replace('/', "-");
+        let key = format!(
+            "s3://{bucket}/flowlogs/{hour}/flowlogs-stream-1-{stamp}-01-02-3f2d1c0b-aaaa-4bbb-8ccc-123456789012.gz"
+        );
+        acct.aws(&["s3", "cp", file.to_str().unwrap(), &key]);
+    }
+    let location = format!("s3://{bucket}/flowlogs/");
+    let shape = [
+        "--layout",
+        "firehose",
+        "--hourly",
+        "--partitioning",
+        "managed",
+        "--partition-column",
+        "ingestdatetime",
+        "--location",
+        location.as_str(),
+    ];
+    let o = run(acct.athq(dir.path()).args(["table", "create", "--via", "glue"]).args(shape));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let t =
+        &acct.aws(&["glue", "get-table", "--database-name", "flowdb", "--name", "vpc_flow_logs"])["Table"];
+    assert_eq!(t["PartitionKeys"][0]["Name"], "ingestdatetime");
+    assert!(t["Parameters"].get("skip.header.line.count").is_none(), "Firehose objects have no header: {t}");
+    // The AWS article's partition: one hour, its value as the article writes it.
+    let o = run(acct
+        .athq(dir.path())
+        .args(["partitions", "add", "--via", "glue", "--from", "2017-01-14", "--to", "2017-01-14"])
+        .args(shape));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let parts = acct.aws(&[
+        "glue",
+        "get-partitions",
+        "--database-name",
+        "flowdb",
+        "--table-name",
+        "vpc_flow_logs",
+        "--expression",
+        "ingestdatetime = '2017-01-14-07'",
+    ]);
+    assert_eq!(parts["Partitions"][0]["StorageDescriptor"]["Location"], format!("{location}2017/01/14/07/"));
+    // Drop one hour from the catalog: `missing` finds its folder again.
+    let o = run(acct
+        .athq(dir.path())
+        .args(["partitions", "drop", "--from", "2017-01-14", "--to", "2017-01-14", "--print"])
+        .args(shape));
+    assert!(o.stdout.contains("PARTITION (`ingestdatetime` = '2017-01-14-07')"), "{}", o.stdout);
+    acct.aws(&[
+        "glue",
+        "delete-partition",
+        "--database-name",
+        "flowdb",
+        "--table-name",
+        "vpc_flow_logs",
+        "--partition-values",
+        "2017-01-14-07",
+    ]);
+    let o = run(acct.athq(dir.path()).args(["partitions", "missing"]).args(shape));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, format!("{location}2017/01/14/07/\n"));
+    // Monthly partitions are Firehose's only.
+    let o = run(acct.athq(dir.path()).args(["table", "ddl", "--monthly"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("monthly partitions are for the firehose layout"), "{}", o.stderr);
+}

@@ -86,6 +86,45 @@ fn a_log_group_answers_the_library_as_the_files_do() {
     assert_eq!(one, count(logs.to_str().unwrap(), &[]));
     assert_ne!(one, "flows\n0\n");
 
+    // An event published with the AWS CLI's put-log-events is read like the rest.
+    acct.aws(&[
+        "logs",
+        "create-log-stream",
+        "--log-group-name",
+        "/vpc/flow-logs",
+        "--log-stream-name",
+        "eni-0c11c11c11c11c11c-all",
+    ]);
+    let start = jiff::Timestamp::now().as_second() - 600;
+    let event = format!(
+        "[{{\"timestamp\": {}, \"message\": \"2 123456789012 eni-0c11c11c11c11c11c 10.20.9.9 198.51.100.7 40000 443 6 10 5000 {start} {} ACCEPT OK\"}}]",
+        start * 1000,
+        start + 60
+    );
+    acct.aws(&[
+        "logs",
+        "put-log-events",
+        "--log-group-name",
+        "/vpc/flow-logs",
+        "--log-stream-name",
+        "eni-0c11c11c11c11c11c-all",
+        "--log-events",
+        &event,
+    ]);
+    let o = run(acct.athq(dir.path()).env("ATHQ_NOW", &now).args([
+        "exec",
+        "--source",
+        "logs:/vpc/flow-logs",
+        "--interface",
+        "eni-0c11c11c11c11c11c",
+        "--format",
+        "csv",
+        "--sql",
+        "SELECT srcaddr, dstaddr, bytes FROM vpc_flow_logs",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "srcaddr,dstaddr,bytes\n10.20.9.9,198.51.100.7,5000\n");
+
     // A flow log whose format lacks interface-id: the stream's name supplies it.
     seed(&acct, "/vpc/no-eni", &logs, &["--drop", "interface-id"]);
     let fields = "version account-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";

@@ -573,3 +573,53 @@ fn ip_casts_check_and_canonicalise_values_as_trino_does() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("syntax error: Expected: an expression, found: EOF"), "{}", o.stderr);
 }
+
+#[test]
+fn firehose_delivery_matches_duckdb_and_prunes_by_its_hour_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("athq.yaml"), "table:\n  layout: firehose\n  granularity: hour\n")
+        .unwrap();
+    sample(dir.path(), &["--layout", "firehose", "--seed", "13"]);
+    // Firehose's folders and object names, and no header line in the objects.
+    let hour = dir.path().join("2026/11/22/09");
+    let object = std::fs::read_dir(&hour).unwrap().next().unwrap().unwrap().path();
+    let name = object.file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.starts_with("flowlogs-stream-1-2026-11-22-09-") && name.ends_with(".gz"), "{name}");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(&object).unwrap())),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.starts_with("2 123456789012 eni-"), "{first}");
+    seed_queries_match(dir.path(), "firehose");
+    // Two hours of three days: the other hours' objects are left unopened.
+    let src = dir.path().to_str().unwrap();
+    let o = run(athq(dir.path()).args([
+        "run",
+        "bytes-by-pair",
+        "--engine",
+        "local",
+        "--source",
+        src,
+        "--hours",
+        "2",
+        "--format",
+        "csv",
+        "-p",
+        "limit=100000",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let before = o.stderr.split(" skipped by date").next().unwrap();
+    let skipped: u64 = before.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(skipped > 700, "{}", o.stderr);
+    let two_hours = bytes_by_pair_sql().replace("\"end\" >= 1795083960", "\"end\" >= 1795335960");
+    assert_eq!(o.stdout, duck("firehose", dir.path(), &two_hours));
+    // The table's one time column, from the folders, as projection has it.
+    let o = run(athq(dir.path()).args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql"]).arg(
+        "SELECT ingest_hour, COUNT(*) AS n FROM vpc_flow_logs WHERE ingest_hour = '2026/11/22/09' GROUP BY 1",
+    ));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("ingest_hour,n\n2026/11/22/09,"), "{}", o.stdout);
+    assert!(o.stderr.contains("pruned by partition"), "{}", o.stderr);
+}

@@ -22,7 +22,7 @@ use athq::library::{Library, Query};
 use athq::render::window::parse_time;
 use athq::render::{self, Dialect, RenderContext, TimeWindow, WindowSpec};
 use athq::table::partitions::{self, ATHENA_MAX_QUERY_BYTES};
-use athq::table::{FieldSet, Format, Layout, Partitioning, TableProfile, ddl};
+use athq::table::{FieldSet, Format, Granularity, Layout, Partitioning, TableProfile, ddl};
 use ipnet::IpNet;
 use jiff::SignedDuration;
 
@@ -76,7 +76,8 @@ pub fn shapes() -> Vec<(String, TableProfile)> {
                     t.fields = FieldSet::default_v2();
                     t.format = format;
                     t.layout = layout;
-                    t.hourly = hourly;
+                    t.granularity =
+                        if hourly { athq::table::Granularity::Hour } else { athq::table::Granularity::Day };
                     t.partitioning = partitioning;
                     let name = format!(
                         "{format}-{layout}-{}-{partitioning}",
@@ -87,6 +88,28 @@ pub fn shapes() -> Vec<(String, TableProfile)> {
             }
         }
     }
+    // Firehose delivery: text without a header line, a month, day or hour a partition.
+    for format in [Format::Text, Format::Regex] {
+        for granularity in [Granularity::Month, Granularity::Day, Granularity::Hour] {
+            for partitioning in [Partitioning::Projection, Partitioning::Managed, Partitioning::None] {
+                let mut t = table();
+                t.fields = FieldSet::default_v2();
+                (t.format, t.layout, t.granularity, t.partitioning) =
+                    (format, Layout::Firehose, granularity, partitioning);
+                t.location = Some("s3://firehose-bucket/flowlogs/".into());
+                out.push((
+                    format!("{format}-firehose-{}ly-{partitioning}", granularity.name())
+                        .replace("dayly", "daily"),
+                    t,
+                ));
+            }
+        }
+    }
+    let mut t = table();
+    (t.layout, t.granularity, t.partitioning) = (Layout::Firehose, Granularity::Hour, Partitioning::Managed);
+    t.partition_column = Some("ingestdatetime".into());
+    t.location = Some("s3://firehose-bucket/flowlogs/".into());
+    out.push(("text-firehose-hourly-managed-ingestdatetime".into(), t));
     for (format, fields) in [(Format::Text, "v5"), (Format::Parquet, "all"), (Format::Regex, "v3")] {
         let mut t = table();
         t.format = format;
@@ -106,7 +129,7 @@ pub fn ddl_of(t: &TableProfile) -> String {
 pub fn managed(layout: Layout, hourly: bool) -> TableProfile {
     let mut t = table();
     t.layout = layout;
-    t.hourly = hourly;
+    t.granularity = if hourly { athq::table::Granularity::Hour } else { athq::table::Granularity::Day };
     t.partitioning = Partitioning::Managed;
     t
 }

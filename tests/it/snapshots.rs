@@ -91,6 +91,11 @@ fn partition_statements() {
         "partitions-repair-hive",
         partitions::repair(&managed(Layout::Hive, false)).unwrap()
     );
+    let mut firehose = managed(Layout::Firehose, true);
+    firehose.location = Some("s3://firehose-bucket/flowlogs/".into());
+    insta::assert_snapshot!("partitions-add-firehose-hourly", add_statements(&firehose).join(";\n\n"));
+    firehose.granularity = athq::table::Granularity::Month;
+    insta::assert_snapshot!("partitions-add-firehose-monthly", add_statements(&firehose).join(";\n\n"));
     let d = |s: &str| s.parse().unwrap();
     let drop =
         partitions::drop(&managed(Layout::Plain, false), d("2026-11-20"), d("2026-11-21"), 262_144).unwrap();

@@ -42,8 +42,18 @@ fn layouts() -> Vec<(&'static str, athq::table::TableProfile)> {
     ] {
         let mut t = table();
         t.layout = layout;
-        t.hourly = hourly;
+        t.granularity = if hourly { athq::table::Granularity::Hour } else { athq::table::Granularity::Day };
         t.partitioning = partitioning;
+        out.push((name, t));
+    }
+    for (name, granularity, partitioning) in [
+        ("firehose-hourly-managed", athq::table::Granularity::Hour, Partitioning::Managed),
+        ("firehose-daily-projection", athq::table::Granularity::Day, Partitioning::Projection),
+        ("firehose-monthly-managed", athq::table::Granularity::Month, Partitioning::Managed),
+    ] {
+        let mut t = table();
+        (t.layout, t.granularity, t.partitioning) = (Layout::Firehose, granularity, partitioning);
+        t.location = Some("s3://firehose-bucket/flowlogs/".into());
         out.push((name, t));
     }
     out

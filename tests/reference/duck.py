@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The independent answer: DuckDB over the same flow-log files athq's embedded engine reads.
 
-Usage: duck.py FORMAT ROOT SQL   (FORMAT text|parquet; prints the result as CSV, header first)
+Usage: duck.py FORMAT ROOT SQL   (FORMAT text|parquet|firehose; prints the result as CSV, header first)
+
+`firehose` is text as Kinesis Data Firehose delivers it: gzip objects without a header line (any
+`*.gz` below ROOT), read with AWS's default (version 2) fields.
 
 In SQL, `flows` holds every record below ROOT, with AWS's field names in underscore form and typed
 as AWS documents them, plus `day` (`YYYY/MM/DD`), the date folder each text file sits in, as an
@@ -23,10 +26,19 @@ import duckdb
 INTS = {"version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp_flags", "traffic_path", "encryption_status"}
 
 
-def text_to_csv(root, out_path):
-    files = sorted(glob.glob(f"{root}/**/*.log.gz", recursive=True) + glob.glob(f"{root}/**/*.log", recursive=True))
+V2 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status".split()
+
+
+def text_to_csv(root, out_path, headerless=False):
+    if headerless:
+        files = sorted(glob.glob(f"{root}/**/*.gz", recursive=True))
+    else:
+        files = sorted(glob.glob(f"{root}/**/*.log.gz", recursive=True) + glob.glob(f"{root}/**/*.log", recursive=True))
     headers = []
     for f in files:
+        if headerless:
+            headers.append([h.replace("-", "_") for h in V2])
+            continue
         with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
             headers.append([h.replace("-", "_") for h in fh.readline().split()])
     columns = sorted({c for h in headers for c in h})
@@ -35,7 +47,8 @@ def text_to_csv(root, out_path):
         w.writerow(columns + ["day"])
         for f, header in zip(files, headers):
             with (gzip.open(f, "rt") if f.endswith(".gz") else open(f)) as fh:
-                fh.readline()
+                if not headerless:
+                    fh.readline()
                 for line in fh:
                     parts = line.split()
                     if len(parts) != len(header):
@@ -53,9 +66,9 @@ def main():
     con.execute("SET threads = 1")
     con.execute("SET memory_limit = '1GB'")
     with tempfile.TemporaryDirectory() as tmp:
-        if fmt == "text":
+        if fmt in ("text", "firehose"):
             path = os.path.join(tmp, "flows.csv")
-            columns = text_to_csv(root, path)
+            columns = text_to_csv(root, path, headerless=(fmt == "firehose"))
             types = ", ".join(f"'{c}': '{'BIGINT' if c in INTS else 'VARCHAR'}'" for c in columns + ["day"])
             con.execute(f"CREATE VIEW flows AS SELECT * FROM read_csv('{path}', header=true, nullstr='', columns={{{types}}})")
         else:

@@ -33,7 +33,9 @@ pub use crate::table::layout::{partition_values, path_span};
 
 fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
-    if name.ends_with(".log") || name.ends_with(".log.gz") {
+    let firehose = crate::table::layout::firehose_stamp(&name).is_some()
+        && (name.ends_with(".gz") || !name.contains('.'));
+    if name.ends_with(".log") || name.ends_with(".log.gz") || firehose {
         Some(FileKind::Text)
     } else if name.ends_with(".parquet") {
         Some(FileKind::Parquet)

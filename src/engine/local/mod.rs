@@ -211,6 +211,9 @@ impl LocalEngine {
             )));
         }
         let is_text = parquet.is_empty();
+        // Firehose delivers records without a header line: they are read by the table's fields.
+        let headerless = (table.layout == crate::table::Layout::Firehose)
+            .then(|| table.fields.fields().iter().map(|f| f.aws_name.to_string()).collect());
         let fields = if !parquet.is_empty() {
             let mut paths = Vec::new();
             for f in &parquet {
@@ -233,8 +236,14 @@ impl LocalEngine {
             ctx.register_table(table.name.as_str(), df.into_view()).map_err(df_error)?;
             None
         } else {
-            let provider =
-                TextLogs::open(text, table.partition_columns(), stats.clone(), threads, opts.strict)?;
+            let provider = TextLogs::open(
+                text,
+                table.partition_columns(),
+                stats.clone(),
+                threads,
+                opts.strict,
+                headerless,
+            )?;
             if provider.is_empty() {
                 return Err(all_unreadable(source, &stats));
             }
@@ -322,7 +331,7 @@ async fn parquet_with_partitions(
         let mut part = ctx.read_parquet(paths, ParquetReadOptions::default()).await.map_err(df_error)?;
         for (c, v) in cols.iter().zip(values) {
             let value = datafusion::prelude::lit(datafusion::common::ScalarValue::Utf8(v));
-            part = part.with_column(c.name, value).map_err(df_error)?;
+            part = part.with_column(&c.name, value).map_err(df_error)?;
         }
         all = Some(match all {
             None => part,

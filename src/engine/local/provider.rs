@@ -49,6 +49,8 @@ pub struct TextLogs {
     stats: Arc<Stats>,
     partitions: usize,
     strict: bool,
+    /// The table's fields, for files without a header line (Firehose's).
+    headerless: Option<Arc<Vec<String>>>,
 }
 
 /// Where an output column comes from: the file (its index among the parsed columns) or the path.
@@ -61,17 +63,19 @@ enum Source {
 impl TextLogs {
     /// Reads every file's header. A file whose header cannot be read is skipped and reported
     /// (an error with `strict`).
+    /// `headerless` are the table's fields, for files that have no header line.
     pub fn open(
         files: Vec<LogFile>,
         partition_cols: Vec<PartitionColumn>,
         stats: Arc<Stats>,
         partitions: usize,
         strict: bool,
+        headerless: Option<Vec<String>>,
     ) -> Result<TextLogs, EngineError> {
         let mut present = vec![false; fields::CATALOG.len()];
         let mut readable = Vec::with_capacity(files.len());
         for f in files {
-            match text::header_of(&f.path) {
+            match text::header_of(&f.path, headerless.as_deref()) {
                 Ok(names) => {
                     for name in names {
                         if let Some(i) =
@@ -94,7 +98,7 @@ impl TextLogs {
         let cols: Vec<ArrowField> = columns
             .iter()
             .map(|f| ArrowField::new(f.column(), arrow_type(f.athena_type), true))
-            .chain(partition_cols.iter().map(|p| ArrowField::new(p.name, DataType::Utf8, true)))
+            .chain(partition_cols.iter().map(|p| ArrowField::new(p.name.clone(), DataType::Utf8, true)))
             .collect();
         Ok(TextLogs {
             schema: Arc::new(Schema::new(cols)),
@@ -104,6 +108,7 @@ impl TextLogs {
             stats,
             partitions,
             strict,
+            headerless: headerless.map(Arc::new),
         })
     }
 
@@ -219,7 +224,7 @@ impl TableProvider for TextLogs {
                     Source::File(file_fields.len() - 1)
                 } else {
                     let name = self.schema.field(i).name();
-                    Source::Path(self.partition_cols.iter().position(|p| p.name == name).unwrap_or(0))
+                    Source::Path(self.partition_cols.iter().position(|p| p.name == *name).unwrap_or(0))
                 }
             })
             .collect();
@@ -255,6 +260,7 @@ impl TableProvider for TextLogs {
                     queue: queue.clone(),
                     stats: self.stats.clone(),
                     strict: self.strict,
+                    headerless: self.headerless.clone(),
                 }) as _
             })
             .collect();
@@ -271,6 +277,7 @@ struct TextPartition {
     queue: Arc<Mutex<VecDeque<Work>>>,
     stats: Arc<Stats>,
     strict: bool,
+    headerless: Option<Arc<Vec<String>>>,
 }
 
 impl PartitionStream for TextPartition {
@@ -280,19 +287,20 @@ impl PartitionStream for TextPartition {
 
     fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
         let (tx, rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<RecordBatch>>(4);
-        let (schema, file_schema, sources, queue, stats, strict) = (
+        let (schema, file_schema, sources, queue, stats, strict, headerless) = (
             self.schema.clone(),
             self.file_schema.clone(),
             self.sources.clone(),
             self.queue.clone(),
             self.stats.clone(),
             self.strict,
+            self.headerless.clone(),
         );
         std::thread::spawn(move || {
             loop {
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
                 let Some((file, values)) = next else { return };
-                match text::read_file(&file.path, &file_schema) {
+                match text::read_file(&file.path, &file_schema, headerless.as_ref().map(|h| h.as_slice())) {
                     Ok((batches, counts)) => {
                         stats.file_read(&file.path, file.size, &counts);
                         for b in batches {

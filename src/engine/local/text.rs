@@ -5,7 +5,7 @@
 //! one field twice) yields no rows at all and an error naming the file and the reason, so the
 //! caller can skip it and say so. It must not decide which files to read.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -63,11 +63,41 @@ pub fn parse_header(line: &[u8]) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// The fields named in a text file's header line.
-pub fn header_of(path: &Path) -> Result<Vec<String>, String> {
+/// A file's fields: those its header line names; or, for deliveries without a header (Firehose),
+/// `headerless`, the table's fields, when the first line is not a header but a record of that
+/// many fields. Says whether the first line is a header.
+pub fn fields_of(first: &[u8], headerless: Option<&[String]>) -> Result<(Vec<String>, bool), String> {
+    match (parse_header(first), headerless) {
+        (Ok(names), _) => Ok((names, true)),
+        (Err(e), Some(fields)) => {
+            let n = first.split(|b| *b == b' ').filter(|p| !p.trim_ascii().is_empty()).count();
+            if n == fields.len() {
+                Ok((fields.to_vec(), false))
+            } else {
+                Err(format!("{e}; nor is it a record of the table's {} fields ({n} fields)", fields.len()))
+            }
+        }
+        // A first line that starts like a record (a version number, then an account id) is
+        // most likely Firehose's headerless delivery read as AWS's.
+        (Err(e), None)
+            if first
+                .split(|b| *b == b' ')
+                .next()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(u8::is_ascii_digit)) =>
+        {
+            Err(format!(
+                "{e}: a record without a header line, as Kinesis Data Firehose delivers them? set table.layout: firehose"
+            ))
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// The fields of a text file (see [`fields_of`]).
+pub fn header_of(path: &Path, headerless: Option<&[String]>) -> Result<Vec<String>, String> {
     let mut line = Vec::new();
     open(path).and_then(|mut r| r.read_until(b'\n', &mut line)).map_err(|e| e.to_string())?;
-    parse_header(&line)
+    fields_of(&line, headerless).map(|(names, _)| names)
 }
 
 enum Builder {
@@ -103,13 +133,21 @@ fn finish(schema: &SchemaRef, builders: &mut [Builder], rows: usize) -> Result<R
 }
 
 /// Reads one text file whole into batches of `schema`'s columns. Any read error fails the file.
-pub fn read_file(path: &Path, schema: &SchemaRef) -> Result<(Vec<RecordBatch>, FileCounts), String> {
+pub fn read_file(
+    path: &Path,
+    schema: &SchemaRef,
+    headerless: Option<&[String]>,
+) -> Result<(Vec<RecordBatch>, FileCounts), String> {
     let mut reader = open(path).map_err(|e| e.to_string())?;
-    read(&mut reader, schema)
+    read(&mut reader, schema, headerless)
 }
 
-/// Reads flow-log text (header first) into batches.
-pub fn read(reader: &mut dyn BufRead, schema: &SchemaRef) -> Result<(Vec<RecordBatch>, FileCounts), String> {
+/// Reads flow-log text (a header first, or none with `headerless` fields) into batches.
+pub fn read(
+    reader: &mut dyn BufRead,
+    schema: &SchemaRef,
+    headerless: Option<&[String]>,
+) -> Result<(Vec<RecordBatch>, FileCounts), String> {
     let io = |e: std::io::Error| e.to_string();
     let mut counts = FileCounts::default();
     let mut out = Vec::new();
@@ -117,7 +155,11 @@ pub fn read(reader: &mut dyn BufRead, schema: &SchemaRef) -> Result<(Vec<RecordB
     if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
         return Err("the file is empty".into());
     }
-    let header = parse_header(&line)?;
+    let (header, has_header) = fields_of(&line, headerless)?;
+    // A first line that is a record is read again as one.
+    let first = if has_header { Vec::new() } else { std::mem::take(&mut line) };
+    let mut chained = std::io::Cursor::new(first).chain(reader);
+    let reader = &mut chained;
     // For each field of this file: the output column it feeds, if the query reads it.
     let targets: Vec<Option<usize>> = header
         .iter()
@@ -132,7 +174,7 @@ pub fn read(reader: &mut dyn BufRead, schema: &SchemaRef) -> Result<(Vec<RecordB
     let mut ints: Vec<Option<i64>> = vec![None; width];
     let mut texts: Vec<(usize, usize)> = vec![(0, 0); width];
     let mut rows = 0usize;
-    let mut line_no = 1u64;
+    let mut line_no = u64::from(has_header);
     let corrupt = |counts: &mut FileCounts, line: u64, why: String| {
         counts.corrupt_lines += 1;
         counts.first_corrupt.get_or_insert((line, why));
@@ -263,6 +305,25 @@ mod tests {
     }
 
     #[test]
+    fn headerless_files_are_read_by_the_tables_fields() {
+        let fields: Vec<String> = ["srcaddr", "dstaddr", "bytes"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(fields_of(b"srcaddr dstaddr bytes\n", Some(&fields)).unwrap(), (fields.clone(), true));
+        assert_eq!(fields_of(b"10.0.0.1 10.0.0.2 99\n", Some(&fields)).unwrap(), (fields.clone(), false));
+        // Not a header and not a record of the table's width: unreadable, with both reasons.
+        let e = fields_of(b"10.0.0.1 99\n", Some(&fields)).unwrap_err();
+        assert!(e.contains("not a flow-log header") && e.contains("3 fields (2 fields)"), "{e}");
+        assert!(fields_of(b"10.0.0.1 10.0.0.2 99\n", None).is_err());
+        // The first line of a headerless file is a record like the rest.
+        let schema = schema();
+        let all: Vec<String> = schema.fields().iter().map(|f| f.name().replace('_', "-")).collect();
+        let line = all.iter().map(|_| "-").collect::<Vec<_>>().join(" ");
+        let body = format!("{line}\n{line}\n");
+        let (batches, counts) = read(&mut body.as_bytes(), &schema, Some(&all)).unwrap();
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 2);
+        assert_eq!(counts.records, 2);
+    }
+
+    #[test]
     fn headers_must_name_known_fields_once() {
         assert!(parse_header(b"version srcaddr bytes\n").is_ok());
         assert!(parse_header(b"version srcaddr srcaddr\n").unwrap_err().contains("twice"));
@@ -288,9 +349,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cut.log.gz");
         std::fs::write(&path, &full[..full.len() / 2]).unwrap();
-        assert!(read_file(&path, &schema()).is_err());
+        assert!(read_file(&path, &schema(), None).is_err());
         std::fs::write(&path, &full).unwrap();
-        let (batches, counts) = read_file(&path, &schema()).unwrap();
+        let (batches, counts) = read_file(&path, &schema(), None).unwrap();
         assert_eq!(counts.records, 50_000);
         assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 50_000);
     }
@@ -302,8 +363,8 @@ mod tests {
         fn arbitrary_bytes_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
             let mut input = b"version srcaddr bytes\n".to_vec();
             input.extend(&body);
-            let _ = read(&mut &input[..], &schema());
-            let _ = read(&mut &body[..], &schema());
+            let _ = read(&mut &input[..], &schema(), None);
+            let _ = read(&mut &body[..], &schema(), None);
         }
     }
 }
