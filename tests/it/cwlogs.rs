@@ -130,17 +130,14 @@ fn a_log_group_answers_the_library_as_the_files_do() {
     let fields = "version account-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
     // Read with fields that name interface-id, which these messages lack, no line fits: they are
     // skipped and the footer says so, never read into the wrong columns.
-    let o = run(acct.athq(dir.path()).env("ATHQ_NOW", &now).args([
-        "exec",
-        "--source",
-        "logs:/vpc/no-eni",
-        "--format",
-        "csv",
-        "--sql",
-        &sql,
-        "--interface",
-        eni,
-    ]));
+    let no_eni = |extra: &[&str]| {
+        run(acct
+            .athq(dir.path())
+            .env("ATHQ_NOW", &now)
+            .args(["exec", "--source", "logs:/vpc/no-eni", "--format", "csv", "--sql", &sql])
+            .args(extra))
+    };
+    let o = no_eni(&["--interface", eni]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, "flows\n0\n");
     assert!(o.stderr.contains("corrupt line(s) skipped"), "{}", o.stderr);
@@ -149,15 +146,7 @@ fn a_log_group_answers_the_library_as_the_files_do() {
         format!("vpc_cidrs: [10.20.0.0/16]\nengine: local\ntable:\n  fields: {fields}\n"),
     )
     .unwrap();
-    let o = run(acct.athq(dir.path()).env("ATHQ_NOW", &now).args([
-        "exec",
-        "--source",
-        "logs:/vpc/no-eni",
-        "--format",
-        "csv",
-        "--sql",
-        &sql,
-    ]));
+    let o = no_eni(&[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, one);
 

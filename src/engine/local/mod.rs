@@ -144,31 +144,15 @@ impl LocalEngine {
         let source = opts.source.as_str();
         let logs = cwlogs::LogsSource::parse(source, opts.interface.as_deref());
         let (selection, downloads) = if let Some(logs) = logs {
-            let aws = aws.ok_or_else(|| EngineError::Config("a logs: source needs AWS settings".into()))?;
-            let dir =
-                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
-            let client = aws.logs();
-            let sel = {
-                let _guard = stop.guard();
-                tokio::select! {
-                    r = cwlogs::fetch(&client, &logs, &table.fields, window, opts.all, dir.path()) => r?,
-                    sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
-                }
-            };
-            (sel, Some(dir))
+            remote(aws, "a logs:", &stop, |aws, dir| async move {
+                cwlogs::fetch(&aws.logs(), &logs, &table.fields, window, opts.all, &dir).await
+            })
+            .await?
         } else if source.starts_with("s3://") {
-            let aws = aws.ok_or_else(|| EngineError::Config("an s3:// source needs AWS settings".into()))?;
-            let dir =
-                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
-            let s3 = aws.s3();
-            let sel = {
-                let _guard = stop.guard();
-                tokio::select! {
-                    r = files::fetch_s3(&s3, source, window, opts.all, dir.path()) => r?,
-                    sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
-                }
-            };
-            (sel, Some(dir))
+            remote(aws, "an s3://", &stop, |aws, dir| async move {
+                files::fetch_s3(&aws.s3(), source, window, opts.all, &dir).await
+            })
+            .await?
         } else {
             (files::select(files::local_files(source)?, window, opts.all), None)
         };
@@ -183,9 +167,13 @@ impl LocalEngine {
             .with_information_schema(true);
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
-        // DataFusion 55 pushes one branch's ORDER BY … LIMIT threshold (a TopK dynamic filter)
-        // into the scans of every branch of a UNION, dropping rows that belong in the answer: the
-        // Parquet table is a union of one branch per partition, and the corpus on Parquet caught it.
+        // The Parquet table is a union of one branch per partition, its partition columns constant
+        // in each branch. DataFusion 55 then sorts ORDER BY … LIMIT per partition without those
+        // columns, and its TopK operators share one threshold across partitions (also through the
+        // dynamic filter pushed into the scans): one day's threshold drops another day's rows that
+        // belong in the answer (found by the corpus on Parquet, intermittently). Sorting after the
+        // partitions are merged keeps the partition columns in every comparison.
+        config.options_mut().optimizer.repartition_sorts = false;
         config.options_mut().optimizer.enable_topk_dynamic_filter_pushdown = false;
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
@@ -312,6 +300,28 @@ impl LocalEngine {
         };
         convert::to_result_set(&schema, &batches).map_err(df_error)
     }
+}
+
+/// Fetches a remote source (S3, CloudWatch Logs) into a temporary directory, as files to select;
+/// a signal stops the fetch.
+async fn remote<'a, F, Fut>(
+    aws: Option<&'a Aws>,
+    what: &str,
+    stop: &Stop,
+    fetch: F,
+) -> Result<(Selection, Option<tempfile::TempDir>), EngineError>
+where
+    F: FnOnce(&'a Aws, std::path::PathBuf) -> Fut,
+    Fut: std::future::Future<Output = Result<Selection, EngineError>>,
+{
+    let aws = aws.ok_or_else(|| EngineError::Config(format!("{what} source needs AWS settings")))?;
+    let dir = tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
+    let _guard = stop.guard();
+    let selection = tokio::select! {
+        r = fetch(aws, dir.path().to_path_buf()) => r?,
+        sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
+    };
+    Ok((selection, Some(dir)))
 }
 
 /// The Parquet files as one DataFrame with the table's partition columns: files grouped by the
