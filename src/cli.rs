@@ -285,6 +285,9 @@ pub struct LocalArgs {
     /// With --source logs:GROUP: read only this network interface's streams (eni-…)
     #[arg(long, value_name = "ENI")]
     pub interface: Option<String>,
+    /// Threads to run on [env: ATHQ_THREADS] [default: threads in athq.yaml, else every core this process may use]
+    #[arg(long, value_name = "N", value_parser = crate::settings::parse_threads)]
+    pub threads: Option<usize>,
     /// Read every file of the source, whatever the date in its path
     #[arg(long)]
     pub all: bool,

@@ -25,6 +25,8 @@ pub const ATHQ_LIBRARY: &str = "ATHQ_LIBRARY";
 /// The current time, for reproducible windows (RFC 3339 or epoch seconds).
 pub const ATHQ_NOW: &str = "ATHQ_NOW";
 
+/// Threads the embedded engine may use (default: the cores this process may run on).
+pub const ATHQ_THREADS: &str = "ATHQ_THREADS";
 /// Where `athq sql` keeps its history (default: the user's data directory, `athq/history`).
 pub const ATHQ_HISTORY: &str = "ATHQ_HISTORY";
 
@@ -42,4 +44,5 @@ pub const ALL: &[&str] = &[
     ATHQ_LIBRARY,
     ATHQ_NOW,
     ATHQ_HISTORY,
+    ATHQ_THREADS,
 ];

@@ -39,6 +39,8 @@ pub struct Settings {
     pub engine: EngineKind,
     /// Flow-log files for the embedded engine (`source:`, `ATHQ_SOURCE`); `--source` overrides.
     pub source: Option<String>,
+    /// Threads the embedded engine may use (`threads:`, `ATHQ_THREADS`); `--threads` overrides.
+    pub threads: Option<usize>,
     pub vpc_cidrs: Vec<IpNet>,
     pub library_dirs: Vec<PathBuf>,
     pub table: TableProfile,
@@ -104,6 +106,7 @@ struct FileConfig {
     output_location: Option<String>,
     engine: Option<EngineKind>,
     source: Option<String>,
+    threads: Option<usize>,
     vpc_cidrs: Option<Vec<String>>,
     library: Option<Vec<PathBuf>>,
     table: Option<FileTable>,
@@ -165,6 +168,15 @@ impl Origin<'_> {
         };
         SettingsError::Invalid { origin, message: message.into() }
     }
+}
+
+/// A thread count: 1 to 1024.
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=1024).contains(n))
+        .ok_or_else(|| format!("`{text}` is not a thread count (1 to 1024)"))
 }
 
 fn invalid(origin: &str, message: impl Into<String>) -> SettingsError {
@@ -290,6 +302,13 @@ impl Settings {
                     base_dir.join(&s).to_string_lossy().to_string()
                 }
             }),
+        };
+        let threads = match env(env_vars::ATHQ_THREADS) {
+            Some(v) => Some(parse_threads(&v).map_err(|e| invalid(env_vars::ATHQ_THREADS, e))?),
+            None => file
+                .threads
+                .map(|n| parse_threads(&n.to_string()).map_err(|e| origin.err("threads", e)))
+                .transpose()?,
         };
         if let Some(s) = source.as_deref().filter(|s| s.starts_with("s3://")) {
             table::validate_location(s).map_err(|e| match env(env_vars::ATHQ_SOURCE) {
@@ -420,6 +439,7 @@ impl Settings {
             output_location,
             engine,
             source,
+            threads,
             vpc_cidrs,
             library_dirs,
             table: t,

@@ -647,3 +647,56 @@ fn order_by_limit_over_parquet_days_is_the_same_answer_every_time() {
         assert_eq!(o.stdout, want, "run {i}");
     }
 }
+
+#[test]
+fn threads_cap_the_embedded_engines_parallelism() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "2000"]);
+    let src = dir.path().to_str().unwrap();
+    let plan = |args: &[&str], env: Option<&str>| {
+        let mut cmd = athq(dir.path());
+        if let Some(v) = env {
+            cmd.env("ATHQ_THREADS", v);
+        }
+        let o = run(cmd
+            .args(["exec", "--engine", "local", "--source", src, "--format", "csv"])
+            .args(args)
+            .args(["--sql", "EXPLAIN SELECT action, COUNT(*) AS n FROM vpc_flow_logs GROUP BY action"]));
+        (o.code, o.stdout + &o.stderr)
+    };
+    // The file readers and the hash repartition both take the cap.
+    let (code, one) = plan(&["--threads", "1"], None);
+    assert_eq!(code, 0, "{one}");
+    assert!(one.contains("partition_sizes=1"), "{one}");
+    let (_, three) = plan(&["--threads", "3"], None);
+    assert!(three.contains("partition_sizes=3") && three.contains("Hash([action@0], 3)"), "{three}");
+    let (_, env) = plan(&[], Some("3"));
+    assert!(env.contains("partition_sizes=3"), "{env}");
+    // The flag wins over the variable; nonsense is refused with its source named.
+    let (_, both) = plan(&["--threads", "1"], Some("3"));
+    assert!(both.contains("partition_sizes=1"), "{both}");
+    let (code, bad) = plan(&[], Some("many"));
+    assert_eq!(code, 2, "{bad}");
+    assert!(bad.contains("ATHQ_THREADS: `many` is not a thread count"), "{bad}");
+    assert_eq!(plan(&["--threads", "0"], None).0, 2);
+    // The same answer on one thread as on several.
+    let sql =
+        "SELECT action, COUNT(*) AS n, SUM(bytes) AS b FROM vpc_flow_logs GROUP BY action ORDER BY action";
+    let answer = |n: &str| {
+        run(athq(dir.path()).args([
+            "exec",
+            "--engine",
+            "local",
+            "--source",
+            src,
+            "--format",
+            "csv",
+            "--threads",
+            n,
+            "--sql",
+            sql,
+        ]))
+        .stdout
+    };
+    assert_eq!(answer("1"), answer("4"));
+}
