@@ -501,7 +501,7 @@ mod tests {
     fn bad_files_name_the_line() {
         assert_eq!(
             error("workgroup: a\ncolour: red\n"),
-            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `vpc_cidrs`, `library`, `table`"
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `vpc_cidrs`, `library`, `table`"
         );
         assert_eq!(
             error("vpc_cidrs:\n  - 10.0.0.1/16\n"),
