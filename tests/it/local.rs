@@ -700,3 +700,75 @@ fn threads_cap_the_embedded_engines_parallelism() {
     };
     assert_eq!(answer("1"), answer("4"));
 }
+
+#[test]
+fn one_huge_file_among_many_small_ones_gives_duckdbs_answer() {
+    // The readers take files from one queue as they finish: a huge file does not hold the others.
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "4000", "--seed", "17"]);
+    let big = tempfile::tempdir().unwrap();
+    let big_sample = big.path().join("big");
+    std::fs::create_dir_all(&big_sample).unwrap();
+    sample(&big_sample, &["--records", "120000", "--seed", "18", "--account", "210987654321"]);
+    // All of the second sample's records in one plain file, beside the small ones.
+    let mut text = String::new();
+    for entry in walk(&big_sample) {
+        let mut body = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&entry).unwrap()),
+            &mut body,
+        )
+        .unwrap();
+        let mut lines = body.lines();
+        let header = lines.next().unwrap();
+        if text.is_empty() {
+            text.push_str(header);
+            text.push('\n');
+        }
+        for l in lines {
+            text.push_str(l);
+            text.push('\n');
+        }
+    }
+    std::fs::write(dir.path().join("huge.log"), text).unwrap();
+    let src = dir.path().to_str().unwrap();
+    let sql = "SELECT srcaddr, dstaddr, SUM(bytes) AS total_bytes, COUNT(*) AS flows FROM vpc_flow_logs \
+               WHERE log_status = 'OK' GROUP BY 1, 2 ORDER BY total_bytes DESC, srcaddr, dstaddr";
+    let o = run(athq(dir.path()).args([
+        "exec",
+        "--engine",
+        "local",
+        "--source",
+        src,
+        "--format",
+        "csv",
+        "--threads",
+        "2",
+        "--sql",
+        sql,
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("124000 records"), "{}", o.stderr);
+    let want = duck(
+        "text",
+        dir.path(),
+        "SELECT srcaddr, dstaddr, SUM(bytes) AS total_bytes, COUNT(*) AS flows FROM flows \
+         WHERE log_status = 'OK' GROUP BY 1, 2 ORDER BY total_bytes DESC, srcaddr, dstaddr",
+    );
+    assert_eq!(o.stdout, want);
+}
+
+/// Every `.log.gz` below `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.to_string_lossy().ends_with(".log.gz") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
