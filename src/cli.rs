@@ -249,6 +249,7 @@ pub struct OutputArgs {
 
 /// How a statement runs.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Running")]
 pub struct ExecOptions {
     /// Stop the query if it has not finished after this many seconds
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
