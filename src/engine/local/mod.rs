@@ -203,9 +203,14 @@ impl LocalEngine {
         let headerless = (table.layout == crate::table::Layout::Firehose)
             .then(|| table.fields.fields().iter().map(|f| f.aws_name.to_string()).collect());
         let fields = if !parquet.is_empty() {
+            // Footers are read from disk: off the async workers.
+            let checked = blocking(move || {
+                parquet.into_iter().map(|f| (parquet::check(&f.path), f)).collect::<Vec<_>>()
+            })
+            .await?;
             let mut paths = Vec::new();
-            for f in &parquet {
-                match parquet::check(&f.path) {
+            for (check, f) in checked {
+                match check {
                     Ok(rows) => {
                         let counts = text::FileCounts { records: rows, ..Default::default() };
                         stats.file_read(&f.path, f.size, &counts);
@@ -224,14 +229,10 @@ impl LocalEngine {
             ctx.register_table(table.name.as_str(), df.into_view()).map_err(df_error)?;
             None
         } else {
-            let provider = TextLogs::open(
-                text,
-                table.partition_columns(),
-                stats.clone(),
-                threads,
-                opts.strict,
-                headerless,
-            )?;
+            // Every file's header is read from disk: off the async workers.
+            let (cols, shared, strict) = (table.partition_columns(), stats.clone(), opts.strict);
+            let provider =
+                blocking(move || TextLogs::open(text, cols, shared, threads, strict, headerless)).await??;
             if provider.is_empty() {
                 return Err(all_unreadable(source, &stats));
             }
@@ -300,6 +301,13 @@ impl LocalEngine {
         };
         convert::to_result_set(&schema, &batches).map_err(df_error)
     }
+}
+
+/// Runs file IO on tokio's blocking pool, not on the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, EngineError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| EngineError::Runtime(format!("embedded engine: reading the source failed: {e}")))
 }
 
 /// Fetches a remote source (S3, CloudWatch Logs) into a temporary directory, as files to select;
