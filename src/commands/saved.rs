@@ -63,7 +63,7 @@ fn desired(
     Ok((ok, skipped))
 }
 
-fn kind(prepared: bool) -> Kind {
+fn kind_of(prepared: bool) -> Kind {
     if prepared { Kind::PreparedStatements } else { Kind::NamedQueries }
 }
 
@@ -72,7 +72,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
     let client = aws(settings, printer).await?.athena();
     match cmd {
         SavedCommand::List(list) => {
-            let kind = kind(list.prepared);
+            let kind = kind_of(list.prepared);
             for wg in &settings.workgroups {
                 let actual = sync::actual(&client, kind, wg).await?;
                 let rows = actual
@@ -102,7 +102,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
         }
         SavedCommand::Plan(plan) => {
             let args = &plan.saved;
-            let kind = kind(args.prepared);
+            let kind = kind_of(args.prepared);
             let (want, skipped) = desired(settings, printer, args, kind)?;
             let (mut pending, mut conflicts) = (0, 0);
             for wg in &settings.workgroups {
@@ -119,7 +119,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: SavedCommand) -> 
             Ok(())
         }
         SavedCommand::Sync(args) => {
-            let kind = kind(args.prepared);
+            let kind = kind_of(args.prepared);
             let (want, skipped) = desired(settings, printer, &args, kind)?;
             let mut conflicts = 0;
             for wg in &settings.workgroups {

@@ -206,47 +206,40 @@ pub async fn missing_partitions(
         }
         Ok::<_, EngineError>(())
     };
-    // Firehose folders name no account or region: one pass, with none.
-    let (accounts, regions) = match table.layout {
-        crate::table::Layout::Firehose => (vec![String::new()], vec![String::new()]),
-        _ => (table.accounts.clone(), table.regions.clone()),
-    };
-    for account in &accounts {
-        for region in &regions {
-            // Hive folders may say `aws-service=` or `service=`: each root is walked.
-            for root in table.layout.account_roots(base, account, region) {
-                for y in folders(s3, bucket, &root).await? {
-                    let Some(year) = table.layout.folder_number(&y, "year", 4) else { continue };
-                    let ydir = format!("{root}{y}/");
-                    for m in folders(s3, bucket, &ydir).await? {
-                        let Some(month) = table.layout.folder_number(&m, "month", 2) else { continue };
-                        if table.granularity == crate::table::Granularity::Month {
-                            if let Ok(first) = jiff::civil::Date::new(year, month as i8, 1) {
-                                found(account, region, &root, first.at(0, 0, 0, 0))?;
-                            }
-                            continue;
+    for (account, region) in table.account_regions() {
+        // Hive folders may say `aws-service=` or `service=`: each root is walked.
+        for root in table.layout.account_roots(base, &account, &region) {
+            for y in folders(s3, bucket, &root).await? {
+                let Some(year) = table.layout.folder_number(&y, "year", 4) else { continue };
+                let ydir = format!("{root}{y}/");
+                for m in folders(s3, bucket, &ydir).await? {
+                    let Some(month) = table.layout.folder_number(&m, "month", 2) else { continue };
+                    if table.granularity == crate::table::Granularity::Month {
+                        if let Ok(first) = jiff::civil::Date::new(year, month as i8, 1) {
+                            found(&account, &region, &root, first.at(0, 0, 0, 0))?;
                         }
-                        let mdir = format!("{ydir}{m}/");
-                        for d in folders(s3, bucket, &mdir).await? {
-                            let Some(day) = table.layout.folder_number(&d, "day", 2) else { continue };
-                            let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else {
-                                continue;
-                            };
-                            let hours: Vec<i8> = if table.hourly() {
-                                let ddir = format!("{mdir}{d}/");
-                                folders(s3, bucket, &ddir)
-                                    .await?
-                                    .iter()
-                                    .filter_map(|h| table.layout.folder_number(h, "hour", 2))
-                                    .filter(|h| (0..24).contains(h))
-                                    .map(|h| h as i8)
-                                    .collect()
-                            } else {
-                                vec![0]
-                            };
-                            for hour in hours {
-                                found(account, region, &root, date.at(hour, 0, 0, 0))?;
-                            }
+                        continue;
+                    }
+                    let mdir = format!("{ydir}{m}/");
+                    for d in folders(s3, bucket, &mdir).await? {
+                        let Some(day) = table.layout.folder_number(&d, "day", 2) else { continue };
+                        let Ok(date) = jiff::civil::Date::new(year, month as i8, day as i8) else {
+                            continue;
+                        };
+                        let hours: Vec<i8> = if table.hourly() {
+                            let ddir = format!("{mdir}{d}/");
+                            folders(s3, bucket, &ddir)
+                                .await?
+                                .iter()
+                                .filter_map(|h| table.layout.folder_number(h, "hour", 2))
+                                .filter(|h| (0..24).contains(h))
+                                .map(|h| h as i8)
+                                .collect()
+                        } else {
+                            vec![0]
+                        };
+                        for hour in hours {
+                            found(&account, &region, &root, date.at(hour, 0, 0, 0))?;
                         }
                     }
                 }

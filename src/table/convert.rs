@@ -9,7 +9,6 @@
 
 use std::collections::HashSet;
 
-use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 
 use crate::sql::{ident, literal};
@@ -122,46 +121,32 @@ pub fn plan(
     if source.database == copy.database && source.name == copy.name {
         return Err(ConvertError::SameTable(copy.name.clone()));
     }
-    // The copy's partitions for the range, checked (range, accounts, regions) as `partitions add` does.
-    partitions::partitions_in(copy, from, to)?;
     if source.layout == Layout::Firehose {
         return Err(ConvertError::Firehose(source.name.clone()));
     }
-    let unit = if source.hourly() { "hour" } else { "day" };
-    let width = copy.accounts.len() * copy.regions.len();
-    if width > MAX_PARTITIONS_PER_QUERY {
+    // The range, accounts and regions, checked as `partitions add` checks them.
+    partitions::check_range(copy, from, to)?;
+    let pairs = copy.account_regions();
+    if pairs.len() > MAX_PARTITIONS_PER_QUERY {
         return Err(ConvertError::TooWide {
-            unit,
+            unit: source.granularity.name(),
             accounts: copy.accounts.len(),
             regions: copy.regions.len(),
-            n: width,
+            n: pairs.len(),
         });
     }
     // What is missing, a day (or hour) at a time, in order.
     let mut units: Vec<(DateTime, Vec<(&str, &str)>)> = Vec::new();
-    let mut day = from;
-    while day <= to {
-        let times: Vec<DateTime> = if source.hourly() {
-            (0..24).map(|h| day.at(h, 0, 0, 0)).collect()
-        } else {
-            vec![day.at(0, 0, 0, 0)]
-        };
-        for at in times {
-            let mut missing = Vec::new();
-            for account in &copy.accounts {
-                for region in &copy.regions {
-                    let p = partitions::partition_at(copy, account, region, at)?;
-                    if !existing.contains(&p.values) {
-                        missing.push((account.as_str(), region.as_str()));
-                    }
-                }
-            }
-            if !missing.is_empty() {
-                units.push((at, missing));
+    for at in partitions::units(source.granularity, from, to) {
+        let mut missing = Vec::new();
+        for (account, region) in &pairs {
+            if !existing.contains(&partitions::partition_at(copy, account, region, at)?.values) {
+                missing.push((account.as_str(), region.as_str()));
             }
         }
-        let Ok(next) = day.checked_add(1.day()) else { break };
-        day = next;
+        if !missing.is_empty() {
+            units.push((at, missing));
+        }
     }
     let mut batches = Vec::new();
     let mut current: Vec<(DateTime, Vec<(&str, &str)>)> = Vec::new();

@@ -215,6 +215,15 @@ impl TableProfile {
         Ok(())
     }
 
+    /// Every configured account and region pair, as the folders name them; Firehose's folders name
+    /// neither, so one pair of empty names.
+    pub fn account_regions(&self) -> Vec<(String, String)> {
+        if self.layout == Layout::Firehose {
+            return vec![(String::new(), String::new())];
+        }
+        self.accounts.iter().flat_map(|a| self.regions.iter().map(move |r| (a.clone(), r.clone()))).collect()
+    }
+
     /// Text files start with a header line (AWS's deliveries; not Firehose's).
     pub fn has_header(&self) -> bool {
         self.format != Format::Parquet && self.layout != Layout::Firehose

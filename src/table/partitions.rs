@@ -80,9 +80,9 @@ pub struct Partition {
     pub location: String,
 }
 
-/// Every partition for the days `from..=to` (every hour of them for hourly tables), for each
-/// configured account and region.
-pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<Partition>, PartitionError> {
+/// Checks a range of days for partition statements: a managed table with its paths set, `from`
+/// not after `to`, at most [`MAX_RANGE_DAYS`].
+pub fn check_range(table: &TableProfile, from: Date, to: Date) -> Result<(), PartitionError> {
     require_managed(table)?;
     table.require(true)?;
     if from > to {
@@ -92,18 +92,18 @@ pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<P
     if days > MAX_RANGE_DAYS {
         return Err(PartitionError::RangeTooLong { from, to });
     }
+    Ok(())
+}
+
+/// Every partition for the days `from..=to` (every unit of them: month, day or hour), for each
+/// configured account and region.
+pub fn partitions_in(table: &TableProfile, from: Date, to: Date) -> Result<Vec<Partition>, PartitionError> {
+    check_range(table, from, to)?;
     let times = units(table.granularity, from, to);
-    // Firehose folders name no account or region: one pass, with none.
-    let (accounts, regions) = match table.layout {
-        Layout::Firehose => (vec![String::new()], vec![String::new()]),
-        _ => (table.accounts.clone(), table.regions.clone()),
-    };
     let mut out = Vec::new();
-    for account in &accounts {
-        for region in &regions {
-            for at in &times {
-                out.push(partition_at(table, account, region, *at)?);
-            }
+    for (account, region) in table.account_regions() {
+        for at in &times {
+            out.push(partition_at(table, &account, &region, *at)?);
         }
     }
     Ok(out)

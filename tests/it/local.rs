@@ -46,6 +46,15 @@ pub fn local(dir: &Path, query: &str, extra: &[&str]) -> Out {
     o
 }
 
+/// `athq exec` on the embedded engine over the files under `dir`, as CSV, with `extra` flags.
+fn exec_csv(dir: &Path, sql: &str, extra: &[&str]) -> Out {
+    let src = dir.to_str().unwrap();
+    run(athq(dir)
+        .args(["exec", "--engine", "local", "--source", src, "--format", "csv"])
+        .args(extra)
+        .args(["--sql", sql]))
+}
+
 pub fn duck(format: &str, root: &Path, sql: &str) -> String {
     let out = Command::new(crate::support::python())
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/duck.py"))
@@ -631,7 +640,6 @@ fn order_by_limit_over_parquet_days_is_the_same_answer_every_time() {
     // (a third of them, measured). Ten runs in a row must all give DuckDB's answer.
     let dir = tempfile::tempdir().unwrap();
     sample(dir.path(), &["--format", "parquet", "--fields", "v5", "--seed", "21"]);
-    let src = dir.path().to_str().unwrap();
     let sql = "SELECT day, interface_id, srcaddr, action FROM vpc_flow_logs WHERE action = 'REJECT' AND protocol = 6 \
                ORDER BY day, interface_id, srcaddr, action LIMIT 100";
     let want = duck(
@@ -641,8 +649,7 @@ fn order_by_limit_over_parquet_days_is_the_same_answer_every_time() {
          ORDER BY day, interface_id, srcaddr, action LIMIT 100",
     );
     for i in 0..10 {
-        let o = run(athq(dir.path())
-            .args(["exec", "--engine", "local", "--source", src, "--format", "csv", "--sql", sql]));
+        let o = exec_csv(dir.path(), sql, &[]);
         assert_eq!(o.code, 0, "{}", o.stderr);
         assert_eq!(o.stdout, want, "run {i}");
     }
@@ -682,22 +689,7 @@ fn threads_cap_the_embedded_engines_parallelism() {
     // The same answer on one thread as on several.
     let sql =
         "SELECT action, COUNT(*) AS n, SUM(bytes) AS b FROM vpc_flow_logs GROUP BY action ORDER BY action";
-    let answer = |n: &str| {
-        run(athq(dir.path()).args([
-            "exec",
-            "--engine",
-            "local",
-            "--source",
-            src,
-            "--format",
-            "csv",
-            "--threads",
-            n,
-            "--sql",
-            sql,
-        ]))
-        .stdout
-    };
+    let answer = |n: &str| exec_csv(dir.path(), sql, &["--threads", n]).stdout;
     assert_eq!(answer("1"), answer("4"));
 }
 
@@ -731,22 +723,9 @@ fn one_huge_file_among_many_small_ones_gives_duckdbs_answer() {
         }
     }
     std::fs::write(dir.path().join("huge.log"), text).unwrap();
-    let src = dir.path().to_str().unwrap();
     let sql = "SELECT srcaddr, dstaddr, SUM(bytes) AS total_bytes, COUNT(*) AS flows FROM vpc_flow_logs \
                WHERE log_status = 'OK' GROUP BY 1, 2 ORDER BY total_bytes DESC, srcaddr, dstaddr";
-    let o = run(athq(dir.path()).args([
-        "exec",
-        "--engine",
-        "local",
-        "--source",
-        src,
-        "--format",
-        "csv",
-        "--threads",
-        "2",
-        "--sql",
-        sql,
-    ]));
+    let o = exec_csv(dir.path(), sql, &["--threads", "2"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("124000 records"), "{}", o.stderr);
     let want = duck(

@@ -13,7 +13,7 @@ use futures::{StreamExt, TryStreamExt};
 
 use crate::engine::EngineError;
 use crate::engine::aws::aws_error;
-use crate::engine::local::files::{self, Selection};
+use crate::engine::local::files::{FileKind, LogFile, Selection};
 use crate::render::TimeWindow;
 use crate::table::FieldSet;
 
@@ -84,7 +84,7 @@ pub async fn fetch(
     let names: Vec<&str> = fields.fields().iter().map(|f| f.aws_name).collect();
     let add_eni = !names.contains(&"interface-id");
     let header = if add_eni { format!("{} interface-id", names.join(" ")) } else { names.join(" ") };
-    let written: Vec<Option<std::path::PathBuf>> = futures::stream::iter(streams.iter())
+    let written: Vec<Option<LogFile>> = futures::stream::iter(streams.iter())
         .map(|stream| {
             let header = header.clone();
             async move {
@@ -109,15 +109,18 @@ pub async fn fetch(
                     .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
                     .collect();
                 let path = dir.join(format!("{safe}.log"));
+                let size = text.len() as u64;
                 std::fs::write(&path, text)
                     .map_err(|e| EngineError::Runtime(format!("{}: {e}", path.display())))?;
-                Ok(Some(path))
+                // Undated: the SQL's own time filter keeps the window.
+                Ok(Some(LogFile { path, size, kind: FileKind::Text, span: None }))
             }
         })
         .buffer_unordered(PARALLEL_STREAMS)
         .try_collect()
         .await?;
-    if written.iter().all(Option::is_none) {
+    let mut kept: Vec<LogFile> = written.into_iter().flatten().collect();
+    if kept.is_empty() {
         return Err(EngineError::NoData {
             message: format!(
                 "log group {} has no events {}in its {} stream(s)",
@@ -128,7 +131,8 @@ pub async fn fetch(
             hint: "widen the window (--days, --from/--to, or --all), or check the group's name".into(),
         });
     }
-    Ok(files::select(files::local_files(&dir.to_string_lossy())?, window, true))
+    kept.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Selection { kept, ..Selection::default() })
 }
 
 /// One stream's event messages, oldest first, paged.
