@@ -69,6 +69,20 @@ pub const CATALOG: &[Field] = fields![
     ("reject-reason", 8, "string"),
     ("resource-id", 9, "string"),
     ("encryption-status", 10, "int"),
+    // Version 11 (June 2026): the tag values a flow log's TagFieldSpecifications name, by resource
+    // type (instance, network interface, Auto Scaling group), and the next-hop metadata.
+    ("instance-tag", 11, "string"),
+    ("instance-tag-2", 11, "string"),
+    ("interface-tag", 11, "string"),
+    ("interface-tag-2", 11, "string"),
+    ("asg-tag", 11, "string"),
+    ("asg-tag-2", 11, "string"),
+    ("interface-type", 11, "string"),
+    ("next-hop-interface-id", 11, "string"),
+    ("next-hop-subnet-id", 11, "string"),
+    ("next-hop-az-id", 11, "string"),
+    ("next-hop-vpc-id", 11, "string"),
+    ("next-hop-interface-type", 11, "string"),
 ];
 
 /// Looks a field up by its AWS name (`log-status`), column name (`log_status`) or `${log-status}`.
@@ -98,7 +112,7 @@ pub enum FieldSetError {
 }
 
 impl FieldSet {
-    /// Parses `v2`…`v10`, `all`, or a custom list: space- or comma-separated names, with or
+    /// Parses `v2`…`v11`, `all`, or a custom list: space- or comma-separated names, with or
     /// without `${…}`, exactly as AWS's LogFormat string writes them.
     pub fn parse(spec: &str) -> Result<FieldSet, FieldSetError> {
         let spec = spec.trim();
@@ -106,7 +120,7 @@ impl FieldSet {
             return Ok(FieldSet { fields: CATALOG.iter().collect(), label: "all".into() });
         }
         if let Some(v) = spec.strip_prefix(['v', 'V']).and_then(|v| v.parse::<u8>().ok())
-            && (2..=10).contains(&v)
+            && (2..=11).contains(&v)
         {
             return Ok(FieldSet {
                 fields: CATALOG.iter().filter(|f| f.version <= v).collect(),
@@ -174,6 +188,9 @@ mod tests {
         assert_eq!(FieldSet::parse("v4").unwrap().fields().len(), 25);
         assert_eq!(FieldSet::parse("v5").unwrap().fields().len(), 29);
         assert_eq!(FieldSet::parse("all").unwrap().fields().len(), CATALOG.len());
+        // Third-party modules written against AWS's table call v10 "the 42 fields".
+        assert_eq!(FieldSet::parse("v10").unwrap().fields().len(), 42);
+        assert_eq!(FieldSet::parse("v11").unwrap().fields().len(), 54);
     }
 
     #[test]
@@ -189,6 +206,6 @@ mod tests {
         assert_eq!(FieldSet::parse("srcaddr dstadr"), Err(FieldSetError::UnknownField("dstadr".into())));
         assert_eq!(FieldSet::parse("srcaddr srcaddr"), Err(FieldSetError::Duplicate("srcaddr".into())));
         assert_eq!(FieldSet::parse(" "), Err(FieldSetError::Empty));
-        assert!(FieldSet::parse("v11").is_err());
+        assert!(FieldSet::parse("v12").is_err());
     }
 }
