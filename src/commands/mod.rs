@@ -23,9 +23,10 @@ use std::sync::Arc;
 use crate::cli::{Command, ExecOptions, OutputArgs};
 use crate::engine::aws::{Aws, Notify};
 use crate::engine::local::LocalOptions;
-use crate::engine::{self, Engine};
+use crate::engine::{self, Engine, EngineError};
 use crate::error::InputError;
-use crate::output::{Printer, Spinner};
+use crate::output::results::{TABLE_ROWS, Writer};
+use crate::output::{Out, Printer, Spinner};
 use crate::render::TimeWindow;
 use crate::settings::{EngineKind, Settings};
 
@@ -117,16 +118,21 @@ async fn query(
     printer: &Printer,
 ) -> anyhow::Result<engine::Answer> {
     let spinner = Spinner::new(printer.quiet());
-    Ok(engine.query(sql, opts, &spinner).await.inspect_err(|e| {
-        e.footer()
-            .map(String::from)
-            .or_else(|| engine.footer_on_error())
-            .into_iter()
-            .for_each(|f| printer.status(&f))
-    })?)
+    engine.query(sql, opts, &spinner).await.map_err(|e| failed(engine, e, printer))
 }
 
-/// Runs a query on an engine and prints its results (data on stdout or to --output, footer on stderr).
+/// A failed statement's footer (what it scanned or read) goes to stderr.
+fn failed(engine: &dyn Engine, e: EngineError, printer: &Printer) -> anyhow::Error {
+    e.footer()
+        .map(String::from)
+        .or_else(|| engine.footer_on_error())
+        .into_iter()
+        .for_each(|f| printer.status(&f));
+    e.into()
+}
+
+/// Runs a query on an engine and prints its results as they arrive (data on stdout or to
+/// --output, footer on stderr).
 pub async fn run_and_print(
     engine: &dyn Engine,
     sql: &str,
@@ -134,12 +140,48 @@ pub async fn run_and_print(
     out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let answer = query(engine, sql, opts, printer).await?;
-    print_answer(&answer, out, printer)
+    let spinner = Spinner::new(printer.quiet());
+    let mut writer = writer(out, &spinner)?;
+    let result = engine.query_into(sql, opts, &spinner, &mut writer).await;
+    let footer = finish(engine, result, writer, printer)?;
+    printer.status(&footer);
+    Ok(())
 }
 
-pub fn print_answer(answer: &engine::Answer, out: &OutputArgs, printer: &Printer) -> anyhow::Result<()> {
-    printer.data_to(&crate::output::results::render(&answer.rows, out.format), out.output.as_deref())?;
-    printer.status(&answer.footer);
+/// Prints a finished Athena execution's results as they are read.
+pub async fn print_results(
+    engine: &dyn Engine,
+    id: &str,
+    out: &OutputArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let spinner = Spinner::new(true);
+    let mut writer = writer(out, &spinner)?;
+    let result = engine.results_into(id, &mut writer).await;
+    let footer = finish(engine, result, writer, printer)?;
+    printer.status(&footer);
     Ok(())
+}
+
+fn writer(out: &OutputArgs, spinner: &Spinner) -> anyhow::Result<Writer<Out>> {
+    let dest = Out::open(out.output.as_deref())?;
+    Ok(Writer::new(dest, out.format, TABLE_ROWS).before_first_write(spinner.clearer()))
+}
+
+/// Ends the output: a failed statement's footer (what it scanned or read) goes to stderr and a
+/// file being written is removed; a sink's own error (stdout closed) comes back as it was.
+fn finish(
+    engine: &dyn Engine,
+    result: Result<String, EngineError>,
+    writer: Writer<Out>,
+    printer: &Printer,
+) -> anyhow::Result<String> {
+    match result {
+        Ok(footer) => {
+            writer.finish()?.commit()?;
+            Ok(footer)
+        }
+        Err(EngineError::Output(e)) => Err(e),
+        Err(e) => Err(failed(engine, e, printer)),
+    }
 }

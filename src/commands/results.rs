@@ -1,12 +1,11 @@
 //! `athq results ID`: fetch a finished execution's results again.
 
 use crate::cli::ResultsArgs;
-use crate::commands::{athena, print_answer};
+use crate::commands::{athena, print_results};
 use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: ResultsArgs) -> anyhow::Result<()> {
     let athena = athena(settings, printer, "results").await?;
-    let answer = athena.results(&args.id).await?;
-    print_answer(&answer, &args.output, printer)
+    print_results(athena.as_ref(), &args.id, &args.output, printer).await
 }

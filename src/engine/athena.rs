@@ -1,7 +1,7 @@
 //! The Athena engine, through aws-sdk-athena: StartQueryExecution with the work group, catalog,
 //! database, output location and result-reuse settings; GetQueryExecution polled from 100 ms
-//! backing off to 2 s; results from the result CSV in S3 when there is more than one page of them
-//! (one request instead of one per thousand rows), else from GetQueryResults pages; and
+//! backing off to 2 s; results streamed from the result CSV in S3 when there is more than one page of
+//! them (one request instead of one per thousand rows), else from GetQueryResults pages; and
 //! StopQueryExecution on a signal, a timeout, or when polling gives up. From just before
 //! StartQueryExecution until the results are read, a signal is this engine's to handle (a query
 //! whose start call is still answering is stopped as soon as its id is known).
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::engine::aws::{Aws, Notify, aws_error, split_s3_url};
 use crate::engine::stop::Stop;
 use crate::engine::{
-    Answer, Column, Engine, EngineError, Execution, Kind, Progress, ResultSet, RunOptions, State, csv,
+    Column, Engine, EngineError, Execution, Kind, Progress, RowSink, RunOptions, State, csv,
 };
 use crate::render::Dialect;
 use crate::settings::Settings;
@@ -246,9 +246,10 @@ impl Athena {
         }
     }
 
-    /// The rows of a finished execution. More than one page comes from the result CSV in S3,
-    /// when readable; otherwise from GetQueryResults pages.
-    async fn rows(&self, exec: &Execution) -> Result<ResultSet, EngineError> {
+    /// Hands a finished execution's rows to `sink`. More than one page comes from the result CSV
+    /// in S3, read as it downloads, when readable; otherwise from GetQueryResults pages, a page at
+    /// a time. Either way no more than a page or a download chunk is held at once.
+    async fn rows_into(&self, exec: &Execution, sink: &mut dyn RowSink) -> Result<(), EngineError> {
         if exec.state != State::Succeeded {
             return Err(EngineError::NotFinished { id: exec.id.clone(), state: exec.state });
         }
@@ -261,7 +262,7 @@ impl Athena {
                 .send()
         };
         let first = page(None).await.map_err(aws_error("Athena", "GetQueryResults", &exec.id))?;
-        let columns: Vec<Column> = first
+        let mut columns: Vec<Column> = first
             .result_set()
             .and_then(|r| r.result_set_metadata())
             .map(|m| {
@@ -287,53 +288,72 @@ impl Athena {
         if has_header && !rows.is_empty() {
             rows.remove(0);
         }
+        // A row wider than the metadata says names its extra columns `_colN`.
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        columns.extend((columns.len()..width).map(|i| Column { name: format!("_col{i}"), kind: Kind::Text }));
+        sink.columns(&columns).map_err(EngineError::Output)?;
         let mut token = first.next_token().map(String::from);
         if token.is_some()
             && has_header
             && let Some(location) = &exec.output_location
-            && let Ok(all) = self.csv_rows(location, columns.len()).await
+            && self.csv_into(location, columns.len(), sink).await?
         {
-            return Ok(ResultSet { columns, rows: all });
+            return Ok(());
         }
+        sink.rows(rows).map_err(EngineError::Output)?;
         while let Some(t) = token {
             let out = page(Some(t)).await.map_err(aws_error("Athena", "GetQueryResults", &exec.id))?;
-            rows.extend(to_rows(&out));
+            sink.rows(to_rows(&out)).map_err(EngineError::Output)?;
             token = out.next_token().map(String::from);
         }
-        Ok(ResultSet { columns, rows })
+        Ok(())
     }
 
-    /// Reads the result CSV (header first) from S3.
-    async fn csv_rows(&self, location: &str, width: usize) -> Result<Vec<Vec<Option<String>>>, EngineError> {
-        let (bucket, key) = split_s3_url(location)
-            .ok_or_else(|| EngineError::Config(format!("`{location}` is not an s3:// URL")))?;
-        let obj = self.s3.get_object().bucket(bucket).key(key).send().await.map_err(aws_error(
-            "S3",
-            "GetObject",
-            location,
-        ))?;
-        let bytes = obj
-            .body
-            .collect()
-            .await
-            .map_err(|e| EngineError::Runtime(format!("reading {location}: {e}")))?
-            .into_bytes();
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| EngineError::Runtime(format!("{location} is not UTF-8")))?;
-        let mut rows = csv::parse(&text).map_err(|e| EngineError::Runtime(format!("{location}: {e}")))?;
-        if rows.is_empty() || rows.iter().any(|r| r.len() != width) {
-            return Err(EngineError::Runtime(format!("{location} does not match the result's columns")));
+    /// Streams the result CSV (header first) from S3 into `sink`. `false` when it cannot be used
+    /// (unreadable, or its header does not match the columns) and nothing was handed on.
+    async fn csv_into(
+        &self,
+        location: &str,
+        width: usize,
+        sink: &mut dyn RowSink,
+    ) -> Result<bool, EngineError> {
+        let Some((bucket, key)) = split_s3_url(location) else { return Ok(false) };
+        let Ok(obj) = self.s3.get_object().bucket(bucket).key(key).send().await else { return Ok(false) };
+        let mut body = obj.body;
+        let mut reader = csv::Reader::default();
+        let mut header_seen = false;
+        let broken = |why: String| EngineError::Runtime(format!("reading {location}: {why}"));
+        loop {
+            let chunk = body.try_next().await.map_err(|e| broken(e.to_string()))?;
+            let mut rows = match &chunk {
+                Some(bytes) => reader.feed(bytes).map_err(broken)?,
+                None => std::mem::take(&mut reader).finish().map_err(broken)?.into_iter().collect(),
+            };
+            if !header_seen && !rows.is_empty() {
+                if rows[0].len() != width {
+                    return Ok(false);
+                }
+                rows.remove(0);
+                header_seen = true;
+            }
+            if rows.iter().any(|r| r.len() != width) {
+                return Err(broken("a row does not match the result's columns".into()));
+            }
+            if !rows.is_empty() {
+                sink.rows(rows).map_err(EngineError::Output)?;
+            }
+            if chunk.is_none() {
+                return Ok(header_seen);
+            }
         }
-        rows.remove(0);
-        Ok(rows)
     }
 }
 
 impl Athena {
-    /// A finished execution's rows, stopped by a signal like everything else.
-    async fn rows_or_stop(&self, exec: &Execution) -> Result<ResultSet, EngineError> {
+    /// A finished execution's rows into `sink`, stopped by a signal like everything else.
+    async fn rows_or_stop(&self, exec: &Execution, sink: &mut dyn RowSink) -> Result<(), EngineError> {
         tokio::select! {
-            r = self.rows(exec) => r,
+            r = self.rows_into(exec, sink) => r,
             signal = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal }),
         }
     }
@@ -345,27 +365,28 @@ impl Engine for Athena {
         Dialect::Athena
     }
 
-    async fn query(
+    async fn query_into(
         &self,
         sql: &str,
         opts: &RunOptions,
         progress: &dyn Progress,
-    ) -> Result<Answer, EngineError> {
+        sink: &mut dyn RowSink,
+    ) -> Result<String, EngineError> {
         let _guard = self.stop.guard();
         let exec = self.run(sql, opts, progress).await?;
-        let rows = self.rows_or_stop(&exec).await?;
-        Ok(Answer { rows, footer: exec.footer() })
+        self.rows_or_stop(&exec, sink).await?;
+        Ok(exec.footer())
     }
 
     async fn status(&self, id: &str) -> Result<Execution, EngineError> {
         self.describe(id).await
     }
 
-    async fn results(&self, id: &str) -> Result<Answer, EngineError> {
+    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<String, EngineError> {
         let _guard = self.stop.guard();
         let exec = self.describe(id).await?;
-        let rows = self.rows_or_stop(&exec).await?;
-        Ok(Answer { rows, footer: exec.footer() })
+        self.rows_or_stop(&exec, sink).await?;
+        Ok(exec.footer())
     }
 
     async fn cancel(&self, id: &str) -> Result<(), EngineError> {

@@ -1,73 +1,114 @@
 //! RFC 4180 CSV as Athena writes results: every value quoted, NULL as an unquoted empty field.
 //! The reader keeps that distinction; the writer is for `--format csv`.
 
+type Row = Vec<Option<String>>;
+
 /// Parses CSV text into rows. An unquoted empty field is `None` (NULL); `""` is an empty string.
-pub fn parse(text: &str) -> Result<Vec<Vec<Option<String>>>, String> {
-    let mut rows = Vec::new();
-    let mut row: Vec<Option<String>> = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    loop {
-        // One field.
-        let field = if chars.peek() == Some(&'"') {
-            chars.next();
-            let mut value = String::new();
-            loop {
-                match chars.next() {
-                    Some('"') if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        value.push('"');
-                    }
-                    Some('"') => break,
-                    Some(c) => {
-                        if c == '\n' {
-                            line += 1;
-                        }
-                        value.push(c);
-                    }
-                    None => return Err(format!("line {line}: a quoted field is never closed")),
+pub fn parse(text: &str) -> Result<Vec<Row>, String> {
+    let mut reader = Reader::default();
+    let mut rows = reader.feed(text.as_bytes())?;
+    rows.extend(reader.finish()?);
+    Ok(rows)
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum At {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the end of the field, or the first of a doubled quote.
+    QuotedQuote,
+    /// A carriage return ended a row; a line feed right after it belongs to it.
+    Cr,
+}
+
+/// An incremental CSV reader: fed the bytes as they arrive (in chunks split anywhere, even inside
+/// a UTF-8 character), it returns the rows each chunk completes.
+#[derive(Debug, Default)]
+pub struct Reader {
+    at: At,
+    row: Row,
+    field: Vec<u8>,
+    quoted: bool,
+    line: usize,
+}
+
+impl Reader {
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Row>, String> {
+        let mut rows = Vec::new();
+        for &b in bytes {
+            if self.at == At::Cr {
+                self.at = At::FieldStart;
+                if b == b'\n' {
+                    continue;
                 }
             }
-            Some(value)
-        } else {
-            let mut value = String::new();
-            while let Some(&c) = chars.peek() {
-                if c == ',' || c == '\n' || c == '\r' {
-                    break;
+            match (self.at, b) {
+                (At::FieldStart, b'"') => {
+                    self.at = At::Quoted;
+                    self.quoted = true;
                 }
-                if c == '"' {
-                    return Err(format!("line {line}: a quote inside an unquoted field"));
+                (At::FieldStart | At::Unquoted | At::QuotedQuote, b',') => {
+                    self.end_field()?;
+                    self.at = At::FieldStart;
                 }
-                value.push(c);
-                chars.next();
+                (At::FieldStart | At::Unquoted | At::QuotedQuote, b'\n' | b'\r') => {
+                    self.end_field()?;
+                    rows.push(std::mem::take(&mut self.row));
+                    self.line += 1;
+                    self.at = if b == b'\r' { At::Cr } else { At::FieldStart };
+                }
+                (At::Unquoted, b'"') => {
+                    return Err(format!("line {}: a quote inside an unquoted field", self.line + 1));
+                }
+                (At::FieldStart | At::Unquoted, _) => {
+                    self.field.push(b);
+                    self.at = At::Unquoted;
+                }
+                (At::Quoted, b'"') => self.at = At::QuotedQuote,
+                (At::Quoted, _) => {
+                    self.line += usize::from(b == b'\n');
+                    self.field.push(b);
+                }
+                (At::QuotedQuote, b'"') => {
+                    self.field.push(b'"');
+                    self.at = At::Quoted;
+                }
+                (At::QuotedQuote, _) => {
+                    return Err(format!(
+                        "line {}: unexpected `{}` after a quoted field",
+                        self.line + 1,
+                        char::from(b)
+                    ));
+                }
+                (At::Cr, _) => unreachable!("a carriage return is resolved above"),
             }
-            if value.is_empty() { None } else { Some(value) }
+        }
+        Ok(rows)
+    }
+
+    /// The last row, when the text did not end with a line break.
+    pub fn finish(mut self) -> Result<Option<Row>, String> {
+        match self.at {
+            At::Quoted => Err(format!("line {}: a quoted field is never closed", self.line + 1)),
+            At::Cr => Ok(None),
+            At::FieldStart if self.row.is_empty() => Ok(None),
+            _ => {
+                self.end_field()?;
+                Ok(Some(self.row))
+            }
+        }
+    }
+
+    fn end_field(&mut self) -> Result<(), String> {
+        let bytes = std::mem::take(&mut self.field);
+        let value = match (bytes.is_empty(), std::mem::take(&mut self.quoted)) {
+            (true, false) => None,
+            _ => Some(String::from_utf8(bytes).map_err(|_| format!("line {}: not UTF-8", self.line + 1))?),
         };
-        row.push(field);
-        match chars.next() {
-            Some(',') => {}
-            Some('\r') => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                rows.push(std::mem::take(&mut row));
-                line += 1;
-            }
-            Some('\n') => {
-                rows.push(std::mem::take(&mut row));
-                line += 1;
-            }
-            None => {
-                if !(row.len() == 1 && row[0].is_none()) {
-                    rows.push(row);
-                }
-                return Ok(rows);
-            }
-            Some(c) => return Err(format!("line {line}: unexpected `{c}` after a quoted field")),
-        }
-        if chars.peek().is_none() {
-            return Ok(rows);
-        }
+        self.row.push(value);
+        Ok(())
     }
 }
 
@@ -96,6 +137,21 @@ mod tests {
         assert_eq!(parse("").unwrap(), Vec::<Vec<Option<String>>>::new());
         assert!(parse("\"a").is_err());
         assert!(parse("\"a\"b").is_err());
+    }
+
+    #[test]
+    fn any_split_of_the_bytes_reads_the_same_rows() {
+        let text = "\"a\",\"é\"\r\n\"x,\"\"y\"\"\nz\",\n1,\"\"\n\n\"last\"";
+        let whole = parse(text).unwrap();
+        assert_eq!(whole.len(), 5);
+        let bytes = text.as_bytes();
+        for cut in 0..bytes.len() {
+            let mut r = Reader::default();
+            let mut rows = r.feed(&bytes[..cut]).unwrap();
+            rows.extend(r.feed(&bytes[cut..]).unwrap());
+            rows.extend(r.finish().unwrap());
+            assert_eq!(rows, whole, "split at {cut}");
+        }
     }
 
     #[test]

@@ -46,13 +46,27 @@ pub trait Engine: Send + Sync {
         Vec::new()
     }
 
-    /// Runs one statement to the end and returns its rows.
+    /// Runs one statement to the end, handing its rows to `sink` as they arrive; returns the
+    /// footer. Rows are never all held at once unless the sink keeps them.
+    async fn query_into(
+        &self,
+        sql: &str,
+        opts: &RunOptions,
+        progress: &dyn Progress,
+        sink: &mut dyn RowSink,
+    ) -> Result<String, EngineError>;
+
+    /// Runs one statement to the end and returns all its rows.
     async fn query(
         &self,
         sql: &str,
         opts: &RunOptions,
         progress: &dyn Progress,
-    ) -> Result<Answer, EngineError>;
+    ) -> Result<Answer, EngineError> {
+        let mut rows = ResultSet::default();
+        let footer = self.query_into(sql, opts, progress, &mut rows).await?;
+        Ok(Answer { rows, footer })
+    }
 
     /// What to print on stderr when a statement failed (what was read, what it cost).
     fn footer_on_error(&self) -> Option<String> {
@@ -65,9 +79,9 @@ pub trait Engine: Send + Sync {
         Err(unsupported("executions by id"))
     }
 
-    /// A finished execution's rows, by id.
-    async fn results(&self, id: &str) -> Result<Answer, EngineError> {
-        let _ = id;
+    /// A finished execution's rows, by id, handed to `sink` as they are read; returns the footer.
+    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<String, EngineError> {
+        let _ = (id, sink);
         Err(unsupported("executions by id"))
     }
 
@@ -228,6 +242,28 @@ pub struct ResultSet {
     pub rows: Vec<Vec<Option<String>>>,
 }
 
+/// Where a statement's rows go as they arrive: a printer writes them out, a `ResultSet` keeps them.
+/// An error from the sink (stdout closed, disk full) stops the statement and comes back as
+/// `EngineError::Output`.
+pub trait RowSink: Send {
+    /// The result's columns, once, before any row.
+    fn columns(&mut self, columns: &[Column]) -> anyhow::Result<()>;
+    /// The next rows, in order.
+    fn rows(&mut self, rows: Vec<Vec<Option<String>>>) -> anyhow::Result<()>;
+}
+
+impl RowSink for ResultSet {
+    fn columns(&mut self, columns: &[Column]) -> anyhow::Result<()> {
+        self.columns = columns.to_vec();
+        Ok(())
+    }
+
+    fn rows(&mut self, mut rows: Vec<Vec<Option<String>>>) -> anyhow::Result<()> {
+        self.rows.append(&mut rows);
+        Ok(())
+    }
+}
+
 /// What a running statement reports while the caller waits.
 pub trait Progress: Send + Sync {
     fn update(&self, state: State, elapsed: Duration, data_scanned: i64);
@@ -275,6 +311,9 @@ pub enum EngineError {
     /// Something failed while running (exit 1).
     #[error("{0}")]
     Runtime(String),
+    /// The rows could not be written out (the caller's error, handed back as it was).
+    #[error("{0}")]
+    Output(anyhow::Error),
 }
 
 impl EngineError {

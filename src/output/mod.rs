@@ -81,6 +81,16 @@ impl Spinner {
         });
         Spinner { bar }
     }
+
+    /// Clears the spinner's line: before data is written to a terminal it shares.
+    pub fn clearer(&self) -> impl FnOnce() + Send + 'static {
+        let bar = self.bar.clone();
+        move || {
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+        }
+    }
 }
 
 impl crate::engine::Progress for Spinner {
@@ -105,17 +115,60 @@ impl Printer {
     pub fn quiet(&self) -> bool {
         self.quiet
     }
+}
 
-    /// Writes data to `path` (replacing it whole) or to stdout.
-    pub fn data_to(&self, text: &str, path: Option<&std::path::Path>) -> anyhow::Result<()> {
+/// Where streamed data goes: stdout, or a file that appears whole (written beside it under a
+/// temporary name, renamed when complete, removed if the command fails).
+pub enum Out {
+    Stdout(io::BufWriter<io::Stdout>),
+    File { file: io::BufWriter<std::fs::File>, tmp: std::path::PathBuf, path: std::path::PathBuf, done: bool },
+}
+
+impl Out {
+    pub fn open(path: Option<&std::path::Path>) -> anyhow::Result<Out> {
         match path {
-            None => self.data(text),
+            None => Ok(Out::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout()))),
             Some(p) => {
                 let tmp = p.with_extension("athq-partial");
-                std::fs::write(&tmp, text)
-                    .and_then(|()| std::fs::rename(&tmp, p))
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))
+                let file = std::fs::File::create(&tmp)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
+                Ok(Out::File { file: io::BufWriter::new(file), tmp, path: p.to_path_buf(), done: false })
             }
+        }
+    }
+
+    /// Puts a file in place; stdout has nothing left to do.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        if let Out::File { file, tmp, path, done } = &mut self {
+            let cannot = |e: io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
+            file.flush().map_err(cannot)?;
+            std::fs::rename(&*tmp, &*path).map_err(cannot)?;
+            *done = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        if let Out::File { tmp, done: false, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Out::Stdout(w) => w.write(buf),
+            Out::File { file, .. } => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Out::Stdout(w) => w.flush(),
+            Out::File { file, .. } => file.flush(),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Query results as text: an aligned table, CSV, JSON (numbers and booleans typed from the
 //! result's column types), NDJSON, or a Markdown table.
 
+use std::io::Write;
+
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde_json::{Map, Value};
 
-use crate::engine::{Kind, ResultSet, csv};
+use crate::engine::{Column, Kind, ResultSet, RowSink, csv};
 
 /// How rows are printed (`--format` on commands that print rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,80 +44,184 @@ fn json_value(kind: Kind, v: &Option<String>) -> Value {
     }
 }
 
-fn object(rs: &ResultSet, row: &[Option<String>]) -> Value {
+fn object(columns: &[Column], row: &[Option<String>]) -> Value {
     let mut map = Map::new();
-    for (i, col) in rs.columns.iter().enumerate() {
+    for (i, col) in columns.iter().enumerate() {
         map.insert(col.name.clone(), json_value(col.kind, row.get(i).unwrap_or(&None)));
     }
     Value::Object(map)
 }
 
-/// Column names, falling back to `_colN` when a row is wider than the metadata says.
-fn header(rs: &ResultSet) -> Vec<String> {
-    let width = rs.rows.iter().map(Vec::len).max().unwrap_or(0).max(rs.columns.len());
-    (0..width)
-        .map(|i| rs.columns.get(i).map(|c| c.name.clone()).unwrap_or_else(|| format!("_col{i}")))
-        .collect()
+/// How many rows `--format table` keeps to lay out; the rest are counted, not kept.
+pub const TABLE_ROWS: usize = 10_000;
+
+/// Prints rows as they arrive: CSV, NDJSON, JSON and Markdown write each batch straight out; a
+/// table must see its rows to size its columns, so it keeps up to a cap and counts the rest.
+/// Statements without a result (DDL) print nothing, in every format but JSON's empty array; a
+/// query with columns but no rows still prints its header (and `(0 rows)`).
+pub struct Writer<W: Write + Send> {
+    out: W,
+    format: Format,
+    columns: Vec<Column>,
+    /// Rows kept for the table.
+    kept: Vec<Vec<Option<String>>>,
+    cap: usize,
+    count: u64,
+    /// Run before the first byte is written (the spinner clears its line).
+    before_first: Option<Box<dyn FnOnce() + Send>>,
 }
 
+impl<W: Write + Send> Writer<W> {
+    pub fn new(out: W, format: Format, cap: usize) -> Writer<W> {
+        Writer { out, format, columns: Vec::new(), kept: Vec::new(), cap, count: 0, before_first: None }
+    }
+
+    /// Runs `f` once, just before anything is written.
+    pub fn before_first_write(mut self, f: impl FnOnce() + Send + 'static) -> Writer<W> {
+        self.before_first = Some(Box::new(f));
+        self
+    }
+
+    fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        if let Some(f) = self.before_first.take() {
+            f();
+        }
+        self.out.write_all(text.as_bytes()).map_err(io_error)
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.out.flush().map_err(io_error)
+    }
+
+    /// Writes what only the end can tell (the table, JSON's closing bracket) and hands back the
+    /// output.
+    pub fn finish(mut self) -> anyhow::Result<W> {
+        let empty = self.columns.is_empty() && self.count == 0;
+        match self.format {
+            Format::Json if self.count == 0 => self.write("[]\n")?,
+            Format::Json => self.write("\n]\n")?,
+            Format::Table if !empty => {
+                let text = table(&self.columns, &self.kept, self.count);
+                self.write(&text)?;
+            }
+            _ => {}
+        }
+        self.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn io_error(e: std::io::Error) -> anyhow::Error {
+    match e.kind() {
+        std::io::ErrorKind::BrokenPipe => crate::output::ClosedPipe.into(),
+        _ => anyhow::anyhow!("cannot write the results: {e}"),
+    }
+}
+
+impl<W: Write + Send> RowSink for Writer<W> {
+    fn columns(&mut self, columns: &[Column]) -> anyhow::Result<()> {
+        self.columns = columns.to_vec();
+        if columns.is_empty() {
+            return Ok(());
+        }
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        match self.format {
+            Format::Csv => {
+                let line = columns.iter().map(|c| csv::field(&c.name)).collect::<Vec<_>>().join(",");
+                self.write(&(line + "\n"))?;
+            }
+            Format::Markdown => {
+                let names: Vec<String> = columns.iter().map(|c| esc(&c.name)).collect();
+                let aligns: Vec<&str> = columns
+                    .iter()
+                    .map(|c| if matches!(c.kind, Kind::Integer | Kind::Float) { "---:" } else { "---" })
+                    .collect();
+                let text = format!("| {} |\n| {} |\n", names.join(" | "), aligns.join(" | "));
+                self.write(&text)?;
+            }
+            _ => {}
+        }
+        self.flush()
+    }
+
+    fn rows(&mut self, rows: Vec<Vec<Option<String>>>) -> anyhow::Result<()> {
+        let mut text = String::new();
+        for row in rows {
+            self.count += 1;
+            match self.format {
+                Format::Table => {
+                    if self.kept.len() < self.cap {
+                        self.kept.push(row);
+                    }
+                }
+                Format::Csv => {
+                    let fields: Vec<String> =
+                        row.iter().map(|v| v.as_deref().map(csv::field).unwrap_or_default()).collect();
+                    text.push_str(&fields.join(","));
+                    text.push('\n');
+                }
+                Format::Ndjson => {
+                    text.push_str(&object(&self.columns, &row).to_string());
+                    text.push('\n');
+                }
+                Format::Json => {
+                    // The same text as pretty-printing the whole array: two-space indents.
+                    text.push_str(if self.count == 1 { "[\n" } else { ",\n" });
+                    let pretty =
+                        serde_json::to_string_pretty(&object(&self.columns, &row)).unwrap_or_default();
+                    let indented: Vec<String> = pretty.lines().map(|l| format!("  {l}")).collect();
+                    text.push_str(&indented.join("\n"));
+                }
+                Format::Markdown => {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|v| v.as_deref().unwrap_or("NULL").replace('|', "\\|").replace('\n', " "))
+                        .collect();
+                    text.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+            }
+        }
+        if !text.is_empty() {
+            self.write(&text)?;
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// The aligned table of `rows`, out of `total` rows in all.
+fn table(columns: &[Column], rows: &[Vec<Option<String>>], total: u64) -> String {
+    // Column names, falling back to `_colN` when a row is wider than the metadata says.
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(columns.len());
+    let header: Vec<String> = (0..width)
+        .map(|i| columns.get(i).map(|c| c.name.clone()).unwrap_or_else(|| format!("_col{i}")))
+        .collect();
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED);
+    t.set_header(header);
+    for row in rows {
+        t.add_row(row.iter().enumerate().map(|(i, v)| {
+            let numeric = columns.get(i).is_some_and(|c| matches!(c.kind, Kind::Integer | Kind::Float));
+            let cell = Cell::new(v.as_deref().unwrap_or("NULL"));
+            if numeric { cell.set_alignment(CellAlignment::Right) } else { cell }
+        }));
+    }
+    let plural = if total == 1 { "" } else { "s" };
+    if total > rows.len() as u64 {
+        format!(
+            "{t}\n({total} rows; the first {} are shown: --format csv or --output FILE gives them all)\n",
+            rows.len()
+        )
+    } else {
+        format!("{t}\n({total} row{plural})\n")
+    }
+}
+
+/// A whole result as text.
 pub fn render(rs: &ResultSet, format: Format) -> String {
-    // Statements without a result (DDL) print nothing, in every format but JSON's empty array.
-    // A query with columns but no rows still prints its header (and `(0 rows)`).
-    if rs.columns.is_empty() && rs.rows.is_empty() {
-        return if format == Format::Json { "[]\n".into() } else { String::new() };
-    }
-    match format {
-        Format::Table => {
-            let mut t = Table::new();
-            t.load_preset(presets::UTF8_FULL_CONDENSED);
-            t.set_header(header(rs));
-            for row in &rs.rows {
-                t.add_row(row.iter().enumerate().map(|(i, v)| {
-                    let numeric =
-                        rs.columns.get(i).is_some_and(|c| matches!(c.kind, Kind::Integer | Kind::Float));
-                    let cell = Cell::new(v.as_deref().unwrap_or("NULL"));
-                    if numeric { cell.set_alignment(CellAlignment::Right) } else { cell }
-                }));
-            }
-            let rows = rs.rows.len();
-            format!("{t}\n({rows} row{})\n", if rows == 1 { "" } else { "s" })
-        }
-        Format::Csv => {
-            let mut out = String::new();
-            let line = |fields: Vec<String>| fields.join(",") + "\n";
-            out.push_str(&line(header(rs).iter().map(|h| csv::field(h)).collect()));
-            for row in &rs.rows {
-                out.push_str(&line(
-                    row.iter().map(|v| v.as_deref().map(csv::field).unwrap_or_default()).collect(),
-                ));
-            }
-            out
-        }
-        Format::Json => {
-            let rows: Vec<Value> = rs.rows.iter().map(|r| object(rs, r)).collect();
-            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        Format::Ndjson => rs.rows.iter().map(|r| object(rs, r).to_string() + "\n").collect(),
-        Format::Markdown => {
-            let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-            let h = header(rs);
-            let mut out = format!("| {} |\n", h.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "));
-            let aligns: Vec<&str> = (0..h.len())
-                .map(|i| match rs.columns.get(i).map(|c| c.kind) {
-                    Some(Kind::Integer | Kind::Float) => "---:",
-                    _ => "---",
-                })
-                .collect();
-            out.push_str(&format!("| {} |\n", aligns.join(" | ")));
-            for row in &rs.rows {
-                let cells: Vec<String> = row.iter().map(|v| esc(v.as_deref().unwrap_or("NULL"))).collect();
-                out.push_str(&format!("| {} |\n", cells.join(" | ")));
-            }
-            out
-        }
-    }
+    let mut w = Writer::new(Vec::new(), format, usize::MAX);
+    let written = w.columns(&rs.columns).and_then(|()| w.rows(rs.rows.clone())).and_then(|()| w.finish());
+    written.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -153,13 +153,16 @@ fn large_results_stream_from_s3_and_fall_back_to_the_api() {
     let csv = dir.path().join("edited.csv");
     let mut text =
         String::from("\"srcaddr\",\"rejected_flows\",\"total_packets\",\"total_bytes\",\"distinct_ports\"\n");
-    for i in 0..1_500 {
-        text.push_str(&format!("\"from-s3-{i}\",\"{i}\",\"0\",\"0\",\"0\"\n"));
+    // Large enough to arrive in many chunks, split inside quoted fields and UTF-8 characters.
+    for i in 0..60_000 {
+        text.push_str(&format!("\"from-s3-{i}-é\",\"{i}\",\"0\",\"0\",\"a,\"\"b\"\"\"\n"));
     }
     std::fs::write(&csv, text).unwrap();
     acct.aws(&["s3", "cp", csv.to_str().unwrap(), location]);
     let o = run(acct.athq(dir.path()).args(["-q", "results", id, "--format", "csv"]));
-    assert_eq!(o.stdout.lines().nth(1500).unwrap(), "from-s3-1499,1499,0,0,0");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().count(), 60_001);
+    assert_eq!(o.stdout.lines().nth(60_000).unwrap(), "from-s3-59999-é,59999,0,0,\"a,\"\"b\"\"\"");
 
     // No CSV in S3 any more: the API pages serve the same rows.
     acct.aws(&["s3", "rm", location]);

@@ -59,3 +59,16 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Out {
         stderr: String::from_utf8(o.stderr).unwrap(),
     }
 }
+
+/// Runs a command to its end; returns its exit code and its peak resident memory in KiB (the
+/// kernel's count, from wait4).
+pub fn peak_memory(cmd: &mut std::process::Command) -> (i32, u64) {
+    let child = cmd.spawn().expect("the command starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct the kernel fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+}

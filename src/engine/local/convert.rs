@@ -6,7 +6,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use crate::engine::{Column, Kind, ResultSet};
+use crate::engine::{Column, Kind};
 
 fn kind(t: &DataType) -> Kind {
     match t {
@@ -19,30 +19,28 @@ fn kind(t: &DataType) -> Kind {
     }
 }
 
-pub fn to_result_set(schema: &Schema, batches: &[RecordBatch]) -> datafusion::common::Result<ResultSet> {
-    let columns = schema
-        .fields()
-        .iter()
-        .map(|f| Column { name: f.name().clone(), kind: kind(f.data_type()) })
-        .collect();
+/// Rows as text, `None` for NULL.
+pub type Rows = Vec<Vec<Option<String>>>;
+
+pub fn columns(schema: &Schema) -> Vec<Column> {
+    schema.fields().iter().map(|f| Column { name: f.name().clone(), kind: kind(f.data_type()) }).collect()
+}
+
+pub fn rows(batch: &RecordBatch) -> datafusion::common::Result<Rows> {
     let options = FormatOptions::default().with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
-    let mut rows = Vec::new();
-    for batch in batches {
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
-        for r in 0..batch.num_rows() {
-            rows.push(
-                batch
-                    .columns()
-                    .iter()
-                    .zip(&formatters)
-                    .map(|(c, f)| (!c.is_null(r)).then(|| f.value(r).to_string()))
-                    .collect(),
-            );
-        }
-    }
-    Ok(ResultSet { columns, rows })
+    let formatters = batch
+        .columns()
+        .iter()
+        .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((0..batch.num_rows())
+        .map(|r| {
+            batch
+                .columns()
+                .iter()
+                .zip(&formatters)
+                .map(|(c, f)| (!c.is_null(r)).then(|| f.value(r).to_string()))
+                .collect()
+        })
+        .collect())
 }

@@ -30,7 +30,7 @@ use crate::engine::local::files::{FileKind, LogFile, Selection};
 use crate::engine::local::provider::TextLogs;
 use crate::engine::local::stats::Stats;
 use crate::engine::stop::Stop;
-use crate::engine::{Answer, Engine, EngineError, Progress, RunOptions};
+use crate::engine::{Engine, EngineError, Progress, RowSink, RunOptions};
 use crate::render::{Dialect, TimeWindow};
 use crate::table::{FieldSet, TableProfile};
 
@@ -278,13 +278,35 @@ impl LocalEngine {
         self.ctx.execute_logical_plan(plan).await
     }
 
-    async fn collect(&self, sql: &str) -> Result<crate::engine::ResultSet, EngineError> {
+    /// Plans the statement and hands its rows to `sink` batch by batch as DataFusion produces them.
+    /// The plan runs in a task of its own, a batch or two ahead of the sink: a reader that panics
+    /// on damaged data (the Parquet decoder can, on corrupt pages that pass the footer check)
+    /// fails this query, not the process; a sink that fails or a dropped query stops the plan.
+    async fn stream_into(&self, sql: &str, sink: &mut dyn RowSink) -> Result<(), EngineError> {
+        use futures::StreamExt;
         let df = self.plan(sql).await.map_err(sql_error)?;
-        let schema = df.schema().as_arrow().clone();
-        // A reader that panics on damaged data (the Parquet decoder can, on corrupt pages that
-        // pass the footer check) fails this query, not the process.
-        let batches = match tokio::spawn(df.collect()).await {
-            Ok(r) => r.map_err(df_error)?,
+        let columns = convert::columns(df.schema().as_arrow());
+        sink.columns(&columns).map_err(EngineError::Output)?;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<convert::Rows>>(2);
+        let task = tokio::spawn(async move {
+            let mut stream = match df.execute_stream().await {
+                Ok(s) => s,
+                Err(e) => return drop(tx.send(Err(e)).await),
+            };
+            while let Some(batch) = stream.next().await {
+                let rows = batch.and_then(|b| convert::rows(&b));
+                let failed = rows.is_err();
+                if tx.send(rows).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let _abort = AbortOnDrop(task.abort_handle());
+        while let Some(rows) = rx.recv().await {
+            sink.rows(rows.map_err(df_error)?).map_err(EngineError::Output)?;
+        }
+        match task.await {
+            Ok(()) => Ok(()),
             Err(e) if e.is_panic() => {
                 let payload = e.into_panic();
                 let why = payload
@@ -292,14 +314,22 @@ impl LocalEngine {
                     .cloned()
                     .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default();
-                return Err(EngineError::Runtime(format!(
+                Err(EngineError::Runtime(format!(
                     "embedded engine: a reader failed on damaged data in the source ({why}); \
                      --strict does not catch this: find the file by narrowing --source"
-                )));
+                )))
             }
-            Err(e) => return Err(EngineError::Runtime(format!("embedded engine: {e}"))),
-        };
-        convert::to_result_set(&schema, &batches).map_err(df_error)
+            Err(e) => Err(EngineError::Runtime(format!("embedded engine: {e}"))),
+        }
+    }
+}
+
+/// Stops a spawned task when the future that awaits it is dropped (a signal, a timeout).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -396,12 +426,13 @@ impl Engine for LocalEngine {
         names
     }
 
-    async fn query(
+    async fn query_into(
         &self,
         sql: &str,
         opts: &RunOptions,
         progress: &dyn Progress,
-    ) -> Result<Answer, EngineError> {
+        sink: &mut dyn RowSink,
+    ) -> Result<String, EngineError> {
         let _guard = self.stop.guard();
         self.begin_statement();
         let bound;
@@ -413,7 +444,7 @@ impl Engine for LocalEngine {
             }
         };
         let result = tokio::select! {
-            r = self.collect(sql) => r,
+            r = self.stream_into(sql, sink) => r,
             sig = self.stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
             _ = crate::engine::timeout(opts.timeout) => Err(EngineError::TimedOut {
                 id: None,
@@ -421,8 +452,8 @@ impl Engine for LocalEngine {
             }),
         };
         progress.finish();
-        let rows = result?;
-        Ok(Answer { rows, footer: self.footer() })
+        result?;
+        Ok(self.footer())
     }
 
     fn footer_on_error(&self) -> Option<String> {
@@ -433,6 +464,7 @@ impl Engine for LocalEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Answer;
 
     struct Quiet;
     impl Progress for Quiet {
