@@ -355,6 +355,91 @@ fn an_s3_source_reads_the_same_files() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, from_disk.stdout);
     assert!(o.stderr.contains("local · 864 file(s) read"), "{}", o.stderr);
+
+    // A damaged object and an empty one among them: skipped and named, the answer unchanged.
+    let day = "logs/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/21";
+    let junk = dir.path().join("junk.log.gz");
+    std::fs::write(&junk, b"\x1f\x8b\x08 not really gzip").unwrap();
+    let empty = dir.path().join("empty.log.gz");
+    std::fs::write(&empty, b"").unwrap();
+    for (file, name) in [(&junk, "zz-junk.log.gz"), (&empty, "zz-empty.log.gz")] {
+        acct.aws(&["s3", "cp", "--quiet", file.to_str().unwrap(), &format!("s3://{bucket}/{day}/{name}")]);
+    }
+    let o = run(athq(dir.path())
+        .envs(acct.env())
+        .args(["run", "bytes-by-pair", "--engine", "local", "--days", "3", "--format", "csv"])
+        .args(["-p", "limit=100000", "--source", &format!("s3://{bucket}/logs/AWSLogs/")]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, from_disk.stdout);
+    assert!(o.stderr.contains("2 unreadable"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!("s3://{bucket}/{day}/zz-empty.log.gz: the file is empty")),
+        "{}",
+        o.stderr
+    );
+}
+
+/// `1.5 MiB` → bytes.
+fn bytes_of(human: &str) -> f64 {
+    let (n, unit) = human.trim().split_once(' ').unwrap();
+    let scale = match unit {
+        "B" => 1.0,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "GiB" => 1024.0 * 1024.0 * 1024.0,
+        other => panic!("unit {other}"),
+    };
+    n.parse::<f64>().unwrap() * scale
+}
+
+#[test]
+fn an_s3_parquet_source_reads_only_the_columns_a_query_needs() {
+    let acct = Account::new();
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "20000", "--format", "parquet", "--hive"]);
+    let bucket = format!("athq-parquet-{}", acct.id);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let root = dir.path().join("AWSLogs");
+    acct.aws(&[
+        "s3",
+        "cp",
+        "--recursive",
+        "--quiet",
+        root.to_str().unwrap(),
+        &format!("s3://{bucket}/AWSLogs/"),
+    ]);
+    let junk = dir.path().join("junk.parquet");
+    std::fs::write(&junk, b"PAR1 not a footer PAR1").unwrap();
+    acct.aws(&[
+        "s3",
+        "cp",
+        "--quiet",
+        junk.to_str().unwrap(),
+        &format!("s3://{bucket}/AWSLogs/junk.parquet"),
+    ]);
+    let from_disk = local(dir.path(), "bytes-by-pair", &["-p", "limit=100000"]);
+    let o = run(athq(dir.path())
+        .envs(acct.env())
+        .args(["run", "bytes-by-pair", "--engine", "local", "--days", "3", "--format", "csv"])
+        .args(["-p", "limit=100000", "--source", &format!("s3://{bucket}/AWSLogs/")]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout == from_disk.stdout, "{}", o.stderr);
+    assert!(o.stderr.contains("1 unreadable"), "{}", o.stderr);
+    // One column of many: `read (706.2 KiB; 90.1 KiB fetched from S3)`, the footers and it.
+    let o = run(athq(dir.path()).envs(acct.env()).args(["exec", "--engine", "local", "--all"]).args([
+        "--source",
+        &format!("s3://{bucket}/AWSLogs/"),
+        "--sql",
+        "SELECT SUM(bytes) AS b FROM vpc_flow_logs",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let (size, fetched) = o
+        .stderr
+        .split_once(" read (")
+        .and_then(|(_, rest)| rest.split_once(" fetched from S3"))
+        .and_then(|(inner, _)| inner.split_once("; "))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(bytes_of(fetched) < bytes_of(size) / 3.0, "{}", o.stderr);
 }
 
 /// A copy of a sample tree holding only the 2026/11/21 folder: a reference that knows no paths.

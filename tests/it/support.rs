@@ -62,6 +62,7 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Out {
 
 /// Runs a command to its end; returns its exit code and its peak resident memory in KiB (the
 /// kernel's count, from wait4).
+#[allow(clippy::zombie_processes)] // wait4 reaps it
 pub fn peak_memory(cmd: &mut std::process::Command) -> (i32, u64) {
     let child = cmd.spawn().expect("the command starts");
     let pid = child.id() as libc::pid_t;

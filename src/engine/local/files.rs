@@ -1,5 +1,5 @@
 //! Finding flow-log files and dating them: a directory walked to any depth, a glob, or an `s3://`
-//! prefix listed (and the window's objects fetched, with athq's own AWS settings); the time each
+//! prefix listed (its objects are read where they are, by `s3`); the time each
 //! file covers, read from AWS's file name or its folders; and the window's choice of files, made
 //! before any file is opened. It must not parse file contents.
 
@@ -147,23 +147,22 @@ pub fn select(files: Vec<LogFile>, window: &TimeWindow, all: bool) -> Selection 
     out
 }
 
-/// Lists an S3 prefix, keeps the window's files, and downloads them under `dir`.
-pub async fn fetch_s3(
+/// Lists an `s3://bucket/prefix` and keeps the window's objects, named by their URLs
+/// (`s3://bucket/key`, the folders dated as on disk). Nothing is downloaded.
+pub async fn list_s3(
     s3: &aws_sdk_s3::Client,
     url: &str,
     window: &TimeWindow,
     all: bool,
-    dir: &Path,
 ) -> Result<Selection, EngineError> {
-    let rest = url.strip_prefix("s3://").unwrap_or(url);
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    let (bucket, prefix) = crate::engine::local::s3::split(url).unwrap_or((url, ""));
     let mut listed = Vec::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(aws_error("S3", "ListObjectsV2", bucket))?;
         for obj in page.contents() {
             let Some(key) = obj.key() else { continue };
-            let path = dir.join(key);
+            let path = PathBuf::from(format!("s3://{bucket}/{key}"));
             let Some(kind) = kind_of(&path) else { continue };
             listed.push(LogFile {
                 span: path_span(Path::new(key)),
@@ -173,25 +172,7 @@ pub async fn fetch_s3(
             });
         }
     }
-    let selection = select(listed, window, all);
-    for f in &selection.kept {
-        let key = f.path.strip_prefix(dir).unwrap_or(&f.path).to_string_lossy().to_string();
-        let obj = s3.get_object().bucket(bucket).key(&key).send().await.map_err(aws_error(
-            "S3",
-            "GetObject",
-            &format!("s3://{bucket}/{key}"),
-        ))?;
-        let bytes = obj
-            .body
-            .collect()
-            .await
-            .map_err(|e| EngineError::Runtime(format!("reading s3://{bucket}/{key}: {e}")))?;
-        if let Some(parent) = f.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| EngineError::Runtime(e.to_string()))?;
-        }
-        std::fs::write(&f.path, bytes.into_bytes()).map_err(|e| EngineError::Runtime(e.to_string()))?;
-    }
-    Ok(selection)
+    Ok(select(listed, window, all))
 }
 
 #[cfg(test)]

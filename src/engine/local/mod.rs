@@ -3,7 +3,7 @@
 //! files (`files`), checks them (`parquet`, the text headers in `provider`), registers them as the
 //! configured table, and then runs statements, stopping within a second on a signal or timeout.
 //! Parts: `files` (discovery and dating), `text` (the text reader), `provider` (the table),
-//! `parquet` (footer checks), `udf` (CIDR functions, types), `trino` (Trino's functions),
+//! `s3` (reading objects in place), `parquet` (footer checks), `udf` (CIDR functions, types), `trino` (Trino's functions),
 //! `convert` (results), `stats` (the footer).
 //! It must not print.
 
@@ -12,6 +12,7 @@ pub mod cwlogs;
 pub mod files;
 pub mod parquet;
 pub mod provider;
+pub mod s3;
 pub mod stats;
 pub mod text;
 pub mod trino;
@@ -61,6 +62,8 @@ pub struct LocalEngine {
     text: bool,
     fields: Option<FieldSet>,
     stop: Stop,
+    /// The bucket, when the source is in S3.
+    store: Option<Arc<s3::S3Store>>,
     _downloads: Option<tempfile::TempDir>,
 }
 
@@ -143,16 +146,23 @@ impl LocalEngine {
         let stats = Arc::new(Stats::default());
         let source = opts.source.as_str();
         let logs = cwlogs::LogsSource::parse(source, opts.interface.as_deref());
+        let mut store: Option<Arc<s3::S3Store>> = None;
         let (selection, downloads) = if let Some(logs) = logs {
             remote(aws, "a logs:", &stop, |aws, dir| async move {
                 cwlogs::fetch(&aws.logs(), &logs, &table.fields, window, opts.all, &dir).await
             })
             .await?
         } else if source.starts_with("s3://") {
-            remote(aws, "an s3://", &stop, |aws, dir| async move {
-                files::fetch_s3(&aws.s3(), source, window, opts.all, &dir).await
-            })
-            .await?
+            let aws = aws.ok_or_else(|| EngineError::Config("an s3:// source needs AWS settings".into()))?;
+            let _guard = stop.guard();
+            let client = aws.s3();
+            let listed = tokio::select! {
+                r = files::list_s3(&client, source, window, opts.all) => r?,
+                sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
+            };
+            let (bucket, _) = s3::split(source).unwrap_or_default();
+            store = Some(Arc::new(s3::S3Store::new(client, bucket)));
+            (listed, None)
         } else {
             (files::select(files::local_files(source)?, window, opts.all), None)
         };
@@ -175,6 +185,10 @@ impl LocalEngine {
         // partitions are merged keeps the partition columns in every comparison.
         config.options_mut().optimizer.repartition_sorts = false;
         config.options_mut().optimizer.enable_topk_dynamic_filter_pushdown = false;
+        // A Parquet footer is fetched exactly (its length, then it): flow-log footers are a few
+        // KiB, and DataFusion's 512 KiB guess reads a small file whole (64 KiB still doubled
+        // what one column of the sample's files costs).
+        config.options_mut().execution.parquet.metadata_size_hint = None;
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
@@ -203,11 +217,19 @@ impl LocalEngine {
         let headerless = (table.layout == crate::table::Layout::Firehose)
             .then(|| table.fields.fields().iter().map(|f| f.aws_name.to_string()).collect());
         let fields = if !parquet.is_empty() {
-            // Footers are read from disk: off the async workers.
-            let checked = blocking(move || {
-                parquet.into_iter().map(|f| (parquet::check(&f.path), f)).collect::<Vec<_>>()
-            })
-            .await?;
+            let checked = match &store {
+                Some(store) => {
+                    ctx.register_object_store(store_url(&store.url())?.as_ref(), store.clone());
+                    footers_from_s3(store, parquet).await
+                }
+                // Footers are read from disk: off the async workers.
+                None => {
+                    blocking(move || {
+                        parquet.into_iter().map(|f| (parquet::check(&f.path), f)).collect::<Vec<_>>()
+                    })
+                    .await?
+                }
+            };
             let mut paths = Vec::new();
             for (check, f) in checked {
                 match check {
@@ -229,10 +251,26 @@ impl LocalEngine {
             ctx.register_table(table.name.as_str(), df.into_view()).map_err(df_error)?;
             None
         } else {
-            // Every file's header is read from disk: off the async workers.
             let (cols, shared, strict) = (table.partition_columns(), stats.clone(), opts.strict);
-            let provider =
-                blocking(move || TextLogs::open(text, cols, shared, threads, strict, headerless)).await??;
+            let (headed, objects) = match &store {
+                Some(store) => {
+                    let objects = s3::Objects::new(store.clone(), tokio::runtime::Handle::current());
+                    (headers_from_s3(store, text, headerless.clone()).await, Some(Arc::new(objects)))
+                }
+                // Every file's header is read from disk: off the async workers.
+                None => {
+                    let fields = headerless.clone();
+                    let headed = blocking(move || {
+                        text.into_iter().map(|f| (text::header_of(&f.path, fields.as_deref()), f)).collect()
+                    });
+                    (headed.await?, None)
+                }
+            };
+            let headed = headed.into_iter().map(|(h, f)| (f, h)).collect();
+            let provider = blocking(move || {
+                TextLogs::open(headed, cols, shared, (threads, strict), headerless, objects)
+            })
+            .await??;
             if provider.is_empty() {
                 return Err(all_unreadable(source, &stats));
             }
@@ -248,13 +286,14 @@ impl LocalEngine {
             text: is_text,
             fields,
             stop,
+            store,
             _downloads: downloads,
         })
     }
 
     pub fn footer(&self) -> String {
         let started = *self.started.lock().unwrap_or_else(|e| e.into_inner());
-        self.stats.footer(started.elapsed())
+        self.stats.footer_with(started.elapsed(), self.store.as_ref().map(|s| s.fetched()))
     }
 
     /// A statement after the first: its footer tells its own time and reading, not the session's.
@@ -340,7 +379,56 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .map_err(|e| EngineError::Runtime(format!("embedded engine: reading the source failed: {e}")))
 }
 
-/// Fetches a remote source (S3, CloudWatch Logs) into a temporary directory, as files to select;
+/// Requests to S3 at once while opening: footers and header lines are small, latency dominates.
+const S3_CONCURRENCY: usize = 16;
+
+/// Every Parquet object's footer checked, as `parquet::check` does on disk.
+async fn footers_from_s3(
+    store: &Arc<s3::S3Store>,
+    files: Vec<LogFile>,
+) -> Vec<(Result<u64, String>, LogFile)> {
+    use futures::StreamExt;
+    futures::stream::iter(files)
+        .map(|f| async move {
+            let key = f.path.to_str().and_then(s3::split).map(|(_, k)| k.to_string()).unwrap_or_default();
+            (parquet::check_remote(store, &key, f.size).await, f)
+        })
+        .buffered(S3_CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// Every text object's fields, from its first line (see `text::fields_of`).
+async fn headers_from_s3(
+    store: &Arc<s3::S3Store>,
+    files: Vec<LogFile>,
+    headerless: Option<Vec<String>>,
+) -> Vec<(Result<Vec<String>, String>, LogFile)> {
+    use futures::StreamExt;
+    let headerless = &headerless;
+    futures::stream::iter(files)
+        .map(|f| async move {
+            let key = f.path.to_str().and_then(s3::split).map(|(_, k)| k.to_string()).unwrap_or_default();
+            let fields = match f.size {
+                0 => Err("the file is empty".to_string()),
+                _ => store
+                    .first_line(&key)
+                    .await
+                    .and_then(|line| text::fields_of(&line, headerless.as_deref()).map(|(names, _)| names)),
+            };
+            (fields, f)
+        })
+        .buffered(S3_CONCURRENCY)
+        .collect()
+        .await
+}
+
+fn store_url(s: &str) -> Result<datafusion::execution::object_store::ObjectStoreUrl, EngineError> {
+    datafusion::execution::object_store::ObjectStoreUrl::parse(s)
+        .map_err(|e| EngineError::Config(format!("`{s}`: {e}")))
+}
+
+/// Fetches a remote source (CloudWatch Logs) into a temporary directory, as files to select;
 /// a signal stops the fetch.
 async fn remote<'a, F, Fut>(
     aws: Option<&'a Aws>,

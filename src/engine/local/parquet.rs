@@ -15,11 +15,39 @@ const MAGIC: &[u8; 4] = b"PAR1";
 pub fn check(path: &Path) -> Result<u64, String> {
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let size = file.metadata().map_err(|e| e.to_string())?.len();
-    if size < 12 {
+    let mut read = |at: u64, len: u64| {
+        let mut buf = vec![0u8; len as usize];
+        file.seek(SeekFrom::Start(at)).and_then(|_| file.read_exact(&mut buf)).map_err(|e| e.to_string())?;
+        Ok::<_, String>(buf)
+    };
+    let tail = if size >= 12 { read(size - 8, 8)? } else { Vec::new() };
+    let footer = footer_length(size, &tail)?;
+    decode(&read(size - 8 - footer, footer)?)
+}
+
+/// The same check for an S3 object, with two ranged GETs (its last 8 bytes, then its footer).
+pub async fn check_remote(
+    store: &crate::engine::local::s3::S3Store,
+    key: &str,
+    size: u64,
+) -> Result<u64, String> {
+    use datafusion::object_store::ObjectStoreExt;
+    let path = datafusion::object_store::path::Path::from(key);
+    let read = |range: std::ops::Range<u64>| {
+        let path = path.clone();
+        async move { store.get_range(&path, range).await.map_err(|e| e.to_string()) }
+    };
+    let tail = if size >= 12 { read(size - 8..size).await?.to_vec() } else { Vec::new() };
+    let footer = footer_length(size, &tail)?;
+    let metadata = read(size - 8 - footer..size - 8).await?;
+    decode(&metadata)
+}
+
+/// The metadata length the last 8 bytes give, once they and the size are checked.
+fn footer_length(size: u64, tail: &[u8]) -> Result<u64, String> {
+    if size < 12 || tail.len() != 8 {
         return Err(format!("{size} bytes is too small for a Parquet file"));
     }
-    let mut tail = [0u8; 8];
-    file.seek(SeekFrom::End(-8)).and_then(|_| file.read_exact(&mut tail)).map_err(|e| e.to_string())?;
     if &tail[4..] != MAGIC {
         return Err("not a Parquet file (no PAR1 at its end)".into());
     }
@@ -29,10 +57,15 @@ pub fn check(path: &Path) -> Result<u64, String> {
             "corrupt Parquet footer: its metadata length {footer} exceeds the file's {size} bytes"
         ));
     }
+    Ok(footer)
+}
+
+/// Decodes the footer's metadata; the number of rows it declares.
+fn decode(metadata: &[u8]) -> Result<u64, String> {
     // The readers are not trusted to fail cleanly on every crafted footer: the metadata, and the
     // Arrow schema writers embed in it (decoded by DataFusion too, and it can panic on a bad one).
     let parsed = quietly(|| {
-        let meta = ParquetMetaDataReader::new().parse_and_finish(&file).map_err(|e| e.to_string())?;
+        let meta = ParquetMetaDataReader::decode_metadata(metadata).map_err(|e| e.to_string())?;
         let fm = meta.file_metadata();
         parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()).map_err(|e| e.to_string())?;
         Ok::<u64, String>(fm.num_rows().max(0) as u64)

@@ -27,7 +27,7 @@ use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use crate::engine::EngineError;
 use crate::engine::local::files::{LogFile, partition_values};
 use crate::engine::local::stats::Stats;
-use crate::engine::local::text;
+use crate::engine::local::{s3, text};
 use crate::table::{PartitionColumn, fields};
 
 fn arrow_type(athena_type: &str) -> DataType {
@@ -51,6 +51,8 @@ pub struct TextLogs {
     strict: bool,
     /// The table's fields, for files without a header line (Firehose's).
     headerless: Option<Arc<Vec<String>>>,
+    /// Where the files are, when they are S3 objects rather than files on disk.
+    objects: Option<Arc<s3::Objects>>,
 }
 
 /// Where an output column comes from: the file (its index among the parsed columns) or the path.
@@ -61,21 +63,23 @@ enum Source {
 }
 
 impl TextLogs {
-    /// Reads every file's header. A file whose header cannot be read is skipped and reported
-    /// (an error with `strict`).
-    /// `headerless` are the table's fields, for files that have no header line.
+    /// The files with their fields, as their headers name them (`text::fields_of`). A file whose
+    /// header could not be read is skipped and reported (an error with `strict`).
+    /// `headerless` are the table's fields, for files that have no header line; `objects` reads
+    /// the files from S3.
     pub fn open(
-        files: Vec<LogFile>,
+        files: Vec<(LogFile, Result<Vec<String>, String>)>,
         partition_cols: Vec<PartitionColumn>,
         stats: Arc<Stats>,
-        partitions: usize,
-        strict: bool,
+        options: (usize, bool),
         headerless: Option<Vec<String>>,
+        objects: Option<Arc<s3::Objects>>,
     ) -> Result<TextLogs, EngineError> {
+        let (partitions, strict) = options;
         let mut present = vec![false; fields::CATALOG.len()];
         let mut readable = Vec::with_capacity(files.len());
-        for f in files {
-            match text::header_of(&f.path, headerless.as_deref()) {
+        for (f, header) in files {
+            match header {
                 Ok(names) => {
                     for name in names {
                         if let Some(i) =
@@ -109,6 +113,7 @@ impl TextLogs {
             partitions,
             strict,
             headerless: headerless.map(Arc::new),
+            objects,
         })
     }
 
@@ -261,6 +266,7 @@ impl TableProvider for TextLogs {
                     stats: self.stats.clone(),
                     strict: self.strict,
                     headerless: self.headerless.clone(),
+                    objects: self.objects.clone(),
                 }) as _
             })
             .collect();
@@ -278,6 +284,7 @@ struct TextPartition {
     stats: Arc<Stats>,
     strict: bool,
     headerless: Option<Arc<Vec<String>>>,
+    objects: Option<Arc<s3::Objects>>,
 }
 
 impl PartitionStream for TextPartition {
@@ -287,7 +294,7 @@ impl PartitionStream for TextPartition {
 
     fn execute(&self, _ctx: Arc<TaskContext>) -> SendableRecordBatchStream {
         let (tx, rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<RecordBatch>>(4);
-        let (schema, file_schema, sources, queue, stats, strict, headerless) = (
+        let (schema, file_schema, sources, queue, stats, strict, headerless, objects) = (
             self.schema.clone(),
             self.file_schema.clone(),
             self.sources.clone(),
@@ -295,12 +302,29 @@ impl PartitionStream for TextPartition {
             self.stats.clone(),
             self.strict,
             self.headerless.clone(),
+            self.objects.clone(),
         );
         std::thread::spawn(move || {
             loop {
-                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let next = {
+                    let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    let next = queue.pop_front();
+                    if let Some(objects) = &objects {
+                        objects.prefetch(queue.iter().map(|(f, _)| f.path.as_path()));
+                    }
+                    next
+                };
                 let Some((file, values)) = next else { return };
-                match text::read_file(&file.path, &file_schema, headerless.as_ref().map(|h| h.as_slice())) {
+                let reader = match &objects {
+                    Some(objects) if file.size > 0 => Ok(text::decoded(objects.open(&file.path), &file.path)),
+                    Some(_) => Err(std::io::Error::other("the file is empty")),
+                    None => text::open(&file.path),
+                };
+                let headerless = headerless.as_ref().map(|h| h.as_slice());
+                let read = reader
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut r| text::read(&mut r, &file_schema, headerless));
+                match read {
                     Ok((batches, counts)) => {
                         stats.file_read(&file.path, file.size, &counts);
                         for b in batches {

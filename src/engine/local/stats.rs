@@ -83,6 +83,14 @@ impl Stats {
     }
 
     pub fn footer(&self, elapsed: std::time::Duration) -> String {
+        self.footer_with(elapsed, None)
+    }
+
+    /// The footer; `fetched`, the bytes S3 sent, when the files are S3 objects (Parquet's are
+    /// read in part: the footers and the column chunks a query needs).
+    pub fn footer_with(&self, elapsed: std::time::Duration, fetched: Option<u64>) -> String {
+        let fetched =
+            fetched.map(|n| format!("; {} fetched from S3", human_bytes(n as i64))).unwrap_or_default();
         let records = format!(" · {} records", self.records.load(Ordering::Relaxed));
         let pruned = match lock(&self.pruned).len() {
             0 => String::new(),
@@ -94,7 +102,7 @@ impl Stats {
             n => format!(", {n} unreadable"),
         };
         let mut s = format!(
-            "local · {} file(s) read ({}), {} skipped by date{pruned}{skipped_bad}{records} · {:.2} s",
+            "local · {} file(s) read ({}{fetched}), {} skipped by date{pruned}{skipped_bad}{records} · {:.2} s",
             self.files_read.load(Ordering::Relaxed),
             human_bytes(self.bytes_read.load(Ordering::Relaxed) as i64),
             self.files_skipped.load(Ordering::Relaxed),

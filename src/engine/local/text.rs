@@ -31,13 +31,18 @@ pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     if file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
         return Err(std::io::Error::other("the file is empty"));
     }
-    Ok(if path.to_string_lossy().ends_with(".gz") {
+    Ok(decoded(Box::new(file), path))
+}
+
+/// Lines of a file's bytes (from disk or S3), gunzipped when its name ends in `.gz`.
+pub fn decoded(raw: Box<dyn Read + Send>, path: &Path) -> Box<dyn BufRead + Send> {
+    if path.to_string_lossy().ends_with(".gz") {
         // Multi-member: AWS writes one member a file, but concatenated files stay readable.
-        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, file));
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, raw));
         Box::new(BufReader::with_capacity(1 << 17, decoder))
     } else {
-        Box::new(BufReader::with_capacity(1 << 17, file))
-    })
+        Box::new(BufReader::with_capacity(1 << 17, raw))
+    }
 }
 
 /// The fields a header line names, each once and at least one known to athq.
@@ -130,16 +135,6 @@ fn finish(schema: &SchemaRef, builders: &mut [Builder], rows: usize) -> Result<R
         &RecordBatchOptions::new().with_row_count(Some(rows)),
     )
     .map_err(|e| e.to_string())
-}
-
-/// Reads one text file whole into batches of `schema`'s columns. Any read error fails the file.
-pub fn read_file(
-    path: &Path,
-    schema: &SchemaRef,
-    headerless: Option<&[String]>,
-) -> Result<(Vec<RecordBatch>, FileCounts), String> {
-    let mut reader = open(path).map_err(|e| e.to_string())?;
-    read(&mut reader, schema, headerless)
 }
 
 /// Reads flow-log text (a header first, or none with `headerless` fields) into batches.
@@ -339,6 +334,11 @@ mod tests {
         ]))
     }
 
+    fn read_path(path: &Path) -> Result<(Vec<RecordBatch>, FileCounts), String> {
+        let mut reader = open(path).map_err(|e| e.to_string())?;
+        read(&mut reader, &schema(), None)
+    }
+
     #[test]
     fn truncated_gzip_fails_the_file_and_keeps_nothing() {
         use std::io::Write;
@@ -349,9 +349,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cut.log.gz");
         std::fs::write(&path, &full[..full.len() / 2]).unwrap();
-        assert!(read_file(&path, &schema(), None).is_err());
+        assert!(read_path(&path).is_err());
         std::fs::write(&path, &full).unwrap();
-        let (batches, counts) = read_file(&path, &schema(), None).unwrap();
+        let (batches, counts) = read_path(&path).unwrap();
         assert_eq!(counts.records, 50_000);
         assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 50_000);
     }
