@@ -2,7 +2,8 @@
 //! trying athq, for tests and for benchmarks. Deterministic for a seed: internal hosts in the
 //! configured networks, skewed external peers, realistic ports and protocols, a REJECT share,
 //! scanners, NODATA/SKIPDATA records with `-` placeholders, and some IPv6.
-//! Text files hold five minutes each (gzip, header line first); Parquet files a day (or an hour).
+//! Text files hold five minutes each (gzip, header line first); Parquet files an hour each
+//! (`.log.parquet`, in the day's or the hour's folder), in row groups of 64Ki rows.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -240,7 +241,7 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleReport, String> {
     let first = end - slots * FILE_SECONDS;
     let mut report = SampleReport::default();
     let mut pending: Vec<Record> = Vec::new();
-    let mut pending_key: Option<String> = None;
+    let mut pending_key: Option<(String, String)> = None;
     for s in 0..slots {
         let slot_start = first + s * FILE_SECONDS;
         let mut r = Rng(spec.seed.wrapping_mul(0x1000_0001).wrapping_add(s as u64));
@@ -254,16 +255,13 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleReport, String> {
         // The file is stamped with the end of its five minutes, as AWS's delivery is.
         let stamp = Timestamp::from_second(slot_start + FILE_SECONDS).map_err(|e| e.to_string())?;
         if spec.parquet {
-            let key = folder(spec, stamp).display().to_string();
+            // One file an hour, in the day's or the hour's folder, as AWS delivers Parquet.
+            // By the stamp, as the folder is: the five minutes ending at 12:00 are in 12:00's.
+            let hour = (stamp.as_second() / 3600).to_string();
+            let key = (folder(spec, stamp).display().to_string(), hour);
             if pending_key.as_ref().is_some_and(|k| *k != key) {
-                write_parquet(
-                    spec,
-                    &mut pending,
-                    pending_key.take().unwrap_or_default(),
-                    &mut r,
-                    stamp,
-                    &mut report,
-                )?;
+                let (dir, _) = pending_key.take().unwrap_or_default();
+                write_parquet(spec, &mut pending, dir, &mut r, stamp, &mut report)?;
             }
             pending_key = Some(key);
             pending.extend(records);
@@ -271,9 +269,9 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleReport, String> {
             write_text(spec, &records, stamp, &mut r, &mut report)?;
         }
     }
-    if let Some(key) = pending_key {
+    if let Some((dir, _)) = pending_key {
         let mut r = Rng(spec.seed);
-        write_parquet(spec, &mut pending, key, &mut r, spec.now, &mut report)?;
+        write_parquet(spec, &mut pending, dir, &mut r, spec.now, &mut report)?;
     }
     Ok(report)
 }
@@ -333,6 +331,8 @@ fn parquet_type(f: &Field) -> DataType {
     }
 }
 
+const PARQUET_ROW_GROUP: usize = 64 * 1024;
+
 fn write_parquet(
     spec: &SampleSpec,
     records: &mut Vec<Record>,
@@ -343,7 +343,7 @@ fn write_parquet(
 ) -> Result<(), String> {
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    let path = dir.join(file_name(spec, stamp, r, "log.parquet").replace(".log.parquet", ".parquet"));
+    let path = dir.join(file_name(spec, stamp, r, "log.parquet"));
     let fields = spec.fields.fields();
     let schema = Arc::new(Schema::new(
         fields.iter().map(|f| ArrowField::new(f.column(), parquet_type(f), true)).collect::<Vec<_>>(),
@@ -373,7 +373,12 @@ fn write_parquet(
         .collect();
     let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?;
     let file = std::fs::File::create(&path).map_err(io_err(&path))?;
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    // Row groups of 64Ki rows: a file of an hour of a busy VPC holds several, which a reader can
+    // split between threads (the writer's default, a million rows, makes every file one group).
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP))
+        .build();
     let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| e.to_string())?;
     writer.write(&batch).map_err(|e| e.to_string())?;
     writer.close().map_err(|e| e.to_string())?;

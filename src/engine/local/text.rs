@@ -155,17 +155,23 @@ pub fn read(
     let first = if has_header { Vec::new() } else { std::mem::take(&mut line) };
     let mut chained = std::io::Cursor::new(first).chain(reader);
     let reader = &mut chained;
-    // For each field of this file: the output column it feeds, if the query reads it.
-    let targets: Vec<Option<usize>> = header
+    // For each field of this file: the output column it feeds, if the query reads it, and
+    // whether that column is a number.
+    let targets: Vec<Option<(usize, bool)>> = header
         .iter()
         .map(|h| {
             let col = fields::lookup(h)?.column();
-            schema.fields().iter().position(|f| *f.name() == col)
+            let i = schema.fields().iter().position(|f| *f.name() == col)?;
+            Some((i, *schema.field(i).data_type() == DataType::Int64))
         })
         .collect();
+    // Fields after the last one read are only counted.
+    let last_target = targets.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
     let width = schema.fields().len();
-    let mut builders = builders(schema);
+    // The columns this file has: the others are NULL on every row of it.
     let mut filled = vec![false; width];
+    targets.iter().flatten().for_each(|(col, _)| filled[*col] = true);
+    let mut builders = builders(schema);
     let mut ints: Vec<Option<i64>> = vec![None; width];
     let mut texts: Vec<(usize, usize)> = vec![(0, 0); width];
     let mut rows = 0usize;
@@ -189,29 +195,39 @@ pub fn read(
             continue;
         }
         let text = &line[..end];
-        filled.iter_mut().for_each(|f| *f = false);
-        let mut n_fields = 0;
         let mut bad: Option<&str> = None;
-        let mut start = 0;
-        for (i, piece) in text.split(|b| *b == b' ').enumerate() {
-            let piece_start = start;
-            start += piece.len() + 1;
-            n_fields = i + 1;
-            let Some(Some(col)) = targets.get(i) else { continue };
-            filled[*col] = true;
-            if piece == b"-" {
-                ints[*col] = None;
-                texts[*col] = (0, 0);
-                continue;
+        // Fields are split at every space (two spaces make an empty field, as AWS never writes).
+        let mut spaces = memchr::memchr_iter(b' ', text);
+        let mut n_spaces = 0usize;
+        let mut start = 0usize;
+        for target in &targets[..last_target] {
+            let stop = match spaces.next() {
+                Some(at) => {
+                    n_spaces += 1;
+                    at
+                }
+                None => text.len(),
+            };
+            let piece = &text[start..stop];
+            if let Some((col, int)) = *target {
+                if piece == b"-" {
+                    ints[col] = None;
+                    texts[col] = (0, 0);
+                } else if int {
+                    match parse_i64(piece) {
+                        Some(v) => ints[col] = Some(v),
+                        None => bad = Some("a number field holds something else"),
+                    }
+                } else {
+                    texts[col] = (start, stop);
+                }
             }
-            match schema.field(*col).data_type() {
-                DataType::Int64 => match parse_i64(piece) {
-                    Some(v) => ints[*col] = Some(v),
-                    None => bad = Some("a number field holds something else"),
-                },
-                _ => texts[*col] = (piece_start, piece_start + piece.len()),
+            if stop == text.len() {
+                break;
             }
+            start = stop + 1;
         }
+        let n_fields = n_spaces + spaces.count() + 1;
         if n_fields != header.len() {
             let why = format!("{n_fields} fields where the header names {}", header.len());
             corrupt(&mut counts, line_no, why);
