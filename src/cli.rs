@@ -259,6 +259,18 @@ pub struct ExecOptions {
     pub reuse_minutes: Option<u32>,
 }
 
+impl Command {
+    /// `--threads`, on the commands that run the embedded engine.
+    pub fn threads(&self) -> Option<usize> {
+        match self {
+            Command::Run(a) => a.local.threads,
+            Command::Exec(a) => a.local.threads,
+            Command::Sql(a) => a.local.threads,
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Query name

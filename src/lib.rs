@@ -48,7 +48,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let cwd = std::env::current_dir()?;
     let settings = Settings::resolve(&overrides(&cli.global), &|k| std::env::var(k).ok(), &cwd)?;
     let printer = Printer::new(settings.quiet);
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    // `--threads` caps the cores a run uses: the runtime's workers (DataFusion's tasks run on
+    // them) as well as the engine's partitions and reader threads.
+    let threads = cli
+        .command
+        .threads()
+        .or(settings.threads)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
     runtime.block_on(commands::exec(cli.command, settings, printer))
 }
