@@ -245,6 +245,15 @@ pub struct OutputArgs {
     /// Write the results to this file instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format chart: the number column to draw (repeatable; default every one)
+    #[arg(long = "y", value_name = "COLUMN")]
+    pub y: Vec<String>,
+    /// With --format chart: plain ASCII instead of Unicode blocks
+    #[arg(long)]
+    pub ascii: bool,
+    /// With --format chart: the time zone of the time axis (an IANA name such as Europe/Berlin)
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
 }
 
 /// How a statement runs.

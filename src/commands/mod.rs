@@ -25,6 +25,7 @@ use crate::engine::aws::{Aws, Notify};
 use crate::engine::local::LocalOptions;
 use crate::engine::{self, Engine, EngineError};
 use crate::error::InputError;
+use crate::output::chart::ChartOptions;
 use crate::output::results::{TABLE_ROWS, Writer};
 use crate::output::{Out, Printer, Spinner};
 use crate::render::TimeWindow;
@@ -164,8 +165,22 @@ pub async fn print_results(
 }
 
 fn writer(out: &OutputArgs, spinner: &Spinner) -> anyhow::Result<Writer<Out>> {
+    let chart = chart_options(out)?;
     let dest = Out::open(out.output.as_deref())?;
-    Ok(Writer::new(dest, out.format, TABLE_ROWS).before_first_write(spinner.clearer()))
+    Ok(Writer::new(dest, out.format, TABLE_ROWS).before_first_write(spinner.clearer()).chart(chart))
+}
+
+/// `--y`, `--ascii`, `--tz` and the terminal's width (COLUMNS, else 80, when not a terminal).
+fn chart_options(out: &OutputArgs) -> anyhow::Result<ChartOptions> {
+    let tz = jiff::tz::TimeZone::get(&out.tz).map_err(|_| {
+        InputError::new(format!("--tz {}: not a time zone", out.tz))
+            .hint("use an IANA name such as UTC or Europe/Berlin")
+    })?;
+    let width = terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80);
+    Ok(ChartOptions { y: out.y.clone(), ascii: out.ascii, tz, width })
 }
 
 /// Ends the output: a failed statement's footer (what it scanned or read) goes to stderr and a

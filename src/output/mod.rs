@@ -63,6 +63,7 @@ pub fn text_table(header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usiz
     out
 }
 
+pub mod chart;
 pub mod results;
 
 /// A spinner on stderr showing a query's state, elapsed time and data scanned; only on a terminal.

@@ -21,6 +21,8 @@ pub enum OutputFormat {
     Ndjson,
     /// A Markdown table
     Markdown,
+    /// A terminal chart of the number columns over the time column (`--y`, `--ascii`, `--tz`)
+    Chart,
 }
 
 use OutputFormat as Format;
@@ -69,11 +71,27 @@ pub struct Writer<W: Write + Send> {
     count: u64,
     /// Run before the first byte is written (the spinner clears its line).
     before_first: Option<Box<dyn FnOnce() + Send>>,
+    chart: Option<crate::output::chart::ChartOptions>,
 }
 
 impl<W: Write + Send> Writer<W> {
     pub fn new(out: W, format: Format, cap: usize) -> Writer<W> {
-        Writer { out, format, columns: Vec::new(), kept: Vec::new(), cap, count: 0, before_first: None }
+        Writer {
+            out,
+            format,
+            columns: Vec::new(),
+            kept: Vec::new(),
+            cap,
+            count: 0,
+            before_first: None,
+            chart: None,
+        }
+    }
+
+    /// How `--format chart` draws.
+    pub fn chart(mut self, options: crate::output::chart::ChartOptions) -> Writer<W> {
+        self.chart = Some(options);
+        self
     }
 
     /// Runs `f` once, just before anything is written.
@@ -102,6 +120,22 @@ impl<W: Write + Send> Writer<W> {
             Format::Json => self.write("\n]\n")?,
             Format::Table if !empty => {
                 let text = table(&self.columns, &self.kept, self.count);
+                self.write(&text)?;
+            }
+            Format::Chart if !empty => {
+                let options = self.chart.clone().unwrap_or_else(crate::output::chart::ChartOptions::plain);
+                let mut text =
+                    crate::output::chart::render(&self.columns, &self.kept, &options).map_err(|e| {
+                        crate::error::InputError::new(e.0)
+                            .hint("try `athq run bytes-over-time --format chart`")
+                    })?;
+                if self.count > self.kept.len() as u64 {
+                    text.push_str(&format!(
+                        "(the first {} of {} rows are drawn)\n",
+                        self.kept.len(),
+                        self.count
+                    ));
+                }
                 self.write(&text)?;
             }
             _ => {}
@@ -149,7 +183,7 @@ impl<W: Write + Send> RowSink for Writer<W> {
         for row in rows {
             self.count += 1;
             match self.format {
-                Format::Table => {
+                Format::Table | Format::Chart => {
                     if self.kept.len() < self.cap {
                         self.kept.push(row);
                     }

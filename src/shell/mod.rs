@@ -124,7 +124,8 @@ impl Session {
     }
 
     async fn statement(&self, sql: &str) -> anyhow::Result<()> {
-        let out = OutputArgs { format: self.format, output: None };
+        let out =
+            OutputArgs { format: self.format, output: None, y: Vec::new(), ascii: false, tz: "UTC".into() };
         let result = run_and_print(self.engine.as_ref(), sql, &self.run_options(), &out, &self.printer).await;
         // A stop that ended this statement is spent: the next one runs.
         Stop::reset();

@@ -851,3 +851,43 @@ fn firehose_partitions_are_added_and_found_missing_by_their_hour_folders() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("monthly partitions are for the firehose layout"), "{}", o.stderr);
 }
+
+#[test]
+fn a_chart_draws_athenas_rows_as_the_embedded_engines() {
+    let (acct, dir) = setup();
+    let rows: Vec<Vec<String>> = (0..48)
+        .map(|h| {
+            let at = jiff::Timestamp::from_second(1_795_000_000 / 3600 * 3600 + h * 3600).unwrap();
+            let bytes = if h == 30 { 8 << 30 } else { (1 << 30) + h * (1 << 24) };
+            vec![
+                at.strftime("%Y-%m-%d %H:%M:%S.000").to_string(),
+                "10".into(),
+                "1".into(),
+                "99".into(),
+                bytes.to_string(),
+            ]
+        })
+        .collect();
+    let borrowed: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let columns = [
+        ("bucket_start", "timestamp"),
+        ("flows", "bigint"),
+        ("rejected_flows", "bigint"),
+        ("total_packets", "bigint"),
+        ("total_bytes", "bigint"),
+    ];
+    acct.queue_result(&columns, &borrowed);
+    let o = run(acct.athq(dir.path()).env("COLUMNS", "70").args([
+        "-q",
+        "run",
+        "bytes-over-time",
+        "--format",
+        "chart",
+        "--y",
+        "total_bytes",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("total_bytes  (max 8.0 GiB at 11-19 17:00)\n8.0 GiB ┤"), "{}", o.stdout);
+    // The peak is the only bar that reaches the top row.
+    assert_eq!(o.stdout.lines().nth(1).unwrap().matches('█').count(), 1, "{}", o.stdout);
+}

@@ -2,6 +2,7 @@
 //! check, hostile parameter values, and the CLI through the built binary.
 
 mod athena;
+mod chart;
 mod cli;
 mod corpus;
 mod cwlogs;

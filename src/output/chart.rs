@@ -1,0 +1,288 @@
+//! `--format chart`: a result's numeric columns drawn over its time column in the terminal, one
+//! bar chart per column (or per `--y`), as wide as the terminal; axes in human units (bytes as
+//! KiB/MiB/GiB, counts as k/M/G, times in UTC or `--tz`). Unicode eighth blocks, or `#` with
+//! `--ascii`. It draws what it is given and must not run queries.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::engine::{Column, Kind};
+
+/// How a chart is drawn.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    /// The columns to draw (every numeric one when empty).
+    pub y: Vec<String>,
+    pub ascii: bool,
+    pub tz: TimeZone,
+    /// Characters across, axis labels included.
+    pub width: usize,
+}
+
+impl ChartOptions {
+    /// Unicode, UTC, 80 characters.
+    pub fn plain() -> ChartOptions {
+        ChartOptions { y: Vec::new(), ascii: false, tz: TimeZone::UTC, width: 80 }
+    }
+}
+
+/// Rows of text a series' bars take.
+const HEIGHT: usize = 8;
+const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Why a result cannot be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotChartable(pub String);
+
+/// A time as flow-log results print it: `2026-11-22 10:00:00.000`, ISO 8601, or epoch seconds.
+fn parse_time(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<i64>() {
+        // Epoch seconds in a plausible range (2001–2286), not a count.
+        return (1_000_000_000..10_000_000_000)
+            .contains(&n)
+            .then(|| Timestamp::from_second(n).ok())
+            .flatten();
+    }
+    let iso = s.replacen(' ', "T", 1);
+    iso.parse::<Timestamp>().ok().or_else(|| {
+        iso.parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    })
+}
+
+/// The time column: the first whose every value is a time.
+fn time_column(columns: &[Column], rows: &[Vec<Option<String>>]) -> Option<usize> {
+    (0..columns.len()).find(|&i| {
+        let mut any = false;
+        let all = rows.iter().all(|r| match r.get(i).and_then(Option::as_deref) {
+            Some(v) => {
+                any = true;
+                parse_time(v).is_some()
+            }
+            None => true,
+        });
+        all && any && (columns[i].kind == Kind::Text || looks_like_time(&columns[i].name))
+    })
+}
+
+fn looks_like_time(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["time", "bucket", "start", "hour", "day", "minute"].iter().any(|w| n.contains(w))
+}
+
+/// `3.2 GiB` for byte columns, `1.5M` for other numbers.
+fn human(value: f64, bytes: bool) -> String {
+    if bytes {
+        return crate::engine::human_bytes(value.round() as i64);
+    }
+    let (v, unit) = match value.abs() {
+        a if a >= 1e12 => (value / 1e12, "T"),
+        a if a >= 1e9 => (value / 1e9, "G"),
+        a if a >= 1e6 => (value / 1e6, "M"),
+        a if a >= 1e4 => (value / 1e3, "k"),
+        _ => (value, ""),
+    };
+    if unit.is_empty() && v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}{unit}") }
+}
+
+/// Draws the chart, or says why this result cannot be drawn.
+pub fn render(
+    columns: &[Column],
+    rows: &[Vec<Option<String>>],
+    opts: &ChartOptions,
+) -> Result<String, NotChartable> {
+    let hint = "a chart needs a time column and a number column, as `athq run bytes-over-time` gives";
+    let Some(t) = time_column(columns, rows) else {
+        return Err(NotChartable(format!("this result has no time column to draw against: {hint}")));
+    };
+    let numeric: Vec<usize> = (0..columns.len())
+        .filter(|&i| i != t && matches!(columns[i].kind, Kind::Integer | Kind::Float))
+        .collect();
+    let series: Vec<usize> = if opts.y.is_empty() {
+        numeric
+    } else {
+        let mut chosen = Vec::new();
+        for name in &opts.y {
+            match columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)) {
+                Some(i) if numeric.contains(&i) => chosen.push(i),
+                Some(_) => return Err(NotChartable(format!("--y {name}: the column is not a number"))),
+                None => {
+                    let names: Vec<&str> = numeric.iter().map(|&i| columns[i].name.as_str()).collect();
+                    return Err(NotChartable(format!(
+                        "--y {name}: no such column; numbers here: {}",
+                        names.join(", ")
+                    )));
+                }
+            }
+        }
+        chosen
+    };
+    if series.is_empty() {
+        return Err(NotChartable(format!("this result has no number column to draw: {hint}")));
+    }
+    // The points in time order; a row without a time is left out.
+    let mut points: Vec<(Timestamp, &Vec<Option<String>>)> =
+        rows.iter().filter_map(|r| Some((parse_time(r.get(t)?.as_deref()?)?, r))).collect();
+    points.sort_by_key(|(ts, _)| *ts);
+    if points.is_empty() {
+        return Ok("(no rows to draw)\n".into());
+    }
+    let mut out = String::new();
+    for &s in &series {
+        let values: Vec<f64> = points
+            .iter()
+            .map(|(_, r)| {
+                r.get(s)
+                    .and_then(Option::as_deref)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+                    .max(0.0)
+            })
+            .collect();
+        let times: Vec<Timestamp> = points.iter().map(|(ts, _)| *ts).collect();
+        out.push_str(&series_chart(&columns[s].name, &times, &values, opts));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOptions) -> String {
+    let bytes = name.to_ascii_lowercase().contains("bytes");
+    let max = values.iter().cloned().fold(0.0, f64::max);
+    let labels = [human(max, bytes), human(max / 2.0, bytes), "0".to_string()];
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let plot = opts.width.saturating_sub(label_width + 2).max(10);
+    // Buckets to columns: several buckets a column (their largest value), or several columns a bucket.
+    let per_column = values.len().div_ceil(plot);
+    let merged: Vec<(Timestamp, f64)> = times
+        .chunks(per_column)
+        .zip(values.chunks(per_column))
+        .map(|(t, v)| (t[0], v.iter().cloned().fold(0.0, f64::max)))
+        .collect();
+    let repeat = (plot / merged.len()).max(1);
+    let cols: Vec<(Timestamp, f64)> = merged.iter().flat_map(|p| std::iter::repeat_n(*p, repeat)).collect();
+
+    let peak = merged.iter().cloned().fold(None::<(Timestamp, f64)>, |best, p| match best {
+        Some(b) if b.1 >= p.1 => Some(b),
+        _ => Some(p),
+    });
+    let mut out = name.to_string();
+    if let Some((at, v)) = peak {
+        out.push_str(&format!("  (max {} at {})", human(v, bytes), stamp(at, &opts.tz)));
+    }
+    out.push('\n');
+    for row in 0..HEIGHT {
+        let label = match row {
+            0 => &labels[0],
+            r if r == HEIGHT / 2 => &labels[1],
+            _ => "",
+        };
+        let bars: String = cols
+            .iter()
+            .map(|(_, v)| {
+                let eighths = if max > 0.0 { (v / max * (HEIGHT * 8) as f64).round() as usize } else { 0 };
+                let level = (HEIGHT - row - 1) * 8;
+                let fill = eighths.saturating_sub(level).min(8);
+                match (opts.ascii, fill) {
+                    (false, f) => EIGHTHS[f],
+                    (true, 0) => ' ',
+                    (true, 8) => '#',
+                    (true, _) => '.',
+                }
+            })
+            .collect();
+        let tick = if opts.ascii { '|' } else { '┤' };
+        out.push_str(format!("{label:>label_width$} {tick}{bars}").trim_end());
+        out.push('\n');
+    }
+    let (corner, rule) = if opts.ascii { ('+', '-') } else { ('└', '─') };
+    out.push_str(&format!("{:>label_width$} {corner}{}\n", labels[2], rule.to_string().repeat(cols.len())));
+    // Time labels under the axis, each where its column starts, as many as fit apart.
+    let mut axis = vec![' '; label_width + 2 + cols.len() + 16];
+    let mut next_free = 0;
+    for (i, (at, _)) in cols.iter().enumerate() {
+        if i > 0 && cols[i - 1].0 == *at {
+            continue;
+        }
+        let text = stamp(*at, &opts.tz);
+        let pos = label_width + 2 + i;
+        if pos < next_free || pos + text.chars().count() > label_width + 2 + cols.len() + 1 {
+            continue;
+        }
+        for (k, c) in text.chars().enumerate() {
+            axis[pos + k] = c;
+        }
+        next_free = pos + text.chars().count() + 3;
+    }
+    out.push_str(axis.iter().collect::<String>().trim_end());
+    out.push('\n');
+    let zone = opts.tz.iana_name().unwrap_or("UTC");
+    let mut note = format!("{:>label_width$}  times in {zone}", "");
+    if per_column > 1 {
+        note.push_str(&format!("; each column is the largest of {per_column} rows"));
+    }
+    out.push_str(&note);
+    out.push('\n');
+    out
+}
+
+fn stamp(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, kind: Kind) -> Column {
+        Column { name: name.into(), kind }
+    }
+
+    fn opts(width: usize, ascii: bool) -> ChartOptions {
+        ChartOptions { y: vec![], ascii, tz: TimeZone::UTC, width }
+    }
+
+    #[test]
+    fn times_and_units() {
+        assert!(parse_time("2026-11-22 10:00:00.000").is_some());
+        assert!(parse_time("2026-11-22T10:00:00Z").is_some());
+        assert!(parse_time("1795083960").is_some());
+        assert!(parse_time("42").is_none());
+        assert!(parse_time("10.0.0.1").is_none());
+        assert_eq!(human(3.5 * 1024.0 * 1024.0 * 1024.0, true), "3.5 GiB");
+        assert_eq!(human(1_500_000.0, false), "1.5M");
+        assert_eq!(human(12.0, false), "12");
+    }
+
+    #[test]
+    fn a_result_without_a_time_says_what_to_run() {
+        let cols = [col("srcaddr", Kind::Text), col("flows", Kind::Integer)];
+        let rows = vec![vec![Some("10.0.0.1".to_string()), Some("3".to_string())]];
+        let e = render(&cols, &rows, &opts(60, false)).unwrap_err();
+        assert!(e.0.contains("bytes-over-time"), "{e}");
+    }
+
+    #[test]
+    fn fits_the_width_and_draws_the_peak_full() {
+        let cols = [col("bucket_start", Kind::Text), col("total_bytes", Kind::Integer)];
+        let rows: Vec<Vec<Option<String>>> = (0..200)
+            .map(|h| {
+                let t = Timestamp::from_second(1_795_000_000 + h * 3600).unwrap();
+                let v = if h == 100 { 10_000_000 } else { 1_000 + h * 10 };
+                vec![Some(t.strftime("%Y-%m-%d %H:%M:%S.000").to_string()), Some(v.to_string())]
+            })
+            .collect();
+        for ascii in [false, true] {
+            let text = render(&cols, &rows, &opts(60, ascii)).unwrap();
+            assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+            assert!(text.contains("max 9.5 MiB"), "{text}");
+            assert!(text.contains("each column is the largest of 4 rows"), "{text}");
+            let full = if ascii { '#' } else { '█' };
+            assert!(text.lines().nth(1).unwrap().contains(full), "{text}");
+        }
+    }
+}
