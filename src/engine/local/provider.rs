@@ -33,7 +33,9 @@ use crate::table::{PartitionColumn, fields};
 fn arrow_type(athena_type: &str) -> DataType {
     match athena_type {
         "int" | "bigint" => DataType::Int64,
-        _ => DataType::Utf8,
+        // Views: strings of up to 12 bytes (most IPv4 addresses, actions) sit inline, which
+        // grouping and comparing read without following a pointer.
+        _ => DataType::Utf8View,
     }
 }
 

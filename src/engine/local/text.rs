@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, Int64Builder, RecordBatch, RecordBatchOptions, StringBuilder};
+use datafusion::arrow::array::{ArrayRef, Int64Builder, RecordBatch, RecordBatchOptions, StringViewBuilder};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 
 use crate::table::fields;
@@ -107,7 +107,7 @@ pub fn header_of(path: &Path, headerless: Option<&[String]>) -> Result<Vec<Strin
 
 enum Builder {
     Int(Int64Builder),
-    Text(StringBuilder),
+    Text(StringViewBuilder),
 }
 
 fn builders(schema: &SchemaRef) -> Vec<Builder> {
@@ -116,7 +116,7 @@ fn builders(schema: &SchemaRef) -> Vec<Builder> {
         .iter()
         .map(|f| match f.data_type() {
             DataType::Int64 => Builder::Int(Int64Builder::with_capacity(BATCH_ROWS)),
-            _ => Builder::Text(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16)),
+            _ => Builder::Text(StringViewBuilder::with_capacity(BATCH_ROWS)),
         })
         .collect()
 }
@@ -345,7 +345,7 @@ mod tests {
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![
-            Field::new("srcaddr", DataType::Utf8, true),
+            Field::new("srcaddr", DataType::Utf8View, true),
             Field::new("bytes", DataType::Int64, true),
         ]))
     }
