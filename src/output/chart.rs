@@ -156,13 +156,19 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
     let labels = [human(max, bytes), human(max / 2.0, bytes), "0".to_string()];
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let plot = opts.width.saturating_sub(label_width + 2).max(10);
-    // Buckets to columns: several buckets a column (their largest value), or several columns a bucket.
-    let per_column = values.len().div_ceil(plot);
-    let merged: Vec<(Timestamp, f64)> = times
-        .chunks(per_column)
-        .zip(values.chunks(per_column))
-        .map(|(t, v)| (t[0], v.iter().cloned().fold(0.0, f64::max)))
-        .collect();
+    // Buckets to columns: more buckets than columns share them out evenly (a column shows the
+    // largest of its one or two or more), fewer are widened to fill the width.
+    let n = values.len();
+    let per_column = n.div_ceil(plot);
+    let merged: Vec<(Timestamp, f64)> = match n > plot {
+        true => (0..plot)
+            .map(|c| {
+                let (from, to) = (c * n / plot, (c + 1) * n / plot);
+                (times[from], values[from..to].iter().cloned().fold(0.0, f64::max))
+            })
+            .collect(),
+        false => times.iter().cloned().zip(values.iter().cloned()).collect(),
+    };
     let repeat = (plot / merged.len()).max(1);
     let cols: Vec<(Timestamp, f64)> = merged.iter().flat_map(|p| std::iter::repeat_n(*p, repeat)).collect();
 
@@ -221,9 +227,14 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
     out.push_str(axis.iter().collect::<String>().trim_end());
     out.push('\n');
     let zone = opts.tz.iana_name().unwrap_or("UTC");
-    let mut note = format!("{:>label_width$}  times in {zone}", "");
+    let indent = " ".repeat(label_width + 2);
+    let mut note = format!("{indent}times in {zone}");
     if per_column > 1 {
-        note.push_str(&format!("; each column is the largest of {per_column} rows"));
+        let merged = format!("a column is the largest of up to {per_column} rows");
+        match note.chars().count() + 2 + merged.chars().count() <= opts.width {
+            true => note.push_str(&format!("; {merged}")),
+            false => note.push_str(&format!("\n{indent}{merged}")),
+        }
     }
     out.push_str(&note);
     out.push('\n');
@@ -280,7 +291,13 @@ mod tests {
             let text = render(&cols, &rows, &opts(60, ascii)).unwrap();
             assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
             assert!(text.contains("max 9.5 MiB"), "{text}");
-            assert!(text.contains("each column is the largest of 4 rows"), "{text}");
+            assert!(text.contains("a column is the largest of up to 4 rows"), "{text}");
+            // Every column of the plot is used.
+            assert_eq!(
+                text.lines().nth(9).unwrap().chars().filter(|c| *c == '─' || *c == '-').count(),
+                51,
+                "{text}"
+            );
             let full = if ascii { '#' } else { '█' };
             assert!(text.lines().nth(1).unwrap().contains(full), "{text}");
         }
