@@ -50,11 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let printer = Printer::new(settings.quiet);
     // `--threads` caps the cores a run uses: the runtime's workers (DataFusion's tasks run on
     // them) as well as the engine's partitions and reader threads.
-    let threads = cli
-        .command
-        .threads()
-        .or(settings.threads)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let threads = settings::threads(cli.command.threads(), &settings);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
     runtime.block_on(commands::exec(cli.command, settings, printer))
 }

@@ -171,6 +171,13 @@ impl Origin<'_> {
 }
 
 /// A thread count: 1 to 1024.
+/// The cores a run may use: `--threads`, else `threads:` / ATHQ_THREADS, else every core this
+/// process may run on (its CPU affinity, as `taskset` sets it).
+pub fn threads(flag: Option<usize>, settings: &Settings) -> usize {
+    flag.or(settings.threads)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+}
+
 pub fn parse_threads(text: &str) -> Result<usize, String> {
     text.trim()
         .parse::<usize>()

@@ -121,11 +121,7 @@ pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Op
             InputError::new("the embedded engine needs flow-log files, and no source is set")
                 .hint("pass --source DIR (or s3://bucket/prefix), set ATHQ_SOURCE, or put `source: DIR` in athq.yaml")
         })?;
-    // The cores this process may run on (its CPU affinity, as `taskset` sets it), unless capped.
-    let threads = args
-        .threads
-        .or(settings.threads)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let threads = crate::settings::threads(args.threads, settings);
     if args.interface.is_some() && !source.starts_with(crate::engine::local::cwlogs::PREFIX) {
         return Err(InputError::new(
             "--interface narrows a CloudWatch Logs source, and the source is not one",

@@ -6,7 +6,7 @@ use std::io::Write;
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde_json::{Map, Value};
 
-use crate::engine::{Column, Kind, ResultSet, RowSink, csv};
+use crate::engine::{Column, Kind, RowSink, csv};
 
 /// How rows are printed (`--format` on commands that print rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -145,6 +145,11 @@ impl<W: Write + Send> Writer<W> {
     }
 }
 
+/// A Markdown table cell: pipes escaped, line breaks as spaces.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
 fn io_error(e: std::io::Error) -> anyhow::Error {
     match e.kind() {
         std::io::ErrorKind::BrokenPipe => crate::output::ClosedPipe.into(),
@@ -158,14 +163,13 @@ impl<W: Write + Send> RowSink for Writer<W> {
         if columns.is_empty() {
             return Ok(());
         }
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
         match self.format {
             Format::Csv => {
                 let line = columns.iter().map(|c| csv::field(&c.name)).collect::<Vec<_>>().join(",");
                 self.write(&(line + "\n"))?;
             }
             Format::Markdown => {
-                let names: Vec<String> = columns.iter().map(|c| esc(&c.name)).collect();
+                let names: Vec<String> = columns.iter().map(|c| md_cell(&c.name)).collect();
                 let aligns: Vec<&str> = columns
                     .iter()
                     .map(|c| if matches!(c.kind, Kind::Integer | Kind::Float) { "---:" } else { "---" })
@@ -207,10 +211,8 @@ impl<W: Write + Send> RowSink for Writer<W> {
                     text.push_str(&indented.join("\n"));
                 }
                 Format::Markdown => {
-                    let cells: Vec<String> = row
-                        .iter()
-                        .map(|v| v.as_deref().unwrap_or("NULL").replace('|', "\\|").replace('\n', " "))
-                        .collect();
+                    let cells: Vec<String> =
+                        row.iter().map(|v| md_cell(v.as_deref().unwrap_or("NULL"))).collect();
                     text.push_str(&format!("| {} |\n", cells.join(" | ")));
                 }
             }
@@ -251,17 +253,17 @@ fn table(columns: &[Column], rows: &[Vec<Option<String>>], total: u64) -> String
     }
 }
 
-/// A whole result as text.
-pub fn render(rs: &ResultSet, format: Format) -> String {
-    let mut w = Writer::new(Vec::new(), format, usize::MAX);
-    let written = w.columns(&rs.columns).and_then(|()| w.rows(rs.rows.clone())).and_then(|()| w.finish());
-    written.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Column;
+    use crate::engine::ResultSet;
+
+    /// A whole result as text.
+    fn render(rs: &ResultSet, format: Format) -> String {
+        let mut w = Writer::new(Vec::new(), format, usize::MAX);
+        let written = w.columns(&rs.columns).and_then(|()| w.rows(rs.rows.clone())).and_then(|()| w.finish());
+        written.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    }
 
     fn rs() -> ResultSet {
         ResultSet {

@@ -148,19 +148,21 @@ impl LocalEngine {
         let logs = cwlogs::LogsSource::parse(source, opts.interface.as_deref());
         let mut store: Option<Arc<s3::S3Store>> = None;
         let (selection, downloads) = if let Some(logs) = logs {
-            remote(aws, "a logs:", &stop, |aws, dir| async move {
-                cwlogs::fetch(&aws.logs(), &logs, &table.fields, window, opts.all, &dir).await
+            let dir =
+                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
+            let path = dir.path();
+            let selection = remote(aws, "a logs:", &stop, |aws| async move {
+                cwlogs::fetch(&aws.logs(), &logs, &table.fields, window, opts.all, path).await
             })
-            .await?
+            .await?;
+            (selection, Some(dir))
         } else if source.starts_with("s3://") {
-            let aws = aws.ok_or_else(|| EngineError::Config("an s3:// source needs AWS settings".into()))?;
-            let _guard = stop.guard();
-            let client = aws.s3();
-            let listed = tokio::select! {
-                r = files::list_s3(&client, source, window, opts.all) => r?,
-                sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
-            };
             let (bucket, _) = s3::split(source).unwrap_or_default();
+            let (listed, client) = remote(aws, "an s3://", &stop, |aws| async move {
+                let client = aws.s3();
+                Ok((files::list_s3(&client, source, window, opts.all).await?, client))
+            })
+            .await?;
             store = Some(Arc::new(s3::S3Store::new(client, bucket)));
             (listed, None)
         } else {
@@ -382,20 +384,27 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 /// Requests to S3 at once while opening: footers and header lines are small, latency dominates.
 const S3_CONCURRENCY: usize = 16;
 
+/// `check` run on every object, a few at a time (latency dominates: footers and header lines
+/// are small), in the files' order.
+async fn per_object<T, Fut>(files: Vec<LogFile>, check: impl Fn(String, u64) -> Fut) -> Vec<(T, LogFile)>
+where
+    Fut: std::future::Future<Output = T>,
+{
+    use futures::StreamExt;
+    let check = &check;
+    futures::stream::iter(files)
+        .map(|f| async move { (check(s3::key_of(&f.path).to_string(), f.size).await, f) })
+        .buffered(S3_CONCURRENCY)
+        .collect()
+        .await
+}
+
 /// Every Parquet object's footer checked, as `parquet::check` does on disk.
 async fn footers_from_s3(
     store: &Arc<s3::S3Store>,
     files: Vec<LogFile>,
 ) -> Vec<(Result<u64, String>, LogFile)> {
-    use futures::StreamExt;
-    futures::stream::iter(files)
-        .map(|f| async move {
-            let key = f.path.to_str().and_then(s3::split).map(|(_, k)| k.to_string()).unwrap_or_default();
-            (parquet::check_remote(store, &key, f.size).await, f)
-        })
-        .buffered(S3_CONCURRENCY)
-        .collect()
-        .await
+    per_object(files, |key, size| async move { parquet::check_remote(store, &key, size).await }).await
 }
 
 /// Every text object's fields, from its first line (see `text::fields_of`).
@@ -404,23 +413,15 @@ async fn headers_from_s3(
     files: Vec<LogFile>,
     headerless: Option<Vec<String>>,
 ) -> Vec<(Result<Vec<String>, String>, LogFile)> {
-    use futures::StreamExt;
     let headerless = &headerless;
-    futures::stream::iter(files)
-        .map(|f| async move {
-            let key = f.path.to_str().and_then(s3::split).map(|(_, k)| k.to_string()).unwrap_or_default();
-            let fields = match f.size {
-                0 => Err("the file is empty".to_string()),
-                _ => store
-                    .first_line(&key)
-                    .await
-                    .and_then(|line| text::fields_of(&line, headerless.as_deref()).map(|(names, _)| names)),
-            };
-            (fields, f)
-        })
-        .buffered(S3_CONCURRENCY)
-        .collect()
-        .await
+    per_object(files, |key, size| async move {
+        if size == 0 {
+            return Err("the file is empty".to_string());
+        }
+        let line = store.first_line(&key).await?;
+        text::fields_of(&line, headerless.as_deref()).map(|(names, _)| names)
+    })
+    .await
 }
 
 fn store_url(s: &str) -> Result<datafusion::execution::object_store::ObjectStoreUrl, EngineError> {
@@ -428,26 +429,24 @@ fn store_url(s: &str) -> Result<datafusion::execution::object_store::ObjectStore
         .map_err(|e| EngineError::Config(format!("`{s}`: {e}")))
 }
 
-/// Fetches a remote source (CloudWatch Logs) into a temporary directory, as files to select;
-/// a signal stops the fetch.
-async fn remote<'a, F, Fut>(
+/// Lists or fetches a remote source (S3, CloudWatch Logs) with athq's AWS settings; a signal
+/// stops it.
+async fn remote<'a, T, F, Fut>(
     aws: Option<&'a Aws>,
     what: &str,
     stop: &Stop,
     fetch: F,
-) -> Result<(Selection, Option<tempfile::TempDir>), EngineError>
+) -> Result<T, EngineError>
 where
-    F: FnOnce(&'a Aws, std::path::PathBuf) -> Fut,
-    Fut: std::future::Future<Output = Result<Selection, EngineError>>,
+    F: FnOnce(&'a Aws) -> Fut,
+    Fut: std::future::Future<Output = Result<T, EngineError>>,
 {
     let aws = aws.ok_or_else(|| EngineError::Config(format!("{what} source needs AWS settings")))?;
-    let dir = tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
     let _guard = stop.guard();
-    let selection = tokio::select! {
-        r = fetch(aws, dir.path().to_path_buf()) => r?,
-        sig = stop.wait() => return Err(EngineError::Interrupted { id: None, signal: sig }),
-    };
-    Ok((selection, Some(dir)))
+    tokio::select! {
+        r = fetch(aws) => r,
+        sig = stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
+    }
 }
 
 /// The Parquet files as one DataFrame with the table's partition columns: files grouped by the

@@ -47,6 +47,12 @@ pub fn split(url: &str) -> Option<(&str, &str)> {
     Some(rest.split_once('/').unwrap_or((rest, "")))
 }
 
+/// The key of an object named by its URL (`s3://bucket/key` → `key`).
+pub fn key_of(path: &FsPath) -> &str {
+    let text = path.to_str().unwrap_or_default();
+    split(text).map(|(_, key)| key).unwrap_or(text)
+}
+
 fn generic(e: impl std::error::Error + Send + Sync + 'static) -> object_store::Error {
     object_store::Error::Generic { store: "S3", source: Box::new(e) }
 }
@@ -251,11 +257,6 @@ impl Objects {
         Objects { store, runtime, started: Mutex::new(HashMap::new()) }
     }
 
-    fn key<'a>(&self, path: &'a FsPath) -> &'a str {
-        let text = path.to_str().unwrap_or_default();
-        split(text).map(|(_, key)| key).unwrap_or(text)
-    }
-
     fn start(&self, key: &str) -> tokio::sync::mpsc::Receiver<Result<Bytes, EngineError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(CHUNKS);
         let (store, key) = (self.store.clone(), key.to_string());
@@ -281,7 +282,7 @@ impl Objects {
             if started.len() >= AHEAD {
                 break;
             }
-            let key = self.key(path);
+            let key = key_of(path);
             if !started.contains_key(key) {
                 let rx = self.start(key);
                 started.insert(key.to_string(), rx);
@@ -291,7 +292,7 @@ impl Objects {
 
     /// A blocking reader over the object's bytes, from its download (started now if it was not).
     pub fn open(&self, path: &FsPath) -> Box<dyn Read + Send> {
-        let key = self.key(path);
+        let key = key_of(path);
         let taken = self.started.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
         let rx = taken.unwrap_or_else(|| self.start(key));
         Box::new(ChannelReader { rx, current: Bytes::new() })
