@@ -96,6 +96,11 @@ pub enum Command {
         after_help = "Examples:\n  athq sample --output ./logs --days 3 --records 200000\n  athq sample --output ./logs --format parquet --hive --fields v5"
     )]
     Sample(SampleArgs),
+    /// Run a set of library queries over one window and write one self-contained HTML page
+    #[command(
+        after_help = "Examples:\n  athq report --days 3 --engine local --source ./AWSLogs --output report.html\n  athq report --days 7 --queries bytes-over-time,beaconing -p beaconing.min_flows=50\n\nBy default: traffic over time, reject-top, top talkers, outbound by well-known port, port scans\nand every detection (`athq list --tag detection`). The page needs no network to open."
+    )]
+    Report(ReportArgs),
     /// Run ad-hoc SQL through the same machinery (on the embedded engine: over every file of --source)
     #[command(
         after_help = "Examples:\n  athq exec --sql 'SHOW PARTITIONS vpc_flow_logs'\n  athq exec --file investigation.sql --format markdown\n  athq exec --sql 'SELECT * FROM vpc_flow_logs WHERE srcaddr = ? AND dstport = ?' -P 10.0.0.5 -P 22"
@@ -275,6 +280,7 @@ impl Command {
             Command::Run(a) => a.local.threads,
             Command::Exec(a) => a.local.threads,
             Command::Sql(a) => a.local.threads,
+            Command::Report(a) => a.local.threads,
             _ => None,
         }
     }
@@ -319,6 +325,29 @@ pub struct LocalArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the page
+    #[arg(short, long, value_name = "FILE", default_value = "athq-report.html")]
+    pub output: PathBuf,
+    /// The library queries to run, comma-separated, in order [default: bytes-over-time, reject-top,
+    /// top-talkers, outbound-well-known-ports, port-scan, then every query tagged detection]
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub queries: Vec<String>,
+    /// A parameter for every query that has it, NAME=VALUE, or for one, QUERY.NAME=VALUE (repeatable)
+    #[arg(short = 'p', long = "param", value_name = "[QUERY.]NAME=VALUE")]
+    pub params: Vec<String>,
+    /// The page's title
+    #[arg(long, default_value = "VPC Flow Logs report")]
+    pub title: String,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    #[command(flatten)]
+    pub local: LocalArgs,
+    #[command(flatten)]
+    pub exec: ExecOptions,
+}
+
+#[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Directory to write AWSLogs/… into
     #[arg(short, long, value_name = "DIR", required_unless_present = "out")]
@@ -352,6 +381,11 @@ pub struct SampleArgs {
     /// Random seed: the same seed writes the same files
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Behaviour to seed for the detection queries, comma-separated: none (clean traffic only),
+    /// all, scanners, external-scan, internal-scan, beaconing, exfiltration, dns-tunnel,
+    /// crypto-mining, brute-force, new-destination
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "scanners", value_name = "LIST")]
+    pub scenarios: Vec<crate::sample::Scenario>,
     /// Account id in paths and records
     #[arg(long, default_value = "123456789012")]
     pub account: String,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod library;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod settings;
 pub mod shell;

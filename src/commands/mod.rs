@@ -9,6 +9,7 @@ pub mod exec;
 pub mod list;
 pub mod partitions;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod results;
 pub mod run;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use crate::cli::{Command, ExecOptions, OutputArgs};
 use crate::engine::aws::{Aws, Notify};
 use crate::engine::local::LocalOptions;
-use crate::engine::{self, Engine, EngineError};
+use crate::engine::{self, Engine, EngineError, Footer};
 use crate::error::InputError;
 use crate::output::chart::ChartOptions;
 use crate::output::results::{TABLE_ROWS, Writer};
@@ -49,6 +50,7 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Results(args) => results::exec(&settings, &printer, args).await,
         Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,
         Command::Check(args) => check::exec(&settings, &printer, args),
+        Command::Report(args) => report::exec(&settings, &printer, args).await,
     }
 }
 
@@ -107,7 +109,7 @@ pub async fn run_statement(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     let answer = query(engine, sql, &resolve::run_options(opts), printer).await?;
-    printer.status(&answer.footer);
+    printer.status(&answer.footer.text);
     Ok(())
 }
 
@@ -187,12 +189,12 @@ fn chart_options(out: &OutputArgs) -> anyhow::Result<ChartOptions> {
 /// file being written is removed; a sink's own error (stdout closed) comes back as it was.
 fn finish(
     engine: &dyn Engine,
-    result: Result<String, EngineError>,
+    result: Result<Footer, EngineError>,
     writer: Writer<Out>,
     printer: &Printer,
 ) -> anyhow::Result<String> {
     match result {
-        Ok(footer) => {
+        Ok(Footer { text: footer, .. }) => {
             writer.finish()?.commit()?;
             Ok(footer)
         }

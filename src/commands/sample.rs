@@ -23,6 +23,7 @@ pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow:
     }
     let spec = SampleSpec {
         out: out.clone(),
+        scenarios: crate::sample::Scenario::expand(&args.scenarios),
         days: args.days,
         records: args.records,
         parquet: args.format == Format::Parquet,

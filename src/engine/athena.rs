@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::engine::aws::{Aws, Notify, aws_error, split_s3_url};
 use crate::engine::stop::Stop;
 use crate::engine::{
-    Column, Engine, EngineError, Execution, Kind, Progress, RowSink, RunOptions, State, csv,
+    Column, Engine, EngineError, Execution, Footer, Kind, Progress, RowSink, RunOptions, State, csv,
 };
 use crate::render::Dialect;
 use crate::settings::Settings;
@@ -371,22 +371,22 @@ impl Engine for Athena {
         opts: &RunOptions,
         progress: &dyn Progress,
         sink: &mut dyn RowSink,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Footer, EngineError> {
         let _guard = self.stop.guard();
         let exec = self.run(sql, opts, progress).await?;
         self.rows_or_stop(&exec, sink).await?;
-        Ok(exec.footer())
+        Ok(exec.summary())
     }
 
     async fn status(&self, id: &str) -> Result<Execution, EngineError> {
         self.describe(id).await
     }
 
-    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<String, EngineError> {
+    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<Footer, EngineError> {
         let _guard = self.stop.guard();
         let exec = self.describe(id).await?;
         self.rows_or_stop(&exec, sink).await?;
-        Ok(exec.footer())
+        Ok(exec.summary())
     }
 
     async fn cancel(&self, id: &str) -> Result<(), EngineError> {

@@ -26,7 +26,23 @@ pub use stop::{Signal, Stop};
 #[derive(Debug)]
 pub struct Answer {
     pub rows: ResultSet,
-    pub footer: String,
+    pub footer: Footer,
+}
+
+/// What a statement read and what it cost, and the line that says so.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Footer {
+    pub text: String,
+    /// Bytes Athena scanned, or the bytes the embedded engine read.
+    pub scanned: i64,
+    /// What Athena billed for it; nothing on the embedded engine.
+    pub cost_usd: f64,
+}
+
+impl std::fmt::Display for Footer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Where rendered SQL runs.
@@ -54,7 +70,7 @@ pub trait Engine: Send + Sync {
         opts: &RunOptions,
         progress: &dyn Progress,
         sink: &mut dyn RowSink,
-    ) -> Result<String, EngineError>;
+    ) -> Result<Footer, EngineError>;
 
     /// Runs one statement to the end and returns all its rows.
     async fn query(
@@ -80,7 +96,7 @@ pub trait Engine: Send + Sync {
     }
 
     /// A finished execution's rows, by id, handed to `sink` as they are read; returns the footer.
-    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<String, EngineError> {
+    async fn results_into(&self, id: &str, sink: &mut dyn RowSink) -> Result<Footer, EngineError> {
         let _ = (id, sink);
         Err(unsupported("executions by id"))
     }
@@ -179,6 +195,11 @@ impl Execution {
         }
         let billed = self.data_scanned.max(MIN_BILLED_BYTES) as f64;
         billed / 1024f64.powi(4) * USD_PER_TIB
+    }
+
+    /// The footer, with its figures.
+    pub fn summary(&self) -> Footer {
+        Footer { text: self.footer(), scanned: self.data_scanned, cost_usd: self.cost_usd() }
     }
 
     /// `query 1a2b… SUCCEEDED · scanned 12.5 MiB · engine 1.2 s · queue 0.1 s · cost $0.0001 · reused: no`

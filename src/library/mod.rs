@@ -33,6 +33,8 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "ip_match",
     "protocol_name",
     "port_list",
+    "median",
+    "end_of_window",
     "loop",
 ];
 

@@ -89,12 +89,20 @@ fn human(value: f64, bytes: bool) -> String {
     if unit.is_empty() && v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}{unit}") }
 }
 
-/// Draws the chart, or says why this result cannot be drawn.
-pub fn render(
+/// A result as time series: the time column, the times in order, and one series per number column
+/// (or per `y` column).
+pub struct TimeSeries {
+    pub time_column: usize,
+    pub times: Vec<Timestamp>,
+    pub series: Vec<(String, Vec<f64>)>,
+}
+
+/// The result's time series, or why it has none.
+pub fn time_series(
     columns: &[Column],
     rows: &[Vec<Option<String>>],
-    opts: &ChartOptions,
-) -> Result<String, NotChartable> {
+    y: &[String],
+) -> Result<TimeSeries, NotChartable> {
     let hint = "a chart needs a time column and a number column, as `athq run bytes-over-time` gives";
     let Some(t) = time_column(columns, rows) else {
         return Err(NotChartable(format!("this result has no time column to draw against: {hint}")));
@@ -102,11 +110,11 @@ pub fn render(
     let numeric: Vec<usize> = (0..columns.len())
         .filter(|&i| i != t && matches!(columns[i].kind, Kind::Integer | Kind::Float))
         .collect();
-    let series: Vec<usize> = if opts.y.is_empty() {
+    let series: Vec<usize> = if y.is_empty() {
         numeric
     } else {
         let mut chosen = Vec::new();
-        for name in &opts.y {
+        for name in y {
             match columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)) {
                 Some(i) if numeric.contains(&i) => chosen.push(i),
                 Some(_) => return Err(NotChartable(format!("--y {name}: the column is not a number"))),
@@ -128,23 +136,38 @@ pub fn render(
     let mut points: Vec<(Timestamp, &Vec<Option<String>>)> =
         rows.iter().filter_map(|r| Some((parse_time(r.get(t)?.as_deref()?)?, r))).collect();
     points.sort_by_key(|(ts, _)| *ts);
-    if points.is_empty() {
+    let series = series
+        .iter()
+        .map(|&s| {
+            let values = points
+                .iter()
+                .map(|(_, r)| {
+                    r.get(s)
+                        .and_then(Option::as_deref)
+                        .and_then(|v| v.parse::<f64>().ok())
+                        .unwrap_or(0.0)
+                        .max(0.0)
+                })
+                .collect();
+            (columns[s].name.clone(), values)
+        })
+        .collect();
+    Ok(TimeSeries { time_column: t, times: points.iter().map(|(ts, _)| *ts).collect(), series })
+}
+
+/// Draws the chart, or says why this result cannot be drawn.
+pub fn render(
+    columns: &[Column],
+    rows: &[Vec<Option<String>>],
+    opts: &ChartOptions,
+) -> Result<String, NotChartable> {
+    let ts = time_series(columns, rows, &opts.y)?;
+    if ts.times.is_empty() {
         return Ok("(no rows to draw)\n".into());
     }
     let mut out = String::new();
-    for &s in &series {
-        let values: Vec<f64> = points
-            .iter()
-            .map(|(_, r)| {
-                r.get(s)
-                    .and_then(Option::as_deref)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(0.0)
-                    .max(0.0)
-            })
-            .collect();
-        let times: Vec<Timestamp> = points.iter().map(|(ts, _)| *ts).collect();
-        out.push_str(&series_chart(&columns[s].name, &times, &values, opts));
+    for (name, values) in &ts.series {
+        out.push_str(&series_chart(name, &ts.times, values, opts));
         out.push('\n');
     }
     Ok(out)

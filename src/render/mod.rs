@@ -287,6 +287,13 @@ fn render_inner(
     env.add_function("port_list", move |port: String, count: String, rank: String, top: Value| {
         dialect::port_list(dialect, &port, &count, &rank, &top)
     });
+    env.add_function("median", move |col: String| dialect::median(dialect, &col));
+    // The window's end in epoch seconds, as SQL: a literal, or the time the query runs.
+    let window_end = match ctx.relative {
+        Some(_) => "to_unixtime(current_timestamp)".to_string(),
+        None => ctx.window.to.as_second().to_string(),
+    };
+    env.add_function("end_of_window", move || sql::safe(window_end.clone()));
 
     let template_error = |e: minijinja::Error| RenderError::Template {
         query: query.name.clone(),

@@ -31,7 +31,7 @@ use crate::engine::local::files::{FileKind, LogFile, Selection};
 use crate::engine::local::provider::TextLogs;
 use crate::engine::local::stats::Stats;
 use crate::engine::stop::Stop;
-use crate::engine::{Engine, EngineError, Progress, RowSink, RunOptions};
+use crate::engine::{Engine, EngineError, Footer, Progress, RowSink, RunOptions};
 use crate::render::{Dialect, TimeWindow};
 use crate::table::{FieldSet, TableProfile};
 
@@ -519,7 +519,7 @@ impl Engine for LocalEngine {
         opts: &RunOptions,
         progress: &dyn Progress,
         sink: &mut dyn RowSink,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Footer, EngineError> {
         let _guard = self.stop.guard();
         self.begin_statement();
         let bound;
@@ -540,7 +540,11 @@ impl Engine for LocalEngine {
         };
         progress.finish();
         result?;
-        Ok(self.footer())
+        Ok(Footer {
+            text: self.footer(),
+            scanned: self.stats.bytes_read.load(Ordering::Relaxed) as i64,
+            cost_usd: 0.0,
+        })
     }
 
     fn footer_on_error(&self) -> Option<String> {

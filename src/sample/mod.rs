@@ -1,7 +1,10 @@
 //! `athq sample`: realistic synthetic VPC Flow Logs in AWS's exact layout and file naming, for
 //! trying athq, for tests and for benchmarks. Deterministic for a seed: internal hosts in the
 //! configured networks, skewed external peers, realistic ports and protocols, a REJECT share,
-//! scanners, NODATA/SKIPDATA records with `-` placeholders, and some IPv6.
+//! NODATA/SKIPDATA records with `-` placeholders, and some IPv6. Outbound traffic goes to skewed
+//! popular peers, inbound comes from a wide population, DNS goes to public resolvers, and only
+//! inbound flows are rejected. Seeded scenarios (`--scenarios`) add the behaviour the detection
+//! queries look for, at fixed addresses and times near the end of the sample.
 //! Text files hold five minutes each (gzip, header line first); Parquet files an hour each
 //! (`.log.parquet`, in the day's or the hour's folder), in row groups of 64Ki rows.
 
@@ -17,7 +20,11 @@ use datafusion::parquet::file::properties::WriterProperties;
 use ipnet::IpNet;
 use jiff::Timestamp;
 
+pub use scenarios::Scenario;
+
 use crate::table::layout::{self, Layout};
+
+mod scenarios;
 use crate::table::{Field, FieldSet};
 
 /// Seconds per text file (AWS delivers a file every five minutes per flow log).
@@ -25,6 +32,7 @@ const FILE_SECONDS: i64 = 300;
 
 pub struct SampleSpec {
     pub out: PathBuf,
+    pub scenarios: Vec<Scenario>,
     pub days: u32,
     pub records: u64,
     pub parquet: bool,
@@ -46,44 +54,44 @@ pub struct SampleReport {
 }
 
 /// SplitMix64: small, fast, and the same everywhere.
-struct Rng(u64);
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
 
-struct Interface {
+pub(crate) struct Interface {
     id: String,
-    addr: String,
+    pub addr: String,
     addr6: String,
     subnet: String,
     instance: Option<String>,
     az: String,
 }
 
-struct World {
-    interfaces: Vec<Interface>,
+pub(crate) struct World {
+    pub interfaces: Vec<Interface>,
     peers: Vec<String>,
     scanners: Vec<String>,
     vpc: String,
 }
 
-fn host_in(net: &IpNet, n: u64) -> String {
+pub(crate) fn host_in(net: &IpNet, n: u64) -> String {
     match net {
         IpNet::V4(v4) => {
             let size = 1u64 << (32 - u32::from(v4.prefix_len())).min(32);
@@ -128,7 +136,7 @@ fn world(spec: &SampleSpec) -> World {
 }
 
 /// One record's values, by AWS field name.
-struct Record {
+pub(crate) struct Record {
     values: Vec<(&'static str, Option<String>)>,
 }
 
@@ -138,10 +146,31 @@ impl Record {
     }
 }
 
-fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
-    let eni = r.pick(&w.interfaces);
-    let start = end - 1 - r.below(59) as i64;
-    let mut v: Vec<(&'static str, Option<String>)> = vec![
+/// One flow, before it becomes a record.
+pub(crate) struct Flow<'a> {
+    pub eni: &'a Interface,
+    pub src: String,
+    pub dst: String,
+    pub sport: u64,
+    pub dport: u64,
+    pub proto: u64,
+    pub packets: u64,
+    pub bytes: u64,
+    pub start: i64,
+    pub end: i64,
+    pub reject: bool,
+    pub outbound: bool,
+}
+
+/// The fields every record has, NODATA and SKIPDATA ones included.
+fn base(
+    spec: &SampleSpec,
+    w: &World,
+    eni: &Interface,
+    start: i64,
+    end: i64,
+) -> Vec<(&'static str, Option<String>)> {
+    vec![
         ("version", Some(spec.fields.fields().iter().map(|f| f.version).max().unwrap_or(2).to_string())),
         ("account-id", Some(spec.account.clone())),
         ("interface-id", Some(eni.id.clone())),
@@ -152,22 +181,68 @@ fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
         ("instance-id", eni.instance.clone()),
         ("region", Some(spec.region.clone())),
         ("az-id", Some(eni.az.clone())),
-    ];
+    ]
+}
+
+pub(crate) fn flow_record(r: &mut Rng, spec: &SampleSpec, w: &World, f: Flow) -> Record {
+    let mut v = base(spec, w, f.eni, f.start, f.end);
+    let ipv6 = f.src.contains(':');
+    let (sport, dport) = if f.proto == 1 { (0, 0) } else { (f.sport, f.dport) };
+    v.extend([
+        ("srcaddr", Some(f.src.clone())),
+        ("dstaddr", Some(f.dst.clone())),
+        ("srcport", Some(sport.to_string())),
+        ("dstport", Some(dport.to_string())),
+        ("protocol", Some(f.proto.to_string())),
+        ("packets", Some(f.packets.to_string())),
+        ("bytes", Some(f.bytes.to_string())),
+        ("action", Some(if f.reject { "REJECT" } else { "ACCEPT" }.into())),
+        ("log-status", Some("OK".into())),
+        (
+            "tcp-flags",
+            Some(if f.proto == 6 { *r.pick(&["2", "18", "19", "3", "1", "4"]) } else { "0" }.into()),
+        ),
+        ("type", Some(if ipv6 { "IPv6" } else { "IPv4" }.into())),
+        ("pkt-srcaddr", Some(f.src)),
+        ("pkt-dstaddr", Some(f.dst)),
+        ("flow-direction", Some(if f.outbound { "egress" } else { "ingress" }.into())),
+        ("traffic-path", f.outbound.then(|| (1 + r.below(8)).to_string())),
+        ("pkt-dst-aws-service", (f.outbound && r.unit() < 0.05).then(|| "S3".into())),
+        ("encryption-status", Some("0".into())),
+    ]);
+    Record { values: v }
+}
+
+/// Public resolvers the sample's hosts send DNS to.
+pub(crate) const RESOLVERS: [&str; 3] = ["8.8.8.8", "8.8.4.4", "1.1.1.1"];
+
+/// External databases the sample's hosts connect to.
+const DATABASES: [&str; 3] = ["52.94.133.131", "54.239.28.85", "3.5.140.2"];
+
+fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
+    let eni = r.pick(&w.interfaces);
+    let start = end - 1 - r.below(59) as i64;
     let roll = r.unit();
     if roll < 0.03 {
+        let mut v = base(spec, w, eni, start, end);
         v.push(("log-status", Some(if roll < 0.02 { "NODATA" } else { "SKIPDATA" }.into())));
         return Record { values: v };
     }
     let ipv6 = r.unit() < 0.02;
-    let scanner = r.unit() < 0.01;
+    // The internet's background scanners, unless the sample is to be clean.
+    let scanner = r.unit() < 0.01 && spec.scenarios.contains(&Scenario::Scanners);
     let outbound = !scanner && r.unit() < 0.6;
+    let pick = r.unit();
     let external = if scanner {
         r.pick(&w.scanners).clone()
     } else if ipv6 {
         format!("2001:db8:{:x}::{:x}", r.below(16), 1 + r.below(4000))
+    } else if outbound {
+        // Skewed: a few popular services carry most of the traffic.
+        w.peers[(w.peers.len() as f64 * pick.powi(3)) as usize].clone()
     } else {
-        // Skewed: a few peers carry most of the traffic.
-        w.peers[(w.peers.len() as f64 * r.unit().powi(3)) as usize].clone()
+        // Inbound clients come from a wide population.
+        w.peers[(w.peers.len() as f64 * pick) as usize].clone()
     };
     let internal = if ipv6 { eni.addr6.clone() } else { eni.addr.clone() };
     let ephemeral = 32_768 + r.below(28_232);
@@ -180,39 +255,48 @@ fn record(r: &mut Rng, w: &World, spec: &SampleSpec, end: i64) -> Record {
             0 => 1,
             _ => 6,
         };
-        (if p == 0 { 0 } else { p }, proto)
+        (p, proto)
     };
+    // Hosts ask public resolvers, not whichever peer (the VPC's own resolver is never logged),
+    // and reach databases at a few fixed addresses.
+    let database = matches!(service, 3306 | 5432);
+    let external = match (outbound && !ipv6, service) {
+        (true, 53) => RESOLVERS[(pick * 1e6) as usize % RESOLVERS.len()].to_string(),
+        (true, 3306 | 5432) => DATABASES[(pick * 1e6) as usize % DATABASES.len()].to_string(),
+        _ => external,
+    };
+    // Inbound flows to admin and database ports are half rejected, and a few others; outbound,
+    // only database connections, which the network ACL blocks half the time: security groups
+    // allow all egress, as most do.
     let reject = scanner
         || (!outbound && matches!(service, 22 | 3389 | 3306 | 5432) && r.unit() < 0.5)
-        || r.unit() < 0.02;
-    let (src, dst, sport, dport) = if outbound {
-        (internal, external, ephemeral, service)
+        || (outbound && database && r.unit() < 0.5)
+        || (!outbound && r.unit() < 0.02);
+    let (src, dst) = if outbound { (internal, external) } else { (external, internal) };
+    let u = r.unit();
+    let (packets, bytes) = if matches!(service, 53 | 123) && !scanner {
+        // A query and its answer: a few small packets.
+        let packets = 1 + (u * 3.0) as u64;
+        (packets, packets * (60 + r.below(200)))
     } else {
-        (external, internal, ephemeral, service)
+        let packets = 1 + (u.powi(4) * 5000.0) as u64;
+        (packets, packets * (40 + r.below(1460)))
     };
-    let (sport, dport) = if proto == 1 { (0, 0) } else { (sport, dport) };
-    let packets = 1 + (r.unit().powi(4) * 5000.0) as u64;
-    let bytes = packets * (40 + r.below(1460));
-    v.extend([
-        ("srcaddr", Some(src.clone())),
-        ("dstaddr", Some(dst.clone())),
-        ("srcport", Some(sport.to_string())),
-        ("dstport", Some(dport.to_string())),
-        ("protocol", Some(proto.to_string())),
-        ("packets", Some(packets.to_string())),
-        ("bytes", Some(bytes.to_string())),
-        ("action", Some(if reject { "REJECT" } else { "ACCEPT" }.into())),
-        ("log-status", Some("OK".into())),
-        ("tcp-flags", Some(if proto == 6 { *r.pick(&["2", "18", "19", "3", "1", "4"]) } else { "0" }.into())),
-        ("type", Some(if ipv6 { "IPv6" } else { "IPv4" }.into())),
-        ("pkt-srcaddr", Some(src)),
-        ("pkt-dstaddr", Some(dst)),
-        ("flow-direction", Some(if outbound { "egress" } else { "ingress" }.into())),
-        ("traffic-path", outbound.then(|| (1 + r.below(8)).to_string())),
-        ("pkt-dst-aws-service", (outbound && r.unit() < 0.05).then(|| "S3".into())),
-        ("encryption-status", Some("0".into())),
-    ]);
-    Record { values: v }
+    let f = Flow {
+        eni,
+        src,
+        dst,
+        sport: ephemeral,
+        dport: service,
+        proto,
+        packets,
+        bytes,
+        start,
+        end,
+        reject,
+        outbound,
+    };
+    flow_record(r, spec, w, f)
 }
 
 fn folder(spec: &SampleSpec, at: Timestamp) -> PathBuf {
@@ -242,16 +326,20 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleReport, String> {
     let mut report = SampleReport::default();
     let mut pending: Vec<Record> = Vec::new();
     let mut pending_key: Option<(String, String)> = None;
+    let mut seeded = scenarios::records(spec, &w, first, end);
     for s in 0..slots {
         let slot_start = first + s * FILE_SECONDS;
         let mut r = Rng(spec.seed.wrapping_mul(0x1000_0001).wrapping_add(s as u64));
         let n = spec.records * (s as u64 + 1) / slots as u64 - spec.records * s as u64 / slots as u64;
-        let records: Vec<Record> = (0..n)
+        let mut records: Vec<Record> = (0..n)
             .map(|_| {
                 let end = slot_start + r.below(FILE_SECONDS as u64) as i64;
                 record(&mut r, &w, spec, end)
             })
             .collect();
+        // The scenarios' flows that ended in these five minutes (they are sorted by end).
+        let due = seeded.partition_point(|(end, _)| *end < slot_start + FILE_SECONDS);
+        records.extend(seeded.drain(..due).map(|(_, rec)| rec));
         // The file is stamped with the end of its five minutes, as AWS's delivery is.
         let stamp = Timestamp::from_second(slot_start + FILE_SECONDS).map_err(|e| e.to_string())?;
         if spec.parquet {
