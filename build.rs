@@ -11,6 +11,16 @@ fn main() {
         .collect();
     files.sort();
     let mut out = String::from("pub static BUILTIN: &[(&str, &str)] = &[\n");
+    // The library's version for `athq --version`: how many queries, and a digest of their files
+    // (FNV-1a over names and contents), so two builds with different queries say so.
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for b in name.bytes().chain(fs::read(f).expect("readable query file")) {
+            digest = (digest ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=ATHQ_LIBRARY_VERSION={} queries, {:08x}", files.len(), digest >> 32);
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = format!("queries/{}", f.file_name().unwrap().to_string_lossy());

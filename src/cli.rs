@@ -27,8 +27,22 @@ storage format on commands about the table and its files (table, render, partiti
 
 Configuration comes from athq.yaml (this directory or a parent), ATHQ_* variables and flags.";
 
+/// athq's version and its built-in query library's (how many queries, a digest of their files).
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (library: ", env!("ATHQ_LIBRARY_VERSION"), ")");
+
+/// When to colour what athq writes to a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal and NO_COLOR is not set
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Parser)]
-#[command(name = "athq", version, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]
+#[command(name = "athq", version = VERSION, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -39,6 +53,9 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
+    /// Colour in help, errors and warnings: auto (a terminal, and NO_COLOR unset), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
     /// Config file (default: athq.yaml in this directory or a parent) [env: ATHQ_CONFIG]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -96,6 +113,14 @@ pub enum Command {
         after_help = "Examples:\n  athq sample --output ./logs --days 3 --records 200000\n  athq sample --output ./logs --format parquet --hive --fields v5"
     )]
     Sample(SampleArgs),
+    /// Shell completion script (bash, zsh, fish, powershell, elvish), with the library's query names
+    #[command(
+        after_help = "Examples:\n  athq completions bash > ~/.local/share/bash-completion/completions/athq\n  athq completions zsh > ~/.zfunc/_athq\n  athq completions fish > ~/.config/fish/completions/athq.fish\n\nQuery names are those of the library when the script is made: make it again after adding queries."
+    )]
+    Completions(CompletionsArgs),
+    /// Manual pages (roff): athq(1) on stdout, or one page per command into a directory
+    #[command(after_help = "Examples:\n  athq man | man -l -\n  athq man --dir ~/.local/share/man/man1")]
+    Man(ManArgs),
     /// Run a set of library queries over one window and write one self-contained HTML page
     #[command(
         after_help = "Examples:\n  athq report --days 3 --engine local --source ./AWSLogs --output report.html\n  athq report --days 7 --queries bytes-over-time,beaconing -p beaconing.min_flows=50\n\nBy default: traffic over time, reject-top, top talkers, outbound by well-known port, port scans\nand every detection (`athq list --tag detection`). The page needs no network to open."
@@ -322,6 +347,20 @@ pub struct LocalArgs {
     /// Fail on an unreadable file instead of skipping it with a warning
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write athq.1 and a page per command (athq-run.1, …) into this directory
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

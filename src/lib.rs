@@ -20,8 +20,6 @@ pub mod table;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, GlobalArgs};
 use crate::output::Printer;
 use crate::settings::{Overrides, Settings};
@@ -48,7 +46,8 @@ fn overrides(g: &GlobalArgs) -> Overrides {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let cwd = std::env::current_dir()?;
     let settings = Settings::resolve(&overrides(&cli.global), &|k| std::env::var(k).ok(), &cwd)?;
-    let printer = Printer::new(settings.quiet);
+    let color = output::stderr_color(cli.global.color, &|k| std::env::var(k).ok());
+    let printer = Printer::new(settings.quiet).with_color(color);
     // `--threads` caps the cores a run uses: the runtime's workers (DataFusion's tasks run on
     // them) as well as the engine's partitions and reader threads.
     let threads = settings::threads(cli.command.threads(), &settings);
@@ -57,8 +56,37 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The program: parse, run, report, exit code.
+/// `--color` as given, read before parsing so that clap's own help and usage errors follow it.
+fn requested_color() -> cli::ColorWhen {
+    let mut args = std::env::args().skip(1);
+    let mut when = cli::ColorWhen::Auto;
+    while let Some(a) = args.next() {
+        let value = match a.strip_prefix("--color") {
+            Some("") => args.next(),
+            Some(v) if v.starts_with('=') => Some(v[1..].to_string()),
+            _ => None,
+        };
+        match value.as_deref() {
+            Some("always") => when = cli::ColorWhen::Always,
+            Some("never") => when = cli::ColorWhen::Never,
+            Some("auto") => when = cli::ColorWhen::Auto,
+            _ => {}
+        }
+    }
+    when
+}
+
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    let when = requested_color();
+    let color = output::stderr_color(when, &|k| std::env::var(k).ok());
+    let choice = match when {
+        cli::ColorWhen::Always => clap::ColorChoice::Always,
+        cli::ColorWhen::Auto if color => clap::ColorChoice::Auto,
+        _ => clap::ColorChoice::Never,
+    };
+    let parsed = Cli::command().color(choice).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -70,7 +98,9 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let code = error::exit_code(&e);
             if code != error::exit::SUCCESS {
-                let _ = std::io::stderr().write_all(error::report(&e).as_bytes());
+                let text = error::report(&e);
+                let text = if color { output::paint(&text) } else { text };
+                let _ = std::io::stderr().write_all(text.as_bytes());
             }
             ExitCode::from(code)
         }

@@ -15,6 +15,7 @@ pub mod results;
 pub mod run;
 pub mod sample;
 pub mod saved;
+pub mod shell_integration;
 pub mod show;
 pub mod status;
 pub mod table;
@@ -51,6 +52,8 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,
         Command::Check(args) => check::exec(&settings, &printer, args),
         Command::Report(args) => report::exec(&settings, &printer, args).await,
+        Command::Completions(args) => shell_integration::completions(&settings, &printer, args),
+        Command::Man(args) => shell_integration::man(&printer, args),
     }
 }
 

@@ -14,11 +14,44 @@ pub struct ClosedPipe;
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     quiet: bool,
+    color: bool,
+}
+
+/// Whether to colour stderr: `--color`, then NO_COLOR (any non-empty value), then whether stderr
+/// is a terminal that is not `dumb`.
+pub fn stderr_color(when: crate::cli::ColorWhen, env: &dyn Fn(&str) -> Option<String>) -> bool {
+    use crate::cli::ColorWhen;
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            env("NO_COLOR").is_none_or(|v| v.is_empty())
+                && env("TERM").is_none_or(|t| t != "dumb")
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        }
+    }
+}
+
+/// `error:`, `warning:` and `hint:` at the start of a line, in bold colours.
+pub fn paint(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    for line in text.split_inclusive('\n') {
+        let styled = [("error:", "1;31"), ("warning:", "1;33"), ("hint:", "1;36")]
+            .iter()
+            .find_map(|(p, code)| line.strip_prefix(p).map(|rest| format!("\x1b[{code}m{p}\x1b[0m{rest}")));
+        out.push_str(styled.as_deref().unwrap_or(line));
+    }
+    out
 }
 
 impl Printer {
     pub fn new(quiet: bool) -> Printer {
-        Printer { quiet }
+        Printer { quiet, color: false }
+    }
+
+    /// Colours the prefixes of status lines (`warning:`).
+    pub fn with_color(self, color: bool) -> Printer {
+        Printer { color, ..self }
     }
 
     /// Writes data to stdout.
@@ -39,6 +72,7 @@ impl Printer {
     /// Writes a status line to stderr, unless quiet.
     pub fn status(&self, text: &str) {
         if !self.quiet {
+            let text = if self.color { paint(text) } else { text.to_string() };
             let _ = writeln!(io::stderr().lock(), "{text}");
         }
     }

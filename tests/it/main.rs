@@ -14,6 +14,7 @@ mod readme;
 mod report;
 mod saved;
 mod shell;
+mod shell_integration;
 mod snapshots;
 mod sqlglot;
 mod standin;
