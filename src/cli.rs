@@ -138,6 +138,11 @@ pub enum Command {
     Sql(SqlArgs),
     /// Show an execution's state, statistics and SQL
     Status(IdArgs),
+    /// The work group's recent executions: when, state, data scanned, cost, run time, which query
+    #[command(
+        after_help = "Examples:\n  athq history                       # the last 7 days of the configured work group\n  athq history --workgroup analysts --since 30d --state FAILED\n  athq history --since 2026-11-01 --format csv --output spend.csv\n\nThe total of scanned bytes and cost is printed on stderr. The `query` column names the library\nquery for statements athq rendered (they end with `-- athq: NAME vN`)."
+    )]
+    History(HistoryArgs),
     /// Fetch a finished execution's results
     Results(ResultsArgs),
     /// Stop a running execution
@@ -326,6 +331,27 @@ pub struct RunArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
+    #[command(flatten)]
+    pub cost: CostArgs,
+}
+
+/// What a query may scan on Athena, checked before it starts.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Cost (Athena)")]
+pub struct CostArgs {
+    /// Print what the query would scan at most and what that costs ($5/TB, 10 MB minimum), from
+    /// the S3 objects of the partitions the window selects (Parquet: the column chunks the query
+    /// reads); start nothing
+    #[arg(long)]
+    pub estimate: bool,
+    /// Refuse to start a query whose estimate exceeds SIZE (5GB, 500MiB) [default: max_scan in athq.yaml]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub max_scan: Option<u64>,
+}
+
+fn parse_size_arg(text: &str) -> Result<u64, String> {
+    crate::engine::estimate::parse_size(text)
+        .ok_or_else(|| format!("`{text}` is not a size such as 5GB or 500MiB"))
 }
 
 /// Where the embedded engine reads.
@@ -452,6 +478,8 @@ pub struct ExecArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
+    #[command(flatten)]
+    pub cost: CostArgs,
 }
 
 #[derive(Debug, Args)]
@@ -463,6 +491,32 @@ pub struct SqlArgs {
     pub format: OutputFormat,
     #[command(flatten)]
     pub exec: ExecOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// How far back: a duration (30m, 12h, 7d) or a time (2026-11-01, RFC 3339, epoch seconds)
+    #[arg(long, value_name = "WHEN", default_value = "7d")]
+    pub since: String,
+    /// Only executions in this state (repeatable)
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub state: Vec<HistoryState>,
+    /// At most this many executions, newest first
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// An execution state, as `--state` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum HistoryState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,9 @@ pub struct Settings {
     pub source: Option<String>,
     /// Threads the embedded engine may use (`threads:`, `ATHQ_THREADS`); `--threads` overrides.
     pub threads: Option<usize>,
+    /// The most an Athena query may scan by its estimate (`max_scan:`, e.g. `5GB`); `--max-scan`
+    /// overrides.
+    pub max_scan: Option<u64>,
     pub vpc_cidrs: Vec<IpNet>,
     pub library_dirs: Vec<PathBuf>,
     pub table: TableProfile,
@@ -107,6 +110,7 @@ struct FileConfig {
     engine: Option<EngineKind>,
     source: Option<String>,
     threads: Option<usize>,
+    max_scan: Option<String>,
     vpc_cidrs: Option<Vec<String>>,
     library: Option<Vec<PathBuf>>,
     table: Option<FileTable>,
@@ -317,6 +321,15 @@ impl Settings {
                 .map(|n| parse_threads(&n.to_string()).map_err(|e| origin.err("threads", e)))
                 .transpose()?,
         };
+        let max_scan = file
+            .max_scan
+            .as_deref()
+            .map(|v| {
+                crate::engine::estimate::parse_size(v).ok_or_else(|| {
+                    origin.err("max_scan", format!("`{v}` is not a size such as 5GB or 500MiB"))
+                })
+            })
+            .transpose()?;
         if let Some(s) = source.as_deref().filter(|s| s.starts_with("s3://")) {
             table::validate_location(s).map_err(|e| match env(env_vars::ATHQ_SOURCE) {
                 Some(_) => invalid(env_vars::ATHQ_SOURCE, e.to_string()),
@@ -447,6 +460,7 @@ impl Settings {
             engine,
             source,
             threads,
+            max_scan,
             vpc_cidrs,
             library_dirs,
             table: t,
@@ -508,7 +522,7 @@ mod tests {
     fn bad_files_name_the_line() {
         assert_eq!(
             error("workgroup: a\ncolour: red\n"),
-            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `vpc_cidrs`, `library`, `table`"
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `max_scan`, `vpc_cidrs`, `library`, `table`"
         );
         assert_eq!(
             error("vpc_cidrs:\n  - 10.0.0.1/16\n"),

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::cli::ExecArgs;
 use crate::commands::resolve::ExecSettings;
-use crate::commands::{open_engine, run_and_print};
+use crate::commands::{cost, open_engine, run_and_print};
 use crate::error::InputError;
 use crate::output::Printer;
 use crate::settings::Settings;
@@ -31,6 +31,23 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
             .into());
     }
     let exec = ExecSettings::resolve(settings, &args, sql)?;
+    cost::refuse_local(settings, &args.cost)?;
     let engine = open_engine(settings, printer, exec.local.as_ref(), &exec.window).await?;
+    // The SQL's own predicates are not read: every partition of the table counts.
+    let columns = crate::engine::estimate::columns_in(sql, &settings.table);
+    let everything = crate::render::TimeWindow::everything(settings.now);
+    let next = cost::check(
+        settings,
+        printer,
+        engine.as_ref(),
+        &args.cost,
+        &settings.table,
+        &everything,
+        columns,
+        &args.output,
+    );
+    if let cost::Next::Done = next.await? {
+        return Ok(());
+    }
     run_and_print(engine.as_ref(), sql, &exec.run, &args.output, printer).await
 }

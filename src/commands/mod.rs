@@ -5,7 +5,9 @@
 
 pub mod cancel;
 pub mod check;
+pub mod cost;
 pub mod exec;
+pub mod history;
 pub mod list;
 pub mod partitions;
 pub mod render;
@@ -48,6 +50,7 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
         Command::Sql(args) => crate::shell::run(settings, printer, args).await,
         Command::Status(args) => status::exec(&settings, &printer, args).await,
+        Command::History(args) => history::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,
         Command::Cancel(args) => cancel::exec(&settings, &printer, args).await,
         Command::Check(args) => check::exec(&settings, &printer, args),
@@ -152,6 +155,17 @@ pub async fn run_and_print(
     let footer = finish(engine, result, writer, printer)?;
     printer.status(&footer);
     Ok(())
+}
+
+/// Prints rows athq made itself (not a statement's), in the chosen format.
+pub fn print_rows(rows: engine::ResultSet, out: &OutputArgs, printer: &Printer) -> anyhow::Result<()> {
+    use crate::engine::RowSink;
+    let spinner = Spinner::new(true);
+    let mut writer = writer(out, &spinner)?;
+    writer.columns(&rows.columns)?;
+    writer.rows(rows.rows)?;
+    let _ = printer;
+    writer.finish()?.commit()
 }
 
 /// Prints a finished Athena execution's results as they are read.

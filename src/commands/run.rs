@@ -2,7 +2,7 @@
 
 use crate::cli::RunArgs;
 use crate::commands::resolve::RunSettings;
-use crate::commands::{open_engine, run_and_print};
+use crate::commands::{cost, open_engine, run_and_print};
 use crate::output::Printer;
 use crate::render::{self, RenderContext};
 use crate::settings::Settings;
@@ -11,6 +11,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
     let lib = crate::commands::library(settings, printer)?;
     let query = lib.get(&args.query)?;
     let run = RunSettings::resolve(settings, &args)?;
+    cost::refuse_local(settings, &args.cost)?;
     let engine = open_engine(settings, printer, run.local.as_ref(), &run.window).await?;
     // Render against the fields the data has, when the engine knows them.
     let mut table = settings.table.clone();
@@ -25,5 +26,19 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
         relative: None,
     };
     let sql = render::render(query, &run.params, &ctx)?;
+    let columns: Vec<String> = query.fields.iter().map(|f| f.column()).collect();
+    let next = cost::check(
+        settings,
+        printer,
+        engine.as_ref(),
+        &args.cost,
+        &table,
+        &run.window,
+        columns,
+        &args.output,
+    );
+    if let cost::Next::Done = next.await? {
+        return Ok(());
+    }
     run_and_print(engine.as_ref(), &sql, &run.run, &args.output, printer).await
 }

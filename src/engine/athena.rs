@@ -21,6 +21,7 @@ use crate::engine::aws::{Aws, Notify, aws_error, split_s3_url};
 use crate::engine::stop::Stop;
 use crate::engine::{
     Column, Engine, EngineError, Execution, Footer, Kind, Progress, RowSink, RunOptions, State, csv,
+    human_bytes,
 };
 use crate::render::Dialect;
 use crate::settings::Settings;
@@ -148,30 +149,7 @@ impl Athena {
         let q = out
             .query_execution()
             .ok_or_else(|| EngineError::Runtime(format!("GetQueryExecution returned nothing for {id}")))?;
-        let status = q.status();
-        let stats = q.statistics();
-        let error = status.and_then(|s| s.athena_error());
-        Ok(Execution {
-            id: id.to_string(),
-            state: state_of(status.and_then(|s| s.state())),
-            sql: q.query().unwrap_or_default().to_string(),
-            statement_type: q
-                .statement_type()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_else(|| "DML".into()),
-            workgroup: q.work_group().map(String::from),
-            database: q.query_execution_context().and_then(|c| c.database()).map(String::from),
-            reason: status.and_then(|s| s.state_change_reason()).map(String::from),
-            error_category: error.and_then(|e| e.error_category()),
-            error_type: error.and_then(|e| e.error_type()),
-            data_scanned: stats.and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0),
-            engine_ms: stats.and_then(|s| s.engine_execution_time_in_millis()).unwrap_or(0),
-            queue_ms: stats.and_then(|s| s.query_queue_time_in_millis()).unwrap_or(0),
-            reused: stats
-                .and_then(|s| s.result_reuse_information())
-                .is_some_and(|r| r.reused_previous_result()),
-            output_location: q.result_configuration().and_then(|r| r.output_location()).map(String::from),
-        })
+        Ok(execution_of(id, q))
     }
 
     async fn stop_query(&self, id: &str) -> Result<(), EngineError> {
@@ -241,8 +219,41 @@ impl Athena {
         let exec = self.wait(&id, opts, progress).await?;
         match exec.state {
             State::Failed => Err(failed(&exec)),
-            State::Cancelled => Err(EngineError::Cancelled { id, reason: exec.reason.clone(), hint: None }),
+            State::Cancelled => Err(self.cancelled(&exec).await),
             _ => Ok(exec),
+        }
+    }
+
+    /// Why Athena cancelled a query athq did not stop: the work group's per-query scan limit
+    /// (BytesScannedCutoffPerQuery) when it has one and the query reached it (or Athena's reason
+    /// speaks of a data limit), read from GetWorkGroup.
+    async fn cancelled(&self, exec: &Execution) -> EngineError {
+        let wg = exec.workgroup.clone().unwrap_or_else(|| self.workgroup.clone());
+        let got = self.client.get_work_group().work_group(&wg).send().await.ok();
+        let cutoff = got
+            .as_ref()
+            .and_then(|w| w.work_group())
+            .and_then(|w| w.configuration())
+            .and_then(|c| c.bytes_scanned_cutoff_per_query());
+        let speaks_of_limit = exec.reason.as_deref().is_some_and(|r| {
+            let r = r.to_ascii_lowercase();
+            r.contains("bytesscannedcutoff")
+                || (r.contains("limit") && (r.contains("data") || r.contains("scan")))
+        });
+        match cutoff {
+            Some(limit) if exec.data_scanned >= limit || speaks_of_limit => EngineError::Cancelled {
+                id: exec.id.clone(),
+                reason: Some(format!(
+                    "it reached work group {wg}'s per-query scan limit of {} (BytesScannedCutoffPerQuery = {limit}) after scanning {}{}",
+                    human_bytes(limit),
+                    human_bytes(exec.data_scanned),
+                    exec.reason.as_deref().map(|r| format!("; Athena says: {r}")).unwrap_or_default()
+                )),
+                hint: Some(format!(
+                    "narrow the window or the columns (`athq run … --estimate` tells what a query would scan), or raise the work group's limit: aws athena update-work-group --work-group {wg} --configuration-updates BytesScannedCutoffPerQuery=BYTES"
+                )),
+            },
+            _ => EngineError::Cancelled { id: exec.id.clone(), reason: exec.reason.clone(), hint: None },
         }
     }
 
@@ -359,6 +370,36 @@ impl Athena {
     }
 }
 
+/// The wait between history pages.
+const HISTORY_PACE: Duration = Duration::from_millis(200);
+
+/// What athq keeps of an execution as Athena describes it.
+fn execution_of(id: &str, q: &aws_sdk_athena::types::QueryExecution) -> Execution {
+    let status = q.status();
+    let stats = q.statistics();
+    let error = status.and_then(|s| s.athena_error());
+    Execution {
+        id: id.to_string(),
+        state: state_of(status.and_then(|s| s.state())),
+        sql: q.query().unwrap_or_default().to_string(),
+        statement_type: q.statement_type().map(|t| t.as_str().to_string()).unwrap_or_else(|| "DML".into()),
+        workgroup: q.work_group().map(String::from),
+        database: q.query_execution_context().and_then(|c| c.database()).map(String::from),
+        reason: status.and_then(|s| s.state_change_reason()).map(String::from),
+        error_category: error.and_then(|e| e.error_category()),
+        error_type: error.and_then(|e| e.error_type()),
+        data_scanned: stats.and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0),
+        engine_ms: stats.and_then(|s| s.engine_execution_time_in_millis()).unwrap_or(0),
+        queue_ms: stats.and_then(|s| s.query_queue_time_in_millis()).unwrap_or(0),
+        reused: stats.and_then(|s| s.result_reuse_information()).is_some_and(|r| r.reused_previous_result()),
+        output_location: q.result_configuration().and_then(|r| r.output_location()).map(String::from),
+        submitted: status
+            .and_then(|s| s.submission_date_time())
+            .and_then(|t| jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok()),
+        total_ms: stats.and_then(|s| s.total_execution_time_in_millis()).unwrap_or(0),
+    }
+}
+
 #[async_trait]
 impl Engine for Athena {
     fn dialect(&self) -> Dialect {
@@ -391,6 +432,68 @@ impl Engine for Athena {
 
     async fn cancel(&self, id: &str) -> Result<(), EngineError> {
         self.stop_query(id).await
+    }
+
+    /// ListQueryExecutions, page by page (newest first), each page described by one
+    /// BatchGetQueryExecution, until an execution is older than `since` or `limit` are listed.
+    /// Pages after the first wait a little: history is a background chore, not worth throttling
+    /// the queries of everyone else in the account.
+    async fn history(
+        &self,
+        workgroup: &str,
+        since: jiff::Timestamp,
+        limit: usize,
+        keep: &(dyn for<'e> Fn(&'e Execution) -> bool + Sync),
+    ) -> Result<Vec<Execution>, EngineError> {
+        let mut out: Vec<Execution> = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            if token.is_some() {
+                tokio::time::sleep(HISTORY_PACE).await;
+            }
+            let page = self
+                .client
+                .list_query_executions()
+                .work_group(workgroup)
+                .max_results(50)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(aws_error("Athena", "ListQueryExecutions", workgroup))?;
+            let ids: Vec<String> = page.query_execution_ids().to_vec();
+            if !ids.is_empty() {
+                let got = self
+                    .client
+                    .batch_get_query_execution()
+                    .set_query_execution_ids(Some(ids.clone()))
+                    .send()
+                    .await
+                    .map_err(aws_error("Athena", "BatchGetQueryExecution", workgroup))?;
+                let mut by_id: std::collections::HashMap<&str, Execution> = got
+                    .query_executions()
+                    .iter()
+                    .filter_map(|q| Some((q.query_execution_id()?, execution_of(q.query_execution_id()?, q))))
+                    .collect();
+                // In the listing's order; ids Athena could not describe are left out.
+                for id in &ids {
+                    let Some(e) = by_id.remove(id.as_str()) else { continue };
+                    if e.submitted.is_some_and(|t| t < since) {
+                        return Ok(out);
+                    }
+                    if !keep(&e) {
+                        continue;
+                    }
+                    out.push(e);
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+            token = page.next_token().map(String::from);
+            if token.is_none() {
+                return Ok(out);
+            }
+        }
     }
 }
 

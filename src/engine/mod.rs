@@ -7,6 +7,7 @@
 pub mod athena;
 pub mod aws;
 pub mod csv;
+pub mod estimate;
 pub mod glue;
 pub mod local;
 pub mod stop;
@@ -106,6 +107,19 @@ pub trait Engine: Send + Sync {
         let _ = id;
         Err(unsupported("executions by id"))
     }
+
+    /// The work group's executions submitted since `since` that `keep` keeps, newest first, at
+    /// most `limit`.
+    async fn history(
+        &self,
+        workgroup: &str,
+        since: jiff::Timestamp,
+        limit: usize,
+        keep: &(dyn for<'e> Fn(&'e Execution) -> bool + Sync),
+    ) -> Result<Vec<Execution>, EngineError> {
+        let _ = (workgroup, since, limit, keep);
+        Err(unsupported("execution history"))
+    }
 }
 
 fn unsupported(what: &str) -> EngineError {
@@ -181,6 +195,15 @@ pub struct Execution {
     pub queue_ms: i64,
     pub reused: bool,
     pub output_location: Option<String>,
+    /// When it was submitted, and its total run time (queue, planning and engine).
+    pub submitted: Option<jiff::Timestamp>,
+    pub total_ms: i64,
+}
+
+/// The library query a statement came from, by the line athq ends Athena SQL with
+/// (`-- athq: reject-top v2`).
+pub fn library_query_of(sql: &str) -> Option<&str> {
+    sql.lines().rev().find_map(|l| l.trim().strip_prefix(crate::render::PROVENANCE)).map(str::trim)
 }
 
 /// Athena's price per TiB scanned, and its per-query minimum.

@@ -326,8 +326,16 @@ fn render_inner(
             _ => template_error(e),
         }
     })?;
-    Ok(tidy(&out))
+    let sql = tidy(&out);
+    Ok(match dialect {
+        Dialect::Athena => format!("{sql}\n{PROVENANCE}{} v{}", query.name, query.version),
+        Dialect::Local => sql,
+    })
 }
+
+/// How Athena SQL rendered from the library ends: `-- athq: NAME vVERSION`, so that the statement
+/// says where it came from in the console's history and in `athq history`.
+pub const PROVENANCE: &str = "-- athq: ";
 
 /// Drops the blank lines left where the header was, and trailing spaces.
 fn tidy(sql: &str) -> String {
@@ -377,7 +385,7 @@ mod tests {
         let sql = render(&q, &[p("src", "a'b")], &ctx(&t, &[])).unwrap();
         assert_eq!(
             sql,
-            "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n  AND srcaddr = 'a''b'\nLIMIT 10"
+            "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n  AND srcaddr = 'a''b'\nLIMIT 10\n-- athq: t v1"
         );
     }
 
@@ -392,7 +400,7 @@ mod tests {
         let p = render_parameterised(&q, &ctx(&t, &[])).unwrap();
         assert_eq!(
             p.sql,
-            "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE TRY_CAST(srcaddr AS IPADDRESS) = CAST(? AS IPADDRESS) OR TRY_CAST(dstaddr AS IPADDRESS) = CAST(? AS IPADDRESS)\nLIMIT 10"
+            "SELECT srcaddr FROM \"default\".\"vpc_flow_logs\"\nWHERE TRY_CAST(srcaddr AS IPADDRESS) = CAST(? AS IPADDRESS) OR TRY_CAST(dstaddr AS IPADDRESS) = CAST(? AS IPADDRESS)\nLIMIT 10\n-- athq: t v1"
         );
         assert_eq!(p.slots, ["ip", "ip"]);
         assert_eq!(
@@ -437,7 +445,10 @@ mod tests {
         assert!(matches!(e, RenderError::NoVpcCidrs { .. }));
         let nets = ["10.20.0.0/16".parse().unwrap()];
         let sql = render(&q, &[], &ctx(&t, &nets)).unwrap();
-        assert!(sql.ends_with("WHERE contains('10.20.0.0/16', TRY_CAST(srcaddr AS IPADDRESS))"), "{sql}");
+        assert!(
+            sql.ends_with("WHERE contains('10.20.0.0/16', TRY_CAST(srcaddr AS IPADDRESS))\n-- athq: t v1"),
+            "{sql}"
+        );
 
         let q = query("SELECT instance_id FROM {{ table }}", "  {}", "instance-id, srcaddr");
         let e = render(&q, &[], &ctx(&t, &[])).unwrap_err();

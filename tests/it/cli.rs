@@ -32,7 +32,7 @@ fn render_prints_only_sql_on_stdout() {
     assert_eq!(o.stderr, "");
     assert!(o.stdout.starts_with("WITH rejected AS (\n  SELECT srcaddr, dstport,"), "{}", o.stdout);
     assert!(o.stdout.contains("FROM \"flowdb\".\"vpc_flow_logs\"\n  WHERE \"day\" BETWEEN '2026/11/19' AND '2026/11/22'\n  AND \"end\" >= 1795083960 AND \"start\" < 1795343160\n"), "{}", o.stdout);
-    assert!(o.stdout.ends_with("LIMIT 25\n"));
+    assert!(o.stdout.ends_with("LIMIT 25\n-- athq: reject-top v2\n"), "{}", o.stdout);
 }
 
 #[test]

@@ -829,13 +829,13 @@ fn one_huge_file_among_many_small_ones_gives_duckdbs_answer() {
 }
 
 /// Every `.log.gz` below `dir`.
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
             out.extend(walk(&p));
-        } else if p.to_string_lossy().ends_with(".log.gz") {
+        } else if p.to_string_lossy().ends_with(".log.gz") || p.to_string_lossy().ends_with(".parquet") {
             out.push(p);
         }
     }

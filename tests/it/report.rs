@@ -194,7 +194,7 @@ fn an_athena_report_totals_what_athena_scanned_and_charged() {
     assert!(html.contains("192.0.2.23"));
     // The parameter reached its query only.
     let sent: Vec<String> = acct.history().iter().map(|q| q["Query"].as_str().unwrap().to_string()).collect();
-    assert!(sent[1].ends_with("LIMIT 5"), "{}", sent[1]);
+    assert!(sent[1].ends_with("LIMIT 5\n-- athq: reject-top v2"), "{}", sent[1]);
     check_in_browser(&page, 2, 24, None);
 }
 

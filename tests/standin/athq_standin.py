@@ -18,12 +18,17 @@ This launcher adds, on moto's own Athena backend and responses:
   queues scripts for the next StartQueryExecution calls in that account and region (FIFO). Each
   GetQueryExecution of that execution returns the next state of the script (the last one repeats);
   StopQueryExecution moves it to CANCELLED for good. A FAILED state carries StateChangeReason and
-  AthenaError (ErrorCategory, ErrorType, ErrorMessage). "throttle": N answers the first N
+  AthenaError (ErrorCategory, ErrorType, ErrorMessage); a CANCELLED one carries the script's
+  "reason", if any, as StateChangeReason (as a cancellation by the work group's scan limit does). "throttle": N answers the first N
   GetQueryExecution calls with TooManyRequestsException (HTTP 400), as Athena does under load.
   "start_delay_ms": N answers StartQueryExecution N ms late (the query already exists and runs),
   and "results_delay_ms": N answers each GetQueryResults of it N ms late: a slow start call and a
   slow result download, for signals that arrive while athq waits on them.
   Executions without a script behave as in moto (SUCCEEDED at once).
+* ListQueryExecutions as the API reference specifies: MaxResults (0-50, default 50), an opaque
+  NextToken, newest first (moto lists every id, oldest first), and BatchGetQueryExecution
+  (1-50 ids; each described as GetQueryExecution describes it, scripted statistics included;
+  unknown ids in UnprocessedQueryExecutionIds with ErrorCode INVALID_INPUT), which moto lacks.
 * ListNamedQueries paging: moto 5.2.1's paginator fails (HTTP 500) as soon as a work group holds
   more than one page; this implements MaxResults (1-50, default 50) and an opaque NextToken.
 * Named queries: UpdateNamedQuery, DeleteNamedQuery and BatchGetNamedQuery, which moto lacks, as the
@@ -141,6 +146,8 @@ def _get_execution(self):
             "Retryable": False,
             "ErrorMessage": script.get("reason", "FAILED"),
         }
+    if state == "CANCELLED" and "reason" in script:
+        status["StateChangeReason"] = script["reason"]
     if state in ("QUEUED", "RUNNING"):
         status.pop("CompletionDateTime", None)
     stats = result["QueryExecution"]["Statistics"]
@@ -153,6 +160,54 @@ def _get_execution(self):
 
 
 athena_responses.AthenaResponse.get_query_execution = _get_execution
+
+# --- execution history --------------------------------------------------------------------------
+def _list_query_executions(self):
+    workgroup = self._get_param("WorkGroup")
+    max_results = int(self._get_param("MaxResults") or 50)
+    if not 0 <= max_results <= 50:
+        return _invalid(self, "MaxResults must be between 0 and 50")
+    executions = self.athena_backend.list_query_executions(workgroup)
+    ids = [e.id for e in sorted(executions.values(), key=lambda e: e.start_time, reverse=True)]
+    start = int(self._get_param("NextToken") or 0)
+    page = ids[start:start + (max_results or 50)]
+    body = {"QueryExecutionIds": page}
+    if start + len(page) < len(ids):
+        body["NextToken"] = str(start + len(page))
+    return json.dumps(body)
+
+
+class _OneExecution:
+    """Stands in for a request of GetQueryExecution for one id."""
+
+    def __init__(self, response, exec_id):
+        self.athena_backend = response.athena_backend
+        self._id = exec_id
+
+    def _get_param(self, name, default=None):
+        return self._id if name == "QueryExecutionId" else default
+
+
+def _batch_get_query_execution(self):
+    ids = self._get_param("QueryExecutionIds") or []
+    if not 1 <= len(ids) <= 50:
+        return _invalid(self, "QueryExecutionIds must hold 1 to 50 ids")
+    found, unprocessed = [], []
+    for exec_id in ids:
+        if exec_id not in self.athena_backend.executions:
+            unprocessed.append({"QueryExecutionId": exec_id, "ErrorCode": "INVALID_INPUT",
+                                "ErrorMessage": "QueryExecution " + exec_id + " was not found"})
+            continue
+        answer = _get_execution(_OneExecution(self, exec_id))
+        if isinstance(answer, tuple):  # throttled: Athena would list it as unprocessed
+            unprocessed.append({"QueryExecutionId": exec_id, "ErrorCode": "INTERNAL_FAILURE"})
+            continue
+        found.append(json.loads(answer)["QueryExecution"])
+    return json.dumps({"QueryExecutions": found, "UnprocessedQueryExecutionIds": unprocessed})
+
+
+athena_responses.AthenaResponse.list_query_executions = _list_query_executions
+athena_responses.AthenaResponse.batch_get_query_execution = _batch_get_query_execution
 
 # --- GetQueryResults paging -------------------------------------------------------------------
 def _get_results(self):

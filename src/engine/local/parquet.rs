@@ -43,6 +43,38 @@ pub async fn check_remote(
     decode(&metadata)
 }
 
+/// The compressed bytes of the column chunks of `columns` in an S3 object (a column's name as the
+/// table has it: `log_status` matches a file's `log-status` or `log_status`), from its footer.
+pub async fn column_bytes(
+    store: &crate::engine::local::s3::S3Store,
+    key: &str,
+    size: u64,
+    columns: &[String],
+) -> Result<u64, String> {
+    use datafusion::object_store::ObjectStoreExt;
+    let path = datafusion::object_store::path::Path::from(key);
+    let read = |range: std::ops::Range<u64>| {
+        let path = path.clone();
+        async move { store.get_range(&path, range).await.map_err(|e| e.to_string()) }
+    };
+    let tail = if size >= 12 { read(size - 8..size).await?.to_vec() } else { Vec::new() };
+    let footer = footer_length(size, &tail)?;
+    let metadata = read(size - 8 - footer..size - 8).await?;
+    let meta = quietly(|| ParquetMetaDataReader::decode_metadata(&metadata).map_err(|e| e.to_string()))
+        .ok_or("corrupt Parquet metadata (the decoder gave up)")??;
+    let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
+    let wanted: Vec<String> = columns.iter().map(|c| norm(c)).collect();
+    let mut bytes = footer + 8;
+    for rg in meta.row_groups() {
+        for col in rg.columns() {
+            if wanted.contains(&norm(&col.column_path().string())) {
+                bytes += col.compressed_size().max(0) as u64;
+            }
+        }
+    }
+    Ok(bytes)
+}
+
 /// The metadata length the last 8 bytes give, once they and the size are checked.
 fn footer_length(size: u64, tail: &[u8]) -> Result<u64, String> {
     if size < 12 || tail.len() != 8 {

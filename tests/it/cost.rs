@@ -1,0 +1,237 @@
+//! Cost before and after a query, against the stand-in: `--estimate` sums the S3 objects of the
+//! window's partitions (objects of known sizes; for Parquet, the column chunks the query reads,
+//! checked against DuckDB's reading of the same footers), `--max-scan` / `max_scan` refuse to start
+//! a query over the limit, and a query Athena cancels at the work group's per-query scan limit says
+//! so, with the limit read from GetWorkGroup.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::run;
+use crate::standin::Account;
+
+/// `--days 1` with the tests' clock (2026-11-22T10:26) reads the 11/21 and 11/22 folders only.
+fn setup(format: &str, extra: &str) -> (Account, tempfile::TempDir) {
+    let acct = Account::new();
+    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
+    for b in ["results", "logs"] {
+        acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-{b}-{}", acct.id)]);
+    }
+    let dir = acct.project(&format!(
+        "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{id}/athena/\n{extra}table:\n  location: s3://athq-logs-{id}/AWSLogs/\n  accounts: ['{id}']\n  regions: [us-east-1]\n  format: {format}\n",
+        id = acct.id
+    ));
+    (acct, dir)
+}
+
+fn put(acct: &Account, dir: &Path, day: &str, name: &str, bytes: &[u8]) {
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let key = format!("AWSLogs/{id}/vpcflowlogs/us-east-1/{day}/{name}", id = acct.id);
+    acct.aws(&[
+        "s3api",
+        "put-object",
+        "--bucket",
+        &format!("athq-logs-{}", acct.id),
+        "--key",
+        &key,
+        "--body",
+        file.to_str().unwrap(),
+    ]);
+}
+
+const MIN_COST: f64 = 10.0 * 1024.0 * 1024.0 / 1099511627776.0 * 5.0;
+
+#[test]
+fn estimate_sums_the_windows_objects_and_starts_nothing() {
+    let (acct, dir) = setup("text", "");
+    for (day, name, size) in [
+        ("2026/11/21", "a.log.gz", 1000),
+        ("2026/11/21", "b.log.gz", 2000),
+        ("2026/11/21", "c.log.gz", 3000),
+        ("2026/11/22", "d.log.gz", 4000),
+        ("2026/11/18", "old.log.gz", 999_999),
+        ("2026/11/20", "before.log.gz", 77_777),
+    ] {
+        put(&acct, dir.path(), day, name, &vec![b'x'; size]);
+    }
+    let o = run(acct.athq(dir.path()).args([
+        "run",
+        "reject-top",
+        "--days",
+        "1",
+        "--estimate",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["bytes"], 10_000);
+    assert_eq!(v["objects"], 4);
+    assert!((v["cost_usd"].as_f64().unwrap() - MIN_COST).abs() < 1e-12, "the 10 MB minimum: {v}");
+    assert!(o.stderr.contains("would scan at most 9.8 KiB (10000 bytes) in 4 object(s)"), "{}", o.stderr);
+    assert!(acct.history().is_empty(), "--estimate started a query");
+    // As a table, and for ad-hoc SQL (every partition counts: its predicates are not read).
+    let o = run(acct.athq(dir.path()).args([
+        "exec",
+        "--sql",
+        "SELECT srcaddr FROM vpc_flow_logs",
+        "--estimate",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().nth(1).unwrap().split(',').take(2).collect::<Vec<_>>(), ["1087776", "6"]);
+
+    // Over a limit, nothing starts: exit 2 with the estimate and how to raise the limit.
+    let o = run(acct.athq(dir.path()).args(["run", "reject-top", "--days", "1", "--max-scan", "5000"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("not started: the query would scan at most 9.8 KiB"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("more than the limit of 4.9 KiB")
+            && o.stderr.contains("--max-scan SIZE, or max_scan in athq.yaml"),
+        "{}",
+        o.stderr
+    );
+    assert!(acct.history().is_empty());
+    // Under it, the query runs.
+    acct.queue_result(&[("srcaddr", "varchar")], &[vec!["192.0.2.1"]]);
+    let o = run(acct.athq(dir.path()).args([
+        "run",
+        "reject-top",
+        "--days",
+        "1",
+        "--max-scan",
+        "1MB",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(acct.history().len(), 1);
+    // The embedded engine costs nothing, and says so.
+    let o = run(acct.athq(dir.path()).args([
+        "run",
+        "reject-top",
+        "--engine",
+        "local",
+        "--source",
+        ".",
+        "--estimate",
+    ]));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("--estimate and --max-scan are for Athena"), "{}", o.stderr);
+}
+
+#[test]
+fn max_scan_in_the_config_applies_to_every_query() {
+    let (acct, dir) = setup("text", "max_scan: 5kB\n");
+    put(&acct, dir.path(), "2026/11/21", "a.log.gz", &vec![b'x'; 6000]);
+    let o = run(acct.athq(dir.path()).args(["run", "bytes-by-pair", "--days", "1"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("more than the limit of 4.9 KiB"), "{}", o.stderr);
+    let (_, bad) = setup("text", "max_scan: lots\n");
+    let o = run(acct.athq(bad.path()).args(["run", "bytes-by-pair", "--days", "1"]));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("`lots` is not a size"), "{}", o.stderr);
+}
+
+/// DuckDB's reading of the compressed bytes of `columns` in a Parquet file.
+fn duck_column_bytes(file: &Path, columns: &[&str]) -> u64 {
+    let list = columns.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT sum(total_compressed_size) FROM parquet_metadata('{}') WHERE path_in_schema IN ({list})",
+        file.display()
+    );
+    let out = std::process::Command::new(crate::support::python())
+        .args(["-c", &format!("import duckdb; print(duckdb.sql({sql:?}).fetchall()[0][0])")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn a_parquet_estimate_counts_only_the_columns_the_query_reads() {
+    let (acct, dir) = setup("parquet", "");
+    let samples = tempfile::tempdir().unwrap();
+    let o = run(crate::local::athq(samples.path()).args([
+        "sample",
+        "--output",
+        ".",
+        "--format",
+        "parquet",
+        "--records",
+        "20000",
+        "--days",
+        "1",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let files: Vec<std::path::PathBuf> = crate::local::walk(samples.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".parquet"))
+        .take(3)
+        .collect();
+    assert_eq!(files.len(), 3);
+    let columns = ["srcaddr", "dstport", "packets", "bytes", "action", "start", "end"];
+    let mut expected = 0;
+    for (i, f) in files.iter().enumerate() {
+        let data = std::fs::read(f).unwrap();
+        let footer = u32::from_le_bytes(data[data.len() - 8..data.len() - 4].try_into().unwrap()) as u64;
+        expected += duck_column_bytes(f, &columns) + footer + 8;
+        put(&acct, dir.path(), "2026/11/21", &format!("f{i}.log.parquet"), &data);
+    }
+    let whole: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    let o = run(acct.athq(dir.path()).args([
+        "run",
+        "reject-top",
+        "--days",
+        "1",
+        "--estimate",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["bytes"].as_u64().unwrap(), expected);
+    assert_eq!(v["objects"], 3);
+    assert!(expected < whole * 3 / 4, "the chunks of 7 of 14 columns: {expected} of {whole}");
+}
+
+#[test]
+fn a_query_cancelled_at_the_work_groups_scan_limit_says_so() {
+    let acct = Account::new();
+    acct.aws(&[
+        "athena",
+        "create-work-group",
+        "--name",
+        "capped",
+        "--configuration",
+        "BytesScannedCutoffPerQuery=10485760",
+    ]);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
+    let dir = acct.project(&format!(
+        "database: flowdb\nworkgroup: capped\noutput_location: s3://athq-results-{}/athena/\n",
+        acct.id
+    ));
+    acct.queue_executions(json!([{"states": ["RUNNING", "CANCELLED"], "data_scanned": 10_500_000, "reason": "Query cancelled: data scanned limit exceeded"}]));
+    let o = run(acct.athq(dir.path()).args(["run", "bytes-by-pair", "--days", "3"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("it reached work group capped's per-query scan limit of 10.0 MiB (BytesScannedCutoffPerQuery = 10485760) after scanning 10.0 MiB"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("hint: narrow the window") && o.stderr.contains("--estimate"), "{}", o.stderr);
+    // A cancellation that is not the limit's is left as Athena gave it.
+    acct.queue_executions(
+        json!([{"states": ["CANCELLED"], "data_scanned": 1000, "reason": "cancelled by a user"}]),
+    );
+    let o = run(acct.athq(dir.path()).args(["run", "bytes-by-pair", "--days", "3"]));
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("was cancelled: cancelled by a user") && !o.stderr.contains("scan limit"),
+        "{}",
+        o.stderr
+    );
+}
