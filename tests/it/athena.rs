@@ -24,7 +24,7 @@ fn config(acct: &Account) -> String {
 }
 
 /// An account with the work group, the results bucket and the Glue database athq's config names.
-fn setup() -> (Account, tempfile::TempDir) {
+pub fn setup() -> (Account, tempfile::TempDir) {
     let acct = Account::new();
     acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
     acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);

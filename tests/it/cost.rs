@@ -41,6 +41,13 @@ fn put(acct: &Account, dir: &Path, day: &str, name: &str, bytes: &[u8]) {
     ]);
 }
 
+/// `athq run reject-top --days 1 --estimate --format json`: the object it prints, and the run.
+fn estimate_json(acct: &Account, dir: &Path) -> (Value, crate::Out) {
+    let o = run(acct.athq(dir).args(["run", "reject-top", "--days", "1", "--estimate", "--format", "json"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    (serde_json::from_str(&o.stdout).unwrap(), o)
+}
+
 const MIN_COST: f64 = 10.0 * 1024.0 * 1024.0 / 1099511627776.0 * 5.0;
 
 #[test]
@@ -56,17 +63,7 @@ fn estimate_sums_the_windows_objects_and_starts_nothing() {
     ] {
         put(&acct, dir.path(), day, name, &vec![b'x'; size]);
     }
-    let o = run(acct.athq(dir.path()).args([
-        "run",
-        "reject-top",
-        "--days",
-        "1",
-        "--estimate",
-        "--format",
-        "json",
-    ]));
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let (v, o) = estimate_json(&acct, dir.path());
     assert_eq!(v["bytes"], 10_000);
     assert_eq!(v["objects"], 4);
     assert!((v["cost_usd"].as_f64().unwrap() - MIN_COST).abs() < 1e-12, "the 10 MB minimum: {v}");
@@ -182,17 +179,7 @@ fn a_parquet_estimate_counts_only_the_columns_the_query_reads() {
         put(&acct, dir.path(), "2026/11/21", &format!("f{i}.log.parquet"), &data);
     }
     let whole: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
-    let o = run(acct.athq(dir.path()).args([
-        "run",
-        "reject-top",
-        "--days",
-        "1",
-        "--estimate",
-        "--format",
-        "json",
-    ]));
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    let (v, _) = estimate_json(&acct, dir.path());
     assert_eq!(v["bytes"].as_u64().unwrap(), expected);
     assert_eq!(v["objects"], 3);
     assert!(expected < whole * 3 / 4, "the chunks of 7 of 14 columns: {expected} of {whole}");

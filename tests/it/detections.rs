@@ -8,7 +8,6 @@ use serde_json::json;
 
 use crate::local::{athq, sample};
 use crate::run;
-use crate::standin::Account;
 
 /// Each detection, and what it must find in the `--scenarios all` sample: (column, value) pairs
 /// of one row.
@@ -93,14 +92,7 @@ fn scenarios_add_to_the_records_and_none_drops_the_background_scanners() {
 
 #[test]
 fn every_detection_runs_on_athena() {
-    let acct = Account::new();
-    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
-    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
-    let config = format!(
-        "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{id}/athena/\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  location: s3://athq-logs-{id}/AWSLogs/\n",
-        id = acct.id
-    );
-    let dir = acct.project(&config);
+    let (acct, dir) = crate::athena::setup();
     for query in detections() {
         acct.queue_result(&[("srcaddr", "varchar"), ("flows", "bigint")], &[vec!["10.20.1.9", "42"]]);
         acct.queue_executions(json!([{"states": ["RUNNING", "SUCCEEDED"], "data_scanned": 10_000_000}]));

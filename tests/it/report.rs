@@ -12,7 +12,6 @@ use serde_json::json;
 
 use crate::local::{athq, sample};
 use crate::run;
-use crate::standin::Account;
 
 /// Chromium, installed with apt-get when missing (once per test run); `None` when it cannot be.
 #[allow(clippy::print_stderr)] // a test that installs or skips says so where cargo test shows it
@@ -152,14 +151,7 @@ fn a_local_report_draws_three_days_and_lists_what_the_detections_found() {
 
 #[test]
 fn an_athena_report_totals_what_athena_scanned_and_charged() {
-    let acct = Account::new();
-    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
-    acct.aws(&["s3api", "create-bucket", "--bucket", &format!("athq-results-{}", acct.id)]);
-    let config = format!(
-        "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{id}/athena/\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  location: s3://athq-logs-{id}/AWSLogs/\n",
-        id = acct.id
-    );
-    let dir = acct.project(&config);
+    let (acct, dir) = crate::athena::setup();
     let cols = [("bucket_start", "varchar"), ("flows", "bigint"), ("total_bytes", "bigint")];
     let rows: Vec<Vec<String>> = (0..24)
         .map(|h| vec![format!("2026-11-21 {h:02}:00:00.000"), (100 + h).to_string(), (1000 * h).to_string()])

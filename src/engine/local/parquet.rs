@@ -31,6 +31,15 @@ pub async fn check_remote(
     key: &str,
     size: u64,
 ) -> Result<u64, String> {
+    decode(&remote_footer(store, key, size).await?)
+}
+
+/// An S3 object's footer metadata (checked for its magic and length), with two ranged GETs.
+async fn remote_footer(
+    store: &crate::engine::local::s3::S3Store,
+    key: &str,
+    size: u64,
+) -> Result<bytes::Bytes, String> {
     use datafusion::object_store::ObjectStoreExt;
     let path = datafusion::object_store::path::Path::from(key);
     let read = |range: std::ops::Range<u64>| {
@@ -40,7 +49,7 @@ pub async fn check_remote(
     let tail = if size >= 12 { read(size - 8..size).await?.to_vec() } else { Vec::new() };
     let footer = footer_length(size, &tail)?;
     let metadata = read(size - 8 - footer..size - 8).await?;
-    decode(&metadata)
+    Ok(metadata)
 }
 
 /// The compressed bytes of the column chunks of `columns` in an S3 object (a column's name as the
@@ -51,15 +60,8 @@ pub async fn column_bytes(
     size: u64,
     columns: &[String],
 ) -> Result<u64, String> {
-    use datafusion::object_store::ObjectStoreExt;
-    let path = datafusion::object_store::path::Path::from(key);
-    let read = |range: std::ops::Range<u64>| {
-        let path = path.clone();
-        async move { store.get_range(&path, range).await.map_err(|e| e.to_string()) }
-    };
-    let tail = if size >= 12 { read(size - 8..size).await?.to_vec() } else { Vec::new() };
-    let footer = footer_length(size, &tail)?;
-    let metadata = read(size - 8 - footer..size - 8).await?;
+    let metadata = remote_footer(store, key, size).await?;
+    let footer = metadata.len() as u64;
     let meta = quietly(|| ParquetMetaDataReader::decode_metadata(&metadata).map_err(|e| e.to_string()))
         .ok_or("corrupt Parquet metadata (the decoder gave up)")??;
     let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
