@@ -8,7 +8,8 @@ use crate::run;
 use crate::standin::Account;
 use crate::support::clean;
 
-/// The command lines of the README's ```sh blocks that run athq (`cargo run -q --` is athq).
+/// The command lines of the README's ```sh blocks that run athq (`cargo run -q [--profile try] --`
+/// is athq).
 fn readme_commands() -> Vec<String> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut out = Vec::new();
@@ -19,8 +20,9 @@ fn readme_commands() -> Vec<String> {
             continue;
         }
         let line = line.trim();
-        if in_sh && (line.starts_with("athq ") || line.starts_with("cargo run -q -- ")) {
-            out.push(line.replace("cargo run -q -- ", "athq "));
+        let cargo = ["cargo run -q --profile try -- ", "cargo run -q -- "];
+        if in_sh && (line.starts_with("athq ") || cargo.iter().any(|c| line.starts_with(c))) {
+            out.push(cargo.iter().fold(line.to_string(), |l, c| l.replace(c, "athq ")));
         }
     }
     out
