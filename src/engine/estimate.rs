@@ -9,8 +9,7 @@ use futures::{StreamExt, TryStreamExt};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
-use crate::engine::aws::aws_error;
-use crate::engine::local::files::{self, FileKind, LogFile, Selection};
+use crate::engine::local::files::{self, LogFile, Selection};
 use crate::engine::local::s3::{S3Store, split};
 use crate::engine::{EngineError, MIN_BILLED_BYTES, USD_PER_TIB};
 use crate::render::TimeWindow;
@@ -103,28 +102,6 @@ fn prefixes(table: &TableProfile, window: &TimeWindow) -> Option<Vec<String>> {
     )
 }
 
-async fn list_prefix(s3: &aws_sdk_s3::Client, url: &str) -> Result<Vec<LogFile>, EngineError> {
-    let (bucket, prefix) = split(url).unwrap_or((url, ""));
-    let mut out = Vec::new();
-    let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(aws_error("S3", "ListObjectsV2", bucket))?;
-        for obj in page.contents() {
-            let Some(key) = obj.key() else { continue };
-            let path = std::path::PathBuf::from(format!("s3://{bucket}/{key}"));
-            let kind = if key.ends_with(".parquet") { FileKind::Parquet } else { FileKind::Text };
-            // Athena reads every object under a partition's folder, whatever its name.
-            out.push(LogFile {
-                span: files::path_span(std::path::Path::new(key)),
-                path,
-                size: obj.size().unwrap_or(0).max(0) as u64,
-                kind,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// Lists the objects the window selects and sums what a query reading `columns` would scan.
 pub async fn estimate(
     s3: &aws_sdk_s3::Client,
@@ -137,14 +114,15 @@ pub async fn estimate(
     })?;
     let objects: Vec<LogFile> = match prefixes(table, window) {
         Some(prefixes) => {
-            let lists: Vec<Vec<LogFile>> = futures::stream::iter(prefixes.iter().map(|p| list_prefix(s3, p)))
-                .buffered(8)
-                .try_collect()
-                .await?;
+            let lists: Vec<Vec<LogFile>> =
+                futures::stream::iter(prefixes.iter().map(|p| files::list_objects(s3, p, true)))
+                    .buffered(8)
+                    .try_collect()
+                    .await?;
             lists.into_iter().flatten().collect()
         }
         None => {
-            let listed = list_prefix(s3, location).await?;
+            let listed = files::list_objects(s3, location, true).await?;
             let Selection { kept, .. } = files::select(listed, window, false);
             kept
         }
@@ -157,15 +135,17 @@ pub async fn estimate(
         });
     }
     let wanted: Vec<String> = columns.to_vec();
+    // One store for the table's bucket: every object listed is under its location.
+    let (bucket, _) = split(location).unwrap_or((location, ""));
+    let store = S3Store::new(s3.clone(), bucket);
     let sizes: Vec<u64> = futures::stream::iter(objects.iter().map(|o| {
-        let wanted = &wanted;
+        let (wanted, store) = (&wanted, &store);
         async move {
             let url = o.path.to_string_lossy();
-            let (bucket, key) = split(&url).unwrap_or_default();
-            let store = S3Store::new(s3.clone(), bucket);
+            let (_, key) = split(&url).unwrap_or_default();
             // An object that is not Parquet (a stray file) is read whole by Athena's reader attempt.
             Ok::<u64, EngineError>(
-                crate::engine::local::parquet::column_bytes(&store, key, o.size, wanted)
+                crate::engine::local::parquet::column_bytes(store, key, o.size, wanted)
                     .await
                     .unwrap_or(o.size),
             )

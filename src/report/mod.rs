@@ -278,23 +278,18 @@ mod tests {
             sql: String::new(),
             outcome: Ok(answer(&[("x", Kind::Integer)], &[])),
         };
-        let failed =
-            Section { outcome: Err("needs `instance-id`".into()), query: "b".into(), ..ok_clone(&ok) };
+        let failed = Section {
+            query: "b".into(),
+            title: "B".into(),
+            description: String::new(),
+            sql: String::new(),
+            outcome: Err("needs `instance-id`".into()),
+        };
         let r = report(vec![ok, failed]);
         assert_eq!(r.totals(), (2048, 0.0));
         let html = r.html();
         assert!(html.contains("<p class=\"error\">needs `instance-id`</p>"));
         assert!(html.contains("No rows: nothing matched"));
         assert!(html.contains("2.0 KiB read"));
-    }
-
-    fn ok_clone(s: &Section) -> Section {
-        Section {
-            query: s.query.clone(),
-            title: s.title.clone(),
-            description: s.description.clone(),
-            sql: s.sql.clone(),
-            outcome: Err(String::new()),
-        }
     }
 }

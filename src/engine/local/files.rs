@@ -155,6 +155,17 @@ pub async fn list_s3(
     window: &TimeWindow,
     all: bool,
 ) -> Result<Selection, EngineError> {
+    Ok(select(list_objects(s3, url, false).await?, window, all))
+}
+
+/// Every object under an `s3://bucket/prefix`, dated by its path. Objects that are not flow-log
+/// files by name are left out, unless `every` (what Athena reads under a table: all of them,
+/// counted as text).
+pub async fn list_objects(
+    s3: &aws_sdk_s3::Client,
+    url: &str,
+    every: bool,
+) -> Result<Vec<LogFile>, EngineError> {
     let (bucket, prefix) = crate::engine::local::s3::split(url).unwrap_or((url, ""));
     let mut listed = Vec::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
@@ -163,16 +174,20 @@ pub async fn list_s3(
         for obj in page.contents() {
             let Some(key) = obj.key() else { continue };
             let path = PathBuf::from(format!("s3://{bucket}/{key}"));
-            let Some(kind) = kind_of(&path) else { continue };
+            let kind = match kind_of(&path) {
+                Some(kind) => kind,
+                None if every => FileKind::Text,
+                None => continue,
+            };
             listed.push(LogFile {
                 span: path_span(Path::new(key)),
                 path,
-                size: obj.size().unwrap_or(0) as u64,
+                size: obj.size().unwrap_or(0).max(0) as u64,
                 kind,
             });
         }
     }
-    Ok(select(listed, window, all))
+    Ok(listed)
 }
 
 #[cfg(test)]
