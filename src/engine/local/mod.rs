@@ -10,6 +10,7 @@
 pub mod convert;
 pub mod cwlogs;
 pub mod files;
+pub mod gunzip;
 pub mod parquet;
 pub mod provider;
 pub mod s3;

@@ -317,15 +317,13 @@ impl PartitionStream for TextPartition {
                     next
                 };
                 let Some((file, values)) = next else { return };
-                let reader = match &objects {
-                    Some(objects) if file.size > 0 => Ok(text::decoded(objects.open(&file.path), &file.path)),
-                    Some(_) => Err(std::io::Error::other("the file is empty")),
+                let body = match &objects {
+                    Some(objects) => text::body(objects.open(&file.path), Some(file.size), &file.path),
                     None => text::open(&file.path),
                 };
                 let headerless = headerless.as_ref().map(|h| h.as_slice());
-                let read = reader
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut r| text::read(&mut r, &file_schema, headerless));
+                let read =
+                    body.map_err(|e| e.to_string()).and_then(|b| text::read(b, &file_schema, headerless));
                 match read {
                     Ok((batches, counts)) => {
                         stats.file_read(&file.path, file.size, &counts);

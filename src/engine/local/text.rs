@@ -12,6 +12,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{ArrayRef, Int64Builder, RecordBatch, RecordBatchOptions, StringViewBuilder};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 
+use super::gunzip;
 use crate::table::fields;
 
 const BATCH_ROWS: usize = 8192;
@@ -25,24 +26,63 @@ pub struct FileCounts {
     pub first_corrupt: Option<(u64, String)>,
 }
 
-pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let file = std::fs::File::open(path)?;
-    // A 0-byte .gz would otherwise read as "unexpected end of file".
-    if file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
-        return Err(std::io::Error::other("the file is empty"));
-    }
-    Ok(decoded(Box::new(file), path))
+/// A text file's bytes: inflated whole when that is possible (see [`gunzip`]), else a stream
+/// that is inflated as it is read.
+pub enum Body {
+    Whole(Vec<u8>),
+    Stream(Box<dyn Read + Send>),
 }
 
-/// Lines of a file's bytes (from disk or S3), gunzipped when its name ends in `.gz`.
-pub fn decoded(raw: Box<dyn Read + Send>, path: &Path) -> Box<dyn BufRead + Send> {
-    if path.to_string_lossy().ends_with(".gz") {
-        // Multi-member: AWS writes one member a file, but concatenated files stay readable.
-        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, raw));
-        Box::new(BufReader::with_capacity(1 << 17, decoder))
-    } else {
-        Box::new(BufReader::with_capacity(1 << 17, raw))
+/// Compressed files up to this size are read whole, to be inflated in one call.
+const MAX_WHOLE_GZ: u64 = 64 << 20;
+/// How much text the stream reader parses at a time.
+const CHUNK: usize = 1 << 20;
+
+pub fn open(path: &Path) -> std::io::Result<Body> {
+    let (file, size) = open_file(path)?;
+    body(Box::new(file), size, path)
+}
+
+/// A local file, with its size when it is a regular file (not a pipe).
+fn open_file(path: &Path) -> std::io::Result<(std::fs::File, Option<u64>)> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
+    Ok((file, size))
+}
+
+fn empty() -> std::io::Error {
+    std::io::Error::other("the file is empty")
+}
+
+/// The body of a file of `size` bytes, if known (from disk or S3), gunzipped when its name
+/// ends in `.gz`.
+pub fn body(mut raw: Box<dyn Read + Send>, size: Option<u64>, path: &Path) -> std::io::Result<Body> {
+    // A 0-byte .gz would otherwise read as "unexpected end of file".
+    if size == Some(0) {
+        return Err(empty());
     }
+    if !is_gzip(path) {
+        return Ok(Body::Stream(raw));
+    }
+    let Some(size) = size.filter(|s| *s <= MAX_WHOLE_GZ) else {
+        return Ok(Body::Stream(decoded(raw)));
+    };
+    let mut gz = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    raw.read_to_end(&mut gz)?;
+    Ok(match gunzip::inflate_whole(&gz) {
+        Some(text) => Body::Whole(text),
+        None => Body::Stream(decoded(Box::new(std::io::Cursor::new(gz)))),
+    })
+}
+
+fn is_gzip(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".gz")
+}
+
+/// A streaming gunzip. Multi-member: AWS writes one member a file, but concatenated files stay
+/// readable.
+fn decoded(raw: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
+    Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 17, raw)))
 }
 
 /// The fields a header line names, each once and at least one known to athq.
@@ -101,7 +141,14 @@ pub fn fields_of(first: &[u8], headerless: Option<&[String]>) -> Result<(Vec<Str
 /// The fields of a text file (see [`fields_of`]).
 pub fn header_of(path: &Path, headerless: Option<&[String]>) -> Result<Vec<String>, String> {
     let mut line = Vec::new();
-    open(path).and_then(|mut r| r.read_until(b'\n', &mut line)).map_err(|e| e.to_string())?;
+    // Only the first line: streamed, not inflated whole.
+    let (file, size) = open_file(path).map_err(|e| e.to_string())?;
+    if size == Some(0) {
+        return Err(empty().to_string());
+    }
+    let raw: Box<dyn Read + Send> = Box::new(file);
+    let text = if is_gzip(path) { decoded(raw) } else { raw };
+    BufReader::new(text).read_until(b'\n', &mut line).map_err(|e| e.to_string())?;
     fields_of(&line, headerless).map(|(names, _)| names)
 }
 
@@ -139,78 +186,175 @@ fn finish(schema: &SchemaRef, builders: &mut [Builder], rows: usize) -> Result<R
 
 /// Reads flow-log text (a header first, or none with `headerless` fields) into batches.
 pub fn read(
-    reader: &mut dyn BufRead,
+    body: Body,
     schema: &SchemaRef,
     headerless: Option<&[String]>,
 ) -> Result<(Vec<RecordBatch>, FileCounts), String> {
-    let io = |e: std::io::Error| e.to_string();
-    let mut counts = FileCounts::default();
-    let mut out = Vec::new();
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+    read_in_chunks(body, schema, headerless, CHUNK)
+}
+
+fn read_in_chunks(
+    body: Body,
+    schema: &SchemaRef,
+    headerless: Option<&[String]>,
+    chunk: usize,
+) -> Result<(Vec<RecordBatch>, FileCounts), String> {
+    let (mut buf, mut stream) = match body {
+        Body::Whole(text) => (text, None),
+        Body::Stream(r) => (Vec::new(), Some(r)),
+    };
+    let mut end = stream.is_none();
+    // Reads more of a stream into `buf`; true at its end (at once for a whole body).
+    let mut more = |buf: &mut Vec<u8>| match stream.as_mut() {
+        Some(r) => fill(r.as_mut(), buf, chunk).map(|n| n == 0).map_err(|e| e.to_string()),
+        None => Ok(true),
+    };
+    let first = loop {
+        if let Some(at) = memchr::memchr(b'\n', &buf) {
+            break at + 1;
+        }
+        if end {
+            break buf.len();
+        }
+        end = more(&mut buf)?;
+    };
+    if buf.is_empty() {
         return Err("the file is empty".into());
     }
-    let (header, has_header) = fields_of(&line, headerless)?;
+    let (header, has_header) = fields_of(&buf[..first], headerless)?;
+    let mut parser = Parser::new(header, has_header, schema);
     // A first line that is a record is read again as one.
-    let first = if has_header { Vec::new() } else { std::mem::take(&mut line) };
-    let mut chained = std::io::Cursor::new(first).chain(reader);
-    let reader = &mut chained;
-    // For each field of this file: the output column it feeds, if the query reads it, and
-    // whether that column is a number.
-    let targets: Vec<Option<(usize, bool)>> = header
-        .iter()
-        .map(|h| {
-            let col = fields::lookup(h)?.column();
-            let i = schema.fields().iter().position(|f| *f.name() == col)?;
-            Some((i, *schema.field(i).data_type() == DataType::Int64))
-        })
-        .collect();
-    // Fields after the last one read are only counted.
-    let last_target = targets.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
-    let width = schema.fields().len();
-    // The columns this file has: the others are NULL on every row of it.
-    let mut filled = vec![false; width];
-    targets.iter().flatten().for_each(|(col, _)| filled[*col] = true);
-    let mut builders = builders(schema);
-    let mut ints: Vec<Option<i64>> = vec![None; width];
-    let mut texts: Vec<(usize, usize)> = vec![(0, 0); width];
-    let mut rows = 0usize;
-    let mut line_no = u64::from(has_header);
-    let corrupt = |counts: &mut FileCounts, line: u64, why: String| {
-        counts.corrupt_lines += 1;
-        counts.first_corrupt.get_or_insert((line, why));
-    };
-
+    let mut from = if has_header { first } else { 0 };
     loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+        let used = parser.block(&buf[from..], end)?;
+        if end {
             break;
         }
-        line_no += 1;
-        let mut end = line.len();
-        while end > 0 && matches!(line[end - 1], b'\n' | b'\r') {
+        // What is left is the start of a line the next read completes.
+        buf.drain(..from + used);
+        from = 0;
+        end = more(&mut buf)?;
+    }
+    parser.finish()
+}
+
+/// Appends up to `want` bytes from `r` to `buf`; the number appended (0 at the end).
+fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<usize> {
+    let old = buf.len();
+    buf.resize(old + want, 0);
+    let mut got = 0;
+    while got < want {
+        match r.read(&mut buf[old + got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(old + got);
+                return Err(e);
+            }
+        }
+    }
+    buf.truncate(old + got);
+    Ok(got)
+}
+
+/// Lines into columns, for one file.
+struct Parser<'a> {
+    schema: &'a SchemaRef,
+    fields: usize,
+    /// For each field of this file: the output column it feeds, if the query reads it, and
+    /// whether that column is a number.
+    targets: Vec<Option<(usize, bool)>>,
+    /// Fields after the last one read are only counted.
+    last_target: usize,
+    /// The columns this file has: the others are NULL on every row of it.
+    filled: Vec<bool>,
+    builders: Vec<Builder>,
+    ints: Vec<Option<i64>>,
+    texts: Vec<(usize, usize)>,
+    rows: usize,
+    line_no: u64,
+    counts: FileCounts,
+    out: Vec<RecordBatch>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(header: Vec<String>, has_header: bool, schema: &'a SchemaRef) -> Self {
+        let targets: Vec<Option<(usize, bool)>> = header
+            .iter()
+            .map(|h| {
+                let col = fields::lookup(h)?.column();
+                let i = schema.fields().iter().position(|f| *f.name() == col)?;
+                Some((i, *schema.field(i).data_type() == DataType::Int64))
+            })
+            .collect();
+        let width = schema.fields().len();
+        let mut filled = vec![false; width];
+        targets.iter().flatten().for_each(|(col, _)| filled[*col] = true);
+        Parser {
+            schema,
+            fields: header.len(),
+            last_target: targets.iter().rposition(Option::is_some).map_or(0, |i| i + 1),
+            targets,
+            filled,
+            builders: builders(schema),
+            ints: vec![None; width],
+            texts: vec![(0, 0); width],
+            rows: 0,
+            line_no: u64::from(has_header),
+            counts: FileCounts::default(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Parses the complete lines of `block`, and at the `end` of the file its last line too;
+    /// returns how many bytes that was.
+    fn block(&mut self, block: &[u8], end: bool) -> Result<usize, String> {
+        let used = if end { block.len() } else { memchr::memrchr(b'\n', block).map_or(0, |at| at + 1) };
+        let block = &block[..used];
+        // UTF-8 is checked once for the block; a block with a bad line is checked line by line.
+        let valid = std::str::from_utf8(block).ok();
+        let mut start = 0;
+        for stop in memchr::memchr_iter(b'\n', block).chain((end && !block.ends_with(b"\n")).then_some(used))
+        {
+            self.line(&block[start..stop], valid.map(|v| &v[start..stop]))?;
+            start = stop + 1;
+        }
+        Ok(used)
+    }
+
+    /// One line without its `\n`; `text` is the same line when known to be UTF-8.
+    fn line(&mut self, bytes: &[u8], text: Option<&str>) -> Result<(), String> {
+        self.line_no += 1;
+        let mut end = bytes.len();
+        while end > 0 && bytes[end - 1] == b'\r' {
             end -= 1;
         }
         if end == 0 {
-            continue;
+            return Ok(());
         }
-        let text = &line[..end];
+        let bytes = &bytes[..end];
+        let (ints, texts) = (&mut self.ints, &mut self.texts);
         let mut bad: Option<&str> = None;
         // Fields are split at every space (two spaces make an empty field, as AWS never writes).
-        let mut spaces = memchr::memchr_iter(b' ', text);
+        // Fields are short and spaces dense: a plain scan beats memchr's search here.
         let mut n_spaces = 0usize;
         let mut start = 0usize;
-        for target in &targets[..last_target] {
-            let stop = match spaces.next() {
+        let mut ended = false;
+        for target in &self.targets[..self.last_target] {
+            let stop = match bytes[start..].iter().position(|b| *b == b' ') {
                 Some(at) => {
                     n_spaces += 1;
-                    at
+                    start + at
                 }
-                None => text.len(),
+                None => {
+                    ended = true;
+                    bytes.len()
+                }
             };
-            let piece = &text[start..stop];
+            let piece = &bytes[start..stop];
             if let Some((col, int)) = *target {
-                if piece == b"-" {
+                if matches!(piece, [b'-']) {
                     ints[col] = None;
                     texts[col] = (0, 0);
                 } else if int {
@@ -222,51 +366,67 @@ pub fn read(
                     texts[col] = (start, stop);
                 }
             }
-            if stop == text.len() {
+            if ended {
                 break;
             }
             start = stop + 1;
         }
-        let n_fields = n_spaces + spaces.count() + 1;
-        if n_fields != header.len() {
-            let why = format!("{n_fields} fields where the header names {}", header.len());
-            corrupt(&mut counts, line_no, why);
-            continue;
+        if !ended {
+            n_spaces += bytes[start..].iter().filter(|b| **b == b' ').count();
+        }
+        let n_fields = n_spaces + 1;
+        if n_fields != self.fields {
+            let why = format!("{n_fields} fields where the header names {}", self.fields);
+            self.corrupt(why);
+            return Ok(());
         }
         if let Some(why) = bad {
-            corrupt(&mut counts, line_no, why.to_string());
-            continue;
+            self.corrupt(why.to_string());
+            return Ok(());
         }
-        if std::str::from_utf8(text).is_err() {
-            corrupt(&mut counts, line_no, "not UTF-8".into());
-            continue;
-        }
-        for (col, b) in builders.iter_mut().enumerate() {
+        let Some(text) = text.map(|t| &t[..end]).or_else(|| std::str::from_utf8(bytes).ok()) else {
+            self.corrupt("not UTF-8".into());
+            return Ok(());
+        };
+        for (col, b) in self.builders.iter_mut().enumerate() {
             match b {
-                Builder::Int(b) => b.append_option(if filled[col] { ints[col] } else { None }),
+                Builder::Int(b) => b.append_option(if self.filled[col] { self.ints[col] } else { None }),
                 Builder::Text(b) => {
-                    let (s, e) = texts[col];
-                    if filled[col] && e > s {
-                        // The whole line was checked as UTF-8 above.
-                        b.append_value(std::str::from_utf8(&text[s..e]).unwrap_or_default());
+                    let (s, e) = self.texts[col];
+                    if self.filled[col] && e > s {
+                        // Fields end at spaces, so these are character boundaries.
+                        b.append_value(&text[s..e]);
                     } else {
                         b.append_null();
                     }
                 }
             }
         }
-        rows += 1;
-        if rows == BATCH_ROWS {
-            out.push(finish(schema, &mut builders, rows)?);
-            counts.records += rows as u64;
-            rows = 0;
+        self.rows += 1;
+        if self.rows == BATCH_ROWS {
+            self.flush()?;
         }
+        Ok(())
     }
-    if rows > 0 {
-        out.push(finish(schema, &mut builders, rows)?);
-        counts.records += rows as u64;
+
+    fn corrupt(&mut self, why: String) {
+        self.counts.corrupt_lines += 1;
+        self.counts.first_corrupt.get_or_insert((self.line_no, why));
     }
-    Ok((out, counts))
+
+    fn flush(&mut self) -> Result<(), String> {
+        if self.rows > 0 {
+            self.out.push(finish(self.schema, &mut self.builders, self.rows)?);
+            self.counts.records += self.rows as u64;
+            self.rows = 0;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(Vec<RecordBatch>, FileCounts), String> {
+        self.flush()?;
+        Ok((self.out, self.counts))
+    }
 }
 
 fn parse_i64(s: &[u8]) -> Option<i64> {
@@ -295,16 +455,21 @@ mod tests {
     #[test]
     fn gzip_with_several_members_is_read_whole() {
         use std::io::Write;
-        let text = "version srcaddr\n2 10.0.0.1\n".repeat(1000);
+        let text = "srcaddr bytes\n".to_string() + &"10.0.0.1 5\n".repeat(1000);
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(text.as_bytes()).unwrap();
         let one = gz.finish().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("two.log.gz");
+        std::fs::write(&path, &one).unwrap();
+        assert!(matches!(open(&path).unwrap(), Body::Whole(_)));
+        // Two members of the same size: streamed, and the second member's header is a corrupt line.
         std::fs::write(&path, [one.clone(), one].concat()).unwrap();
-        let mut read = String::new();
-        std::io::Read::read_to_string(&mut open(&path).unwrap(), &mut read).unwrap();
-        assert_eq!(read, text.repeat(2));
+        assert!(matches!(open(&path).unwrap(), Body::Stream(_)));
+        let (batches, counts) = read_path(&path).unwrap();
+        assert_eq!(counts.records, 2000);
+        assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), 2000);
+        assert_eq!(counts.corrupt_lines, 1);
     }
 
     #[test]
@@ -329,7 +494,7 @@ mod tests {
         let all: Vec<String> = schema.fields().iter().map(|f| f.name().replace('_', "-")).collect();
         let line = all.iter().map(|_| "-").collect::<Vec<_>>().join(" ");
         let body = format!("{line}\n{line}\n");
-        let (batches, counts) = read(&mut body.as_bytes(), &schema, Some(&all)).unwrap();
+        let (batches, counts) = read(Body::Whole(body.into_bytes()), &schema, Some(&all)).unwrap();
         assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 2);
         assert_eq!(counts.records, 2);
     }
@@ -351,8 +516,7 @@ mod tests {
     }
 
     fn read_path(path: &Path) -> Result<(Vec<RecordBatch>, FileCounts), String> {
-        let mut reader = open(path).map_err(|e| e.to_string())?;
-        read(&mut reader, &schema(), None)
+        read(open(path).map_err(|e| e.to_string())?, &schema(), None)
     }
 
     #[test]
@@ -379,8 +543,49 @@ mod tests {
         fn arbitrary_bytes_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
             let mut input = b"version srcaddr bytes\n".to_vec();
             input.extend(&body);
-            let _ = read(&mut &input[..], &schema(), None);
-            let _ = read(&mut &body[..], &schema(), None);
+            let _ = read(Body::Whole(input), &schema(), None);
+            let _ = read(Body::Whole(body), &schema(), None);
+        }
+
+        /// Read whole or streamed in chunks of any size (a chunk may end inside a line or a
+        /// character): the same rows, counts and first corrupt line.
+        #[test]
+        fn chunks_read_like_the_whole(
+            lines in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("10.0.0.1 5".to_string()),
+                proptest::strategy::Just("10.0.0.2 -".to_string()),
+                proptest::strategy::Just("- 77\r".to_string()),
+                proptest::strategy::Just("10.0.0.3 x".to_string()),
+                proptest::strategy::Just("10.0.0.4".to_string()),
+                proptest::strategy::Just("10.0.0.5 5 5".to_string()),
+                proptest::strategy::Just("é\u{1F600}ü 9".to_string()),
+                proptest::strategy::Just(String::new()),
+                "[0-9a-f. -]{0,12}",
+            ], 0..60),
+            bad_utf8 in proptest::option::of(0usize..60),
+            newline_at_end in proptest::bool::ANY,
+            chunk in 1usize..40,
+        ) {
+            let mut input = b"srcaddr bytes\n".to_vec();
+            for (i, line) in lines.iter().enumerate() {
+                input.extend(line.as_bytes());
+                if bad_utf8 == Some(i) {
+                    input.push(0xff);
+                }
+                if i + 1 < lines.len() || newline_at_end {
+                    input.push(b'\n');
+                }
+            }
+            let whole = read(Body::Whole(input.clone()), &schema(), None);
+            let streamed = read_in_chunks(Body::Stream(Box::new(std::io::Cursor::new(input))), &schema(), None, chunk);
+            match (whole, streamed) {
+                (Ok((w, wc)), Ok((s, sc))) => {
+                    let rows = |b: &[RecordBatch]| datafusion::arrow::compute::concat_batches(&schema(), b).unwrap();
+                    proptest::prop_assert_eq!(rows(&w), rows(&s));
+                    proptest::prop_assert_eq!((wc.records, wc.corrupt_lines, wc.first_corrupt), (sc.records, sc.corrupt_lines, sc.first_corrupt));
+                }
+                (w, s) => proptest::prop_assert_eq!(w.map(|_| ()), s.map(|_| ())),
+            }
         }
     }
 }
