@@ -1,9 +1,10 @@
 //! Reading flow logs straight from S3, with athq's own AWS client (one configuration path: the
 //! same settings, endpoint and retries as every other AWS call): an object store DataFusion reads
 //! Parquet through (ranged GETs of the footers and of the column chunks a query needs), and, for
-//! text, readers over GetObject bodies that parse while the bytes arrive, with the next objects'
-//! downloads started ahead (bounded) so the parser rarely waits for S3. Nothing is written to
-//! disk. It must not choose files or parse records.
+//! text, readers over GetObject bodies as the bytes arrive (the text reader inflates a gzip
+//! object whole once it has arrived, or streams it), with the next objects' downloads started
+//! ahead (bounded) so the parser rarely waits for S3. Nothing is written to disk. It must not
+//! choose files or parse records.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
