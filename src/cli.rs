@@ -367,6 +367,11 @@ pub struct LocalArgs {
     /// Threads to run on [env: ATHQ_THREADS] [default: threads in athq.yaml, else every core this process may use]
     #[arg(long, value_name = "N", value_parser = crate::settings::parse_threads)]
     pub threads: Option<usize>,
+    /// The most memory the engine's operators may hold (2GB, 512MiB); beyond it, sorts and
+    /// aggregations spill to temporary files [env: ATHQ_MEMORY_LIMIT] [default: memory_limit in
+    /// athq.yaml, else 80% of this machine's memory]
+    #[arg(long, value_name = "SIZE", value_parser = crate::settings::parse_memory_limit)]
+    pub memory_limit: Option<u64>,
     /// Read every file of the source, whatever the date in its path
     #[arg(long)]
     pub all: bool,

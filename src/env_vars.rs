@@ -27,6 +27,9 @@ pub const ATHQ_NOW: &str = "ATHQ_NOW";
 
 /// Threads the embedded engine may use (default: the cores this process may run on).
 pub const ATHQ_THREADS: &str = "ATHQ_THREADS";
+/// The most memory the embedded engine's operators may hold before sorts and aggregations spill
+/// to temporary files (default: 80% of the memory this process may use).
+pub const ATHQ_MEMORY_LIMIT: &str = "ATHQ_MEMORY_LIMIT";
 /// Where `athq sql` keeps its history (default: the user's data directory, `athq/history`).
 pub const ATHQ_HISTORY: &str = "ATHQ_HISTORY";
 
@@ -45,4 +48,5 @@ pub const ALL: &[&str] = &[
     ATHQ_NOW,
     ATHQ_HISTORY,
     ATHQ_THREADS,
+    ATHQ_MEMORY_LIMIT,
 ];

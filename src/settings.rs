@@ -41,6 +41,9 @@ pub struct Settings {
     pub source: Option<String>,
     /// Threads the embedded engine may use (`threads:`, `ATHQ_THREADS`); `--threads` overrides.
     pub threads: Option<usize>,
+    /// The most memory the embedded engine's operators may hold (`memory_limit:`,
+    /// `ATHQ_MEMORY_LIMIT`); `--memory-limit` overrides.
+    pub memory_limit: Option<u64>,
     /// The most an Athena query may scan by its estimate (`max_scan:`, e.g. `5GB`); `--max-scan`
     /// overrides.
     pub max_scan: Option<u64>,
@@ -110,6 +113,7 @@ struct FileConfig {
     engine: Option<EngineKind>,
     source: Option<String>,
     threads: Option<usize>,
+    memory_limit: Option<String>,
     max_scan: Option<String>,
     vpc_cidrs: Option<Vec<String>>,
     library: Option<Vec<PathBuf>>,
@@ -188,6 +192,46 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
         .ok()
         .filter(|n| (1..=1024).contains(n))
         .ok_or_else(|| format!("`{text}` is not a thread count (1 to 1024)"))
+}
+
+/// A memory limit: a size such as `2GB` or `512MiB`, at least 16 MiB (less cannot hold one
+/// batch of a sort).
+pub fn parse_memory_limit(text: &str) -> Result<u64, String> {
+    match crate::engine::estimate::parse_size(text) {
+        Some(n) if n >= MIN_MEMORY_LIMIT => Ok(n),
+        Some(_) => Err(format!("`{text}` is less than the smallest memory limit, 16MiB")),
+        None => Err(format!("`{text}` is not a size such as 2GB or 512MiB")),
+    }
+}
+
+const MIN_MEMORY_LIMIT: u64 = 16 << 20;
+
+/// The memory the embedded engine may hold: `--memory-limit`, else `memory_limit:` /
+/// ATHQ_MEMORY_LIMIT, else 80% of the memory this process may use (the machine's, or its
+/// cgroup's limit when lower), as DuckDB does. `None` where the memory cannot be read.
+pub fn memory_limit(flag: Option<u64>, settings: &Settings) -> Option<u64> {
+    flag.or(settings.memory_limit).or_else(|| usable_memory().map(|m| m / 5 * 4))
+}
+
+fn usable_memory() -> Option<u64> {
+    #[cfg(unix)]
+    let physical = {
+        // SAFETY: sysconf only reads system configuration.
+        let (pages, size) =
+            unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+        (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
+    };
+    #[cfg(not(unix))]
+    let physical: Option<u64> = None;
+    // A container's limit (cgroup v2, then v1); "max" or an absurd v1 value mean none.
+    let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok()?.trim().parse::<u64>().ok())
+        .filter(|&n| n < 1 << 60);
+    match (physical, cgroup) {
+        (Some(p), Some(c)) => Some(p.min(c)),
+        (p, c) => p.or(c),
+    }
 }
 
 fn invalid(origin: &str, message: impl Into<String>) -> SettingsError {
@@ -319,6 +363,14 @@ impl Settings {
             None => file
                 .threads
                 .map(|n| parse_threads(&n.to_string()).map_err(|e| origin.err("threads", e)))
+                .transpose()?,
+        };
+        let memory_limit = match env(env_vars::ATHQ_MEMORY_LIMIT) {
+            Some(v) => Some(parse_memory_limit(&v).map_err(|e| invalid(env_vars::ATHQ_MEMORY_LIMIT, e))?),
+            None => file
+                .memory_limit
+                .as_deref()
+                .map(|v| parse_memory_limit(v).map_err(|e| origin.err("memory_limit", e)))
                 .transpose()?,
         };
         let max_scan = file
@@ -460,6 +512,7 @@ impl Settings {
             engine,
             source,
             threads,
+            memory_limit,
             max_scan,
             vpc_cidrs,
             library_dirs,
@@ -522,7 +575,7 @@ mod tests {
     fn bad_files_name_the_line() {
         assert_eq!(
             error("workgroup: a\ncolour: red\n"),
-            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `max_scan`, `vpc_cidrs`, `library`, `table`"
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `memory_limit`, `max_scan`, `vpc_cidrs`, `library`, `table`"
         );
         assert_eq!(
             error("vpc_cidrs:\n  - 10.0.0.1/16\n"),

@@ -100,6 +100,7 @@ pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Op
             (args.all, "--all"),
             (args.strict, "--strict"),
             (args.interface.is_some(), "--interface"),
+            (args.memory_limit.is_some(), "--memory-limit"),
         ]
         .iter()
         .find_map(|(set, flag)| set.then_some(*flag))
@@ -134,6 +135,7 @@ pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Op
         all: args.all,
         strict: args.strict,
         threads,
+        memory_limit: crate::settings::memory_limit(args.memory_limit, settings),
         interface: args.interface.clone(),
     }))
 }

@@ -355,6 +355,9 @@ pub enum EngineError {
     /// Something failed while running (exit 1).
     #[error("{0}")]
     Runtime(String),
+    /// The embedded engine's query needed more memory than its limit (exit 1).
+    #[error("{0}")]
+    Memory(String),
     /// The rows could not be written out (the caller's error, handed back as it was).
     #[error("{0}")]
     Output(anyhow::Error),
@@ -433,6 +436,11 @@ impl EngineError {
                 "`DESCRIBE <table>` lists the columns; the README lists the Trino functions the embedded engine adds".into(),
             ),
             EngineError::Unsupported(_) => Some("leave out --engine local (or `engine: local` in athq.yaml)".into()),
+            EngineError::Memory(_) => Some(
+                "raise the limit with --memory-limit SIZE (ATHQ_MEMORY_LIMIT, memory_limit in athq.yaml): sorts and \
+                 aggregations spill past it, joins and window partitions must fit"
+                    .into(),
+            ),
             _ => None,
         }
     }

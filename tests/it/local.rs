@@ -844,6 +844,72 @@ pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
+fn a_sort_larger_than_the_memory_limit_spills_and_gives_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--days", "1", "--records", "200000"]);
+    // find-ip's shape: every flow, most recent first, a limit far above what a top-n heap holds
+    // in 32 MiB (every column in the order, so the answer has one order).
+    let cols =
+        "start, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, packets, bytes, action, \"end\"";
+    let sql = format!("SELECT {cols} FROM vpc_flow_logs ORDER BY {cols} LIMIT 5000000");
+    let limited = exec_csv(dir.path(), &sql, &["--all", "--memory-limit", "32MiB"]);
+    assert_eq!(limited.code, 0, "{}", limited.stderr);
+    let free = exec_csv(dir.path(), &sql, &["--all"]);
+    assert_eq!(free.code, 0, "{}", free.stderr);
+    assert_eq!(limited.stdout.lines().count(), 200_001);
+    assert!(limited.stdout == free.stdout, "the spilled sort gave other rows or another order");
+    // It did spill: the plan sorts everything (no TopK) and its sort wrote files.
+    let analyzed =
+        exec_csv(dir.path(), &format!("EXPLAIN ANALYZE {sql}"), &["--all", "--memory-limit", "32MiB"]);
+    assert_eq!(analyzed.code, 0, "{}", analyzed.stderr);
+    let sort = analyzed.stdout.lines().find(|l| l.contains("SortExec")).unwrap_or_default().to_string();
+    assert!(!sort.contains("TopK") && !sort.contains("spill_count=0"), "{}", analyzed.stdout);
+    assert!(sort.contains("spill_count="), "{}", analyzed.stdout);
+    assert!(analyzed.stdout.contains("GlobalLimitExec: skip=0, fetch=5000000"), "{}", analyzed.stdout);
+
+    // What cannot spill (a hash join's build side) fails with the limit and how to raise it.
+    let join = "SELECT COUNT(*) FROM vpc_flow_logs a JOIN vpc_flow_logs b ON a.srcaddr = b.srcaddr AND a.start = b.start";
+    let o = exec_csv(dir.path(), join, &["--all", "--memory-limit", "16MiB"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("needs more memory than the embedded engine's limit of 16.0 MiB"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--memory-limit SIZE"), "{}", o.stderr);
+    assert!(!o.stderr.contains("panick"), "{}", o.stderr);
+
+    // Nonsense is refused, naming where it came from; the limit means nothing on Athena.
+    let o = exec_csv(dir.path(), "SELECT 1", &["--memory-limit", "1MB"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("less than the smallest memory limit, 16MiB"), "{}", o.stderr);
+    let mut cmd = athq(dir.path());
+    cmd.env("ATHQ_MEMORY_LIMIT", "lots");
+    let o = run(cmd.args([
+        "exec",
+        "--engine",
+        "local",
+        "--source",
+        dir.path().to_str().unwrap(),
+        "--sql",
+        "SELECT 1",
+    ]));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("ATHQ_MEMORY_LIMIT: `lots` is not a size"), "{}", o.stderr);
+    let o = run(athq(dir.path()).args([
+        "exec",
+        "--engine",
+        "athena",
+        "--memory-limit",
+        "1GB",
+        "--sql",
+        "SELECT 1",
+    ]));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("--memory-limit is for the embedded engine"), "{}", o.stderr);
+}
+
+#[test]
 fn csv_streams_in_bounded_memory_and_a_long_table_shows_its_first_rows() {
     let dir = tempfile::tempdir().unwrap();
     sample(dir.path(), &["--days", "1", "--records", "150000"]);

@@ -11,6 +11,7 @@ pub mod convert;
 pub mod cwlogs;
 pub mod files;
 pub mod gunzip;
+pub mod memory;
 pub mod parquet;
 pub mod provider;
 pub mod s3;
@@ -47,6 +48,9 @@ pub struct LocalOptions {
     pub strict: bool,
     /// How many threads execute a query.
     pub threads: usize,
+    /// The most memory the operators may hold before sorts and aggregations spill; `None`: no
+    /// limit.
+    pub memory_limit: Option<u64>,
     /// With a `logs:` source: only the streams of this network interface (a stream-name prefix).
     pub interface: Option<String>,
 }
@@ -65,6 +69,8 @@ pub struct LocalEngine {
     stop: Stop,
     /// The bucket, when the source is in S3.
     store: Option<Arc<s3::S3Store>>,
+    /// The operators' memory pool, for the message of a query that outgrows it.
+    memory_limit: Option<u64>,
     _downloads: Option<tempfile::TempDir>,
 }
 
@@ -192,11 +198,15 @@ impl LocalEngine {
         // KiB, and DataFusion's 512 KiB guess reads a small file whole (64 KiB still doubled
         // what one column of the sample's files costs).
         config.options_mut().execution.parquet.metadata_size_hint = None;
-        let state = datafusion::execution::SessionStateBuilder::new()
+        let mut state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
+            .with_runtime_env(memory::runtime(opts.memory_limit).map_err(df_error)?)
             .with_default_features()
-            .with_type_planner(Arc::new(udf::TrinoTypes))
-            .build();
+            .with_type_planner(Arc::new(udf::TrinoTypes));
+        if let Some(limit) = opts.memory_limit {
+            state = state.with_physical_optimizer_rule(Arc::new(memory::SpillableTopK::new(limit)));
+        }
+        let state = state.build();
         let ctx = SessionContext::new_with_state(state);
         ctx.register_udf(udf::CidrContains::udf());
         ctx.register_udf(udf::CidrContains::trino_contains());
@@ -290,6 +300,7 @@ impl LocalEngine {
             fields,
             stop,
             store,
+            memory_limit: opts.memory_limit,
             _downloads: downloads,
         })
     }
@@ -345,7 +356,9 @@ impl LocalEngine {
         });
         let _abort = AbortOnDrop(task.abort_handle());
         while let Some(rows) = rx.recv().await {
-            sink.rows(rows.map_err(df_error)?).map_err(EngineError::Output)?;
+            let rows =
+                rows.map_err(|e| memory::exhausted(&e, self.memory_limit).unwrap_or_else(|| df_error(e)))?;
+            sink.rows(rows).map_err(EngineError::Output)?;
         }
         match task.await {
             Ok(()) => Ok(()),
@@ -570,6 +583,7 @@ mod tests {
             all: true,
             strict: false,
             threads: 2,
+            memory_limit: Some(256 << 20),
             interface: None,
         };
         let now = jiff::Timestamp::now();
