@@ -170,7 +170,7 @@ def export(text_dir, pq_dir):
     recent = f"{select} ORDER BY \"start\" DESC LIMIT {STREAM_ROWS}"
     for label, sql, extra in (("in file order", f"{select} LIMIT {STREAM_ROWS}", []),
                               ("most recent first", recent, []),
-                              ("... --memory-limit 200MB", recent, ["--memory-limit", "200MB"])):
+                              ("... --memory-limit 64MB", recent, ["--memory-limit", "64MB"])):
         for fmt, d in (("text", text_dir), ("parquet", pq_dir)):
             cmd = [ATHQ, "-q", "exec", "--engine", "local", "--source", d, "--all", "--format", "csv", *extra, "--sql", sql]
             t = paired([cmd])[0]
