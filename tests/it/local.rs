@@ -877,6 +877,11 @@ fn a_sort_larger_than_the_memory_limit_spills_and_gives_the_same_rows() {
         o.stderr
     );
     assert!(o.stderr.contains("--memory-limit SIZE"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("allocation failed for HashJoinInput") && !o.stderr.contains("as:\n"),
+        "{}",
+        o.stderr
+    );
     assert!(!o.stderr.contains("panick"), "{}", o.stderr);
 
     // Nonsense is refused, naming where it came from; the limit means nothing on Athena.

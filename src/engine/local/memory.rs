@@ -81,7 +81,10 @@ pub fn exhausted(e: &DataFusionError, limit: Option<u64>) -> Option<EngineError>
         return None;
     };
     let limit = limit.map(|l| format!(" of {}", crate::engine::human_bytes(l as i64))).unwrap_or_default();
+    // "Additional allocation failed for HashJoinInput[1] with top memory consumers … as:", then
+    // a list of reservations: the operator that failed is what the user can act on.
     let first = detail.lines().next().unwrap_or_default();
+    let first = first.split(" with top memory consumers").next().unwrap_or(first);
     Some(EngineError::Memory(format!(
         "the query needs more memory than the embedded engine's limit{limit}: {first}"
     )))
