@@ -565,6 +565,25 @@ mod tests {
         assert_eq!(Settings::resolve(&flags, &env, &cwd).unwrap().workgroup, "from_flag");
     }
 
+    #[test]
+    fn the_memory_limit_comes_from_the_flag_the_environment_the_file_or_the_machine() {
+        let (_d, cwd) = with_file("memory_limit: 2GB\n");
+        let file = Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap();
+        assert_eq!(memory_limit(None, &file), Some(2_000_000_000));
+        let env = |k: &str| (k == env_vars::ATHQ_MEMORY_LIMIT).then(|| "512MiB".to_string());
+        let from_env = Settings::resolve(&Overrides::default(), &env, &cwd).unwrap();
+        assert_eq!(memory_limit(None, &from_env), Some(512 << 20));
+        assert_eq!(memory_limit(Some(64 << 20), &from_env), Some(64 << 20));
+        // Without any: 80% of what the machine (or its cgroup) gives this process.
+        let dir = tempfile::tempdir().unwrap();
+        let none = Settings::resolve(&Overrides::default(), &no_env, dir.path()).unwrap();
+        let usable = usable_memory().expect("the machine's memory is readable here");
+        assert_eq!(memory_limit(None, &none), Some(usable / 5 * 4));
+        assert!(usable >= MIN_MEMORY_LIMIT);
+        let bad = error("memory_limit: 1MB\n");
+        assert!(bad.contains("`1MB` is less than the smallest"), "{bad}");
+    }
+
     fn error(yaml: &str) -> String {
         let (_d, cwd) = with_file(yaml);
         let e = Settings::resolve(&Overrides::default(), &no_env, &cwd).unwrap_err().to_string();

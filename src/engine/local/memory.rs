@@ -7,11 +7,13 @@ use std::sync::Arc;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::memory_pool::MemoryLimit;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::limit::{GlobalLimitExec, LocalLimitExec};
 use datafusion::physical_plan::sorts::sort::SortExec;
+use datafusion::prelude::SessionContext;
 
 use crate::engine::EngineError;
 
@@ -74,13 +76,16 @@ impl PhysicalOptimizerRule for SpillableTopK {
     }
 }
 
-/// A query that needed more memory than the limit, as the user can act on it; `None` for any
-/// other error.
-pub fn exhausted(e: &DataFusionError, limit: Option<u64>) -> Option<EngineError> {
+/// A query that needed more memory than the session's pool allows, as the user can act on it;
+/// `None` for any other error.
+pub fn exhausted(e: &DataFusionError, ctx: &SessionContext) -> Option<EngineError> {
     let DataFusionError::ResourcesExhausted(detail) = e.find_root() else {
         return None;
     };
-    let limit = limit.map(|l| format!(" of {}", crate::engine::human_bytes(l as i64))).unwrap_or_default();
+    let limit = match ctx.runtime_env().memory_pool.memory_limit() {
+        MemoryLimit::Finite(l) => format!(" of {}", crate::engine::human_bytes(l as i64)),
+        _ => String::new(),
+    };
     // "Additional allocation failed for HashJoinInput[1] with top memory consumers … as:", then
     // a list of reservations: the operator that failed is what the user can act on.
     let first = detail.lines().next().unwrap_or_default();
@@ -93,7 +98,7 @@ pub fn exhausted(e: &DataFusionError, limit: Option<u64>) -> Option<EngineError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::prelude::{SessionConfig, SessionContext};
+    use datafusion::prelude::SessionConfig;
 
     async fn plan_of(max_rows: usize, sql: &str) -> String {
         let state = datafusion::execution::SessionStateBuilder::new()

@@ -69,8 +69,6 @@ pub struct LocalEngine {
     stop: Stop,
     /// The bucket, when the source is in S3.
     store: Option<Arc<s3::S3Store>>,
-    /// The operators' memory pool, for the message of a query that outgrows it.
-    memory_limit: Option<u64>,
     _downloads: Option<tempfile::TempDir>,
 }
 
@@ -300,7 +298,6 @@ impl LocalEngine {
             fields,
             stop,
             store,
-            memory_limit: opts.memory_limit,
             _downloads: downloads,
         })
     }
@@ -356,8 +353,7 @@ impl LocalEngine {
         });
         let _abort = AbortOnDrop(task.abort_handle());
         while let Some(rows) = rx.recv().await {
-            let rows =
-                rows.map_err(|e| memory::exhausted(&e, self.memory_limit).unwrap_or_else(|| df_error(e)))?;
+            let rows = rows.map_err(|e| memory::exhausted(&e, &self.ctx).unwrap_or_else(|| df_error(e)))?;
             sink.rows(rows).map_err(EngineError::Output)?;
         }
         match task.await {
