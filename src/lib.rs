@@ -14,6 +14,7 @@ pub mod sample;
 pub mod settings;
 pub mod shell;
 pub mod sql;
+#[cfg(feature = "aws")]
 pub mod sync;
 pub mod table;
 

@@ -2,8 +2,8 @@
 //! most, printed instead of running it, or checked against a limit before it starts.
 
 use crate::cli::{CostArgs, OutputArgs};
-use crate::commands::{aws, print_rows};
-use crate::engine::estimate::{Estimate, estimate};
+use crate::commands::print_rows;
+use crate::engine::estimate::Estimate;
 use crate::engine::{Column, Engine, Kind, ResultSet, human_bytes};
 use crate::error::InputError;
 use crate::output::Printer;
@@ -31,6 +31,30 @@ fn describe(e: &Estimate) -> String {
         e.objects,
         e.cost_usd()
     )
+}
+
+/// Lists the window's objects in S3 and sums what a query reading `columns` would scan.
+#[cfg(feature = "aws")]
+async fn estimate_from_s3(
+    settings: &Settings,
+    printer: &Printer,
+    table: &TableProfile,
+    window: &TimeWindow,
+    columns: &[String],
+) -> anyhow::Result<Estimate> {
+    let s3 = crate::commands::aws(settings, printer).await?.s3();
+    Ok(crate::engine::estimate::estimate(&s3, table, window, columns).await?)
+}
+
+#[cfg(not(feature = "aws"))]
+async fn estimate_from_s3(
+    _: &Settings,
+    _: &Printer,
+    _: &TableProfile,
+    _: &TimeWindow,
+    _: &[String],
+) -> anyhow::Result<Estimate> {
+    Err(crate::engine::without_aws("--estimate").into())
 }
 
 /// Refuses `--estimate` and `--max-scan` on the embedded engine, before anything is opened.
@@ -72,8 +96,7 @@ pub async fn check(
     if !args.estimate && limit.is_none() {
         return Ok(Next::Run);
     }
-    let s3 = aws(settings, printer).await?.s3();
-    let e = estimate(&s3, table, window, &columns).await?;
+    let e = estimate_from_s3(settings, printer, table, window, &columns).await?;
     if args.estimate {
         if out.format == OutputFormat::Json {
             let json = serde_json::json!({"bytes": e.bytes, "objects": e.objects, "cost_usd": e.cost_usd()});

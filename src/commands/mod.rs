@@ -16,6 +16,7 @@ pub mod resolve;
 pub mod results;
 pub mod run;
 pub mod sample;
+#[cfg(feature = "aws")]
 pub mod saved;
 pub mod shell_integration;
 pub mod show;
@@ -25,7 +26,9 @@ pub mod table;
 use std::sync::Arc;
 
 use crate::cli::{Command, ExecOptions, OutputArgs};
-use crate::engine::aws::{Aws, Notify};
+use crate::engine::Notify;
+#[cfg(feature = "aws")]
+use crate::engine::aws::Aws;
 use crate::engine::local::LocalOptions;
 use crate::engine::{self, Engine, EngineError, Footer};
 use crate::error::InputError;
@@ -46,7 +49,10 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         Command::Partitions(cmd) => partitions::exec(&settings, &printer, cmd).await,
         Command::Run(args) => run::exec(&settings, &printer, args).await,
         Command::Sample(args) => sample::exec(&settings, &printer, args),
+        #[cfg(feature = "aws")]
         Command::Saved(cmd) => saved::exec(&settings, &printer, cmd).await,
+        #[cfg(not(feature = "aws"))]
+        Command::Saved(_) => Err(engine::without_aws("athq saved").into()),
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
         Command::Sql(args) => crate::shell::run(settings, printer, args).await,
         Command::Status(args) => status::exec(&settings, &printer, args).await,
@@ -87,6 +93,7 @@ pub fn require_athena(settings: &Settings, what: &str) -> anyhow::Result<()> {
 }
 
 /// The AWS configuration and clients, for commands that call AWS APIs other than queries.
+#[cfg(feature = "aws")]
 pub async fn aws(settings: &Settings, printer: &Printer) -> anyhow::Result<Aws> {
     Ok(Aws::connect(settings, notify(printer)).await?)
 }

@@ -4,12 +4,16 @@
 use jiff::civil::Date;
 
 use crate::cli::{ExecOptions, PartitionsCommand, RangeArgs, Via};
-use crate::commands::{athena, aws, require_athena, run_statement, table_with};
+#[cfg(feature = "aws")]
+use crate::commands::aws;
+use crate::commands::{athena, require_athena, run_statement, table_with};
+#[cfg(feature = "aws")]
 use crate::engine::glue;
 use crate::error::InputError;
 use crate::output::Printer;
 use crate::settings::Settings;
-use crate::table::partitions::{self, ATHENA_MAX_QUERY_BYTES};
+use crate::table::TableProfile;
+use crate::table::partitions::{self, ATHENA_MAX_QUERY_BYTES, Partition};
 
 async fn emit(
     settings: &Settings,
@@ -38,6 +42,53 @@ async fn emit(
     Ok(())
 }
 
+/// Creates the range's partitions in the Glue catalog directly.
+#[cfg(feature = "aws")]
+async fn add_via_glue(
+    settings: &Settings,
+    printer: &Printer,
+    table: &TableProfile,
+    parts: &[Partition],
+    (from, to): (Date, Date),
+) -> anyhow::Result<()> {
+    let client = aws(settings, printer).await?.glue();
+    let report = glue::add_partitions(&client, table, parts).await?;
+    printer.status(&format!(
+        "{} partition(s) for {from}..{to}: {} created, {} already existed",
+        parts.len(),
+        report.created,
+        report.already_existed
+    ));
+    Ok(())
+}
+
+#[cfg(not(feature = "aws"))]
+async fn add_via_glue(
+    _: &Settings,
+    _: &Printer,
+    _: &TableProfile,
+    _: &[Partition],
+    _: (Date, Date),
+) -> anyhow::Result<()> {
+    Err(crate::engine::without_aws("partitions add --via glue").into())
+}
+
+/// The S3 folders that have no partition in the catalog.
+#[cfg(feature = "aws")]
+async fn missing(
+    settings: &Settings,
+    printer: &Printer,
+    table: &TableProfile,
+) -> anyhow::Result<Vec<Partition>> {
+    let aws = aws(settings, printer).await?;
+    Ok(glue::missing_partitions(&aws.glue(), &aws.s3(), table).await?)
+}
+
+#[cfg(not(feature = "aws"))]
+async fn missing(_: &Settings, _: &Printer, _: &TableProfile) -> anyhow::Result<Vec<Partition>> {
+    Err(crate::engine::without_aws("partitions missing").into())
+}
+
 fn range(settings: &Settings, args: &RangeArgs) -> (Date, Date) {
     let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
     (args.from, to)
@@ -55,22 +106,13 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand
             let (from, to) = range(settings, &args);
             let parts = partitions::partitions_in(&table, from, to)?;
             require_athena(settings, "partitions add")?;
-            let client = aws(settings, printer).await?.glue();
-            let report = glue::add_partitions(&client, &table, &parts).await?;
-            printer.status(&format!(
-                "{} partition(s) for {from}..{to}: {} created, {} already existed",
-                parts.len(),
-                report.created,
-                report.already_existed
-            ));
-            Ok(())
+            add_via_glue(settings, printer, &table, &parts, (from, to)).await
         }
         PartitionsCommand::Missing(args) => {
             let table = table_with(settings, &args.shape)?;
             partitions::require_managed(&table)?;
             require_athena(settings, "partitions missing")?;
-            let aws = aws(settings, printer).await?;
-            let missing = glue::missing_partitions(&aws.glue(), &aws.s3(), &table).await?;
+            let missing = missing(settings, printer, &table).await?;
             for p in &missing {
                 printer.line(&p.location)?;
             }

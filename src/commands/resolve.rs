@@ -123,7 +123,7 @@ pub fn local_options(settings: &Settings, args: &LocalArgs) -> anyhow::Result<Op
                 .hint("pass --source DIR (or s3://bucket/prefix), set ATHQ_SOURCE, or put `source: DIR` in athq.yaml")
         })?;
     let threads = crate::settings::threads(args.threads, settings);
-    if args.interface.is_some() && !source.starts_with(crate::engine::local::cwlogs::PREFIX) {
+    if args.interface.is_some() && !source.starts_with(crate::engine::local::LOGS_PREFIX) {
         return Err(InputError::new(
             "--interface narrows a CloudWatch Logs source, and the source is not one",
         )

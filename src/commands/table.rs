@@ -1,12 +1,17 @@
 //! `athq table ddl|create`: the configured table's DDL, printed, run on Athena, or created through Glue.
 
+use std::collections::HashSet;
+
 use crate::cli::{ConvertArgs, TableCommand, Via};
-use crate::commands::{athena, aws, require_athena, run_statement, table_with};
+#[cfg(feature = "aws")]
+use crate::commands::aws;
+use crate::commands::{athena, require_athena, run_statement, table_with};
+#[cfg(feature = "aws")]
 use crate::engine::glue;
 use crate::error::InputError;
 use crate::output::Printer;
 use crate::settings::Settings;
-use crate::table::{convert, ddl};
+use crate::table::{TableProfile, convert, ddl};
 
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> anyhow::Result<()> {
     match cmd {
@@ -28,8 +33,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> 
                 }
                 Via::Glue => {
                     require_athena(settings, "table create")?;
-                    let client = aws(settings, printer).await?.glue();
-                    let outcome = glue::create_table(&client, &table, args.replace).await?;
+                    let outcome = create_via_glue(settings, printer, &table, args.replace).await?;
                     printer.status(&format!("table {}.{} {outcome}", table.database, table.name));
                 }
             }
@@ -37,6 +41,45 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> 
         }
         TableCommand::Convert(args) => convert(settings, printer, args).await,
     }
+}
+
+/// Creates the table in the Glue catalog directly (`replace`: updates it); says which it did.
+#[cfg(feature = "aws")]
+async fn create_via_glue(
+    settings: &Settings,
+    printer: &Printer,
+    table: &TableProfile,
+    replace: bool,
+) -> anyhow::Result<String> {
+    let client = aws(settings, printer).await?.glue();
+    Ok(glue::create_table(&client, table, replace).await?.to_string())
+}
+
+#[cfg(not(feature = "aws"))]
+async fn create_via_glue(_: &Settings, _: &Printer, _: &TableProfile, _: bool) -> anyhow::Result<String> {
+    Err(crate::engine::without_aws("table create --via glue").into())
+}
+
+/// Whether the catalog has the table, and the partitions it holds of it.
+#[cfg(feature = "aws")]
+async fn in_catalog(
+    settings: &Settings,
+    printer: &Printer,
+    table: &TableProfile,
+) -> anyhow::Result<(bool, HashSet<Vec<String>>)> {
+    let client = aws(settings, printer).await?.glue();
+    let exists = glue::table_exists(&client, table).await?;
+    let existing = if exists { glue::catalog_partitions(&client, table).await? } else { Default::default() };
+    Ok((exists, existing))
+}
+
+#[cfg(not(feature = "aws"))]
+async fn in_catalog(
+    _: &Settings,
+    _: &Printer,
+    _: &TableProfile,
+) -> anyhow::Result<(bool, HashSet<Vec<String>>)> {
+    Err(crate::engine::without_aws("table convert").into())
 }
 
 /// `athq table convert parquet`: plans against what the catalog holds of the copy, then prints
@@ -51,10 +94,7 @@ async fn convert(settings: &Settings, printer: &Printer, args: ConvertArgs) -> a
     let copy = convert::target(&source, &name, &location);
     let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
     require_athena(settings, "table convert")?;
-    let glue_client = aws(settings, printer).await?.glue();
-    let exists = glue::table_exists(&glue_client, &copy).await?;
-    let existing =
-        if exists { glue::catalog_partitions(&glue_client, &copy).await? } else { Default::default() };
+    let (exists, existing) = in_catalog(settings, printer, &copy).await?;
     let batches = convert::plan(&source, &copy, args.from, to, &existing, exists, args.compression)?;
     let total: usize = batches.iter().map(|b| b.partitions).sum();
     printer.status(&format!(

@@ -3,7 +3,6 @@
 //! stderr when a call keeps being retried, and AWS errors as one line naming the service,
 //! operation, resource, error code and AWS's message. It must not run queries.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -24,8 +23,7 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 /// How long retrying goes on silently before athq says so.
 const QUIET_RETRY: Duration = Duration::from_secs(1);
 
-/// Where status notices go (the command's printer: stderr, silenced by --quiet).
-pub type Notify = Arc<dyn Fn(&str) + Send + Sync>;
+pub use crate::engine::Notify;
 
 /// The SDK configuration and the clients built from it.
 #[derive(Clone)]

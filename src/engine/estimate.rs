@@ -5,15 +5,22 @@
 //! no more than the objects of the selected partitions (less when Parquet statistics skip row
 //! groups), and it starts no query.
 
+#[cfg(feature = "aws")]
 use futures::{StreamExt, TryStreamExt};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
+#[cfg(feature = "aws")]
+use crate::engine::EngineError;
+#[cfg(feature = "aws")]
 use crate::engine::local::files::{self, LogFile, Selection};
-use crate::engine::local::s3::{S3Store, split};
-use crate::engine::{EngineError, MIN_BILLED_BYTES, USD_PER_TIB};
+#[cfg(feature = "aws")]
+use crate::engine::local::s3::{self, S3Store, split};
+use crate::engine::{MIN_BILLED_BYTES, USD_PER_TIB};
 use crate::render::TimeWindow;
-use crate::table::{Format, Granularity, Layout, TableProfile};
+#[cfg(feature = "aws")]
+use crate::table::Format;
+use crate::table::{Granularity, Layout, TableProfile};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
@@ -52,6 +59,7 @@ const MAX_FOLDERS: usize = 400;
 
 /// The folders (S3 prefixes) that can hold the window's objects, or `None` when the table does not
 /// name its accounts and regions (then the whole location is listed).
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
 fn prefixes(table: &TableProfile, window: &TimeWindow) -> Option<Vec<String>> {
     let location = table.location.as_deref()?;
     let roots: Vec<String> = if table.layout == Layout::Firehose {
@@ -103,6 +111,7 @@ fn prefixes(table: &TableProfile, window: &TimeWindow) -> Option<Vec<String>> {
 }
 
 /// Lists the objects the window selects and sums what a query reading `columns` would scan.
+#[cfg(feature = "aws")]
 pub async fn estimate(
     s3: &aws_sdk_s3::Client,
     table: &TableProfile,
@@ -115,14 +124,14 @@ pub async fn estimate(
     let objects: Vec<LogFile> = match prefixes(table, window) {
         Some(prefixes) => {
             let lists: Vec<Vec<LogFile>> =
-                futures::stream::iter(prefixes.iter().map(|p| files::list_objects(s3, p, true)))
+                futures::stream::iter(prefixes.iter().map(|p| s3::list_objects(s3, p, true)))
                     .buffered(8)
                     .try_collect()
                     .await?;
             lists.into_iter().flatten().collect()
         }
         None => {
-            let listed = files::list_objects(s3, location, true).await?;
+            let listed = s3::list_objects(s3, location, true).await?;
             let Selection { kept, .. } = files::select(listed, window, false);
             kept
         }

@@ -4,15 +4,19 @@
 //! takes a `&dyn Engine`. Engines never print: progress goes through the `Progress` they are
 //! given, notices through the `Notify` they were opened with; signals come through `Stop`.
 
+#[cfg(feature = "aws")]
 pub mod athena;
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod csv;
 pub mod estimate;
+#[cfg(feature = "aws")]
 pub mod glue;
 pub mod local;
 pub mod stop;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -22,6 +26,15 @@ use crate::settings::{EngineKind, Settings};
 use crate::table::FieldSet;
 
 pub use stop::{Signal, Stop};
+
+/// Where status notices go (the command's printer: stderr, silenced by --quiet).
+pub type Notify = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What a build without the `aws` feature says when asked for something only AWS serves.
+#[cfg_attr(feature = "aws", allow(dead_code))]
+pub fn without_aws(what: &str) -> EngineError {
+    EngineError::WithoutAws(what.to_string())
+}
 
 /// What a query gave: its rows, and the footer line for stderr.
 #[derive(Debug)]
@@ -131,18 +144,29 @@ pub async fn open(
     settings: &Settings,
     local: Option<&local::LocalOptions>,
     window: &TimeWindow,
-    notify: aws::Notify,
+    notify: Notify,
 ) -> Result<Box<dyn Engine>, EngineError> {
     let stop = Stop::install();
     match settings.engine {
+        #[cfg(feature = "aws")]
         EngineKind::Athena => Ok(Box::new(athena::Athena::connect(settings, notify, stop).await?)),
+        #[cfg(not(feature = "aws"))]
+        EngineKind::Athena => Err(without_aws("the Athena engine")),
         EngineKind::Local => {
             let opts =
                 local.ok_or_else(|| EngineError::Unsupported("this command runs on Athena only".into()))?;
-            let remote = opts.source.starts_with("s3://") || opts.source.starts_with(local::cwlogs::PREFIX);
-            let aws = match remote {
+            #[cfg(feature = "aws")]
+            let aws = match local::is_remote(&opts.source) {
                 true => Some(aws::Aws::connect(settings, notify).await?),
                 false => None,
+            };
+            #[cfg(not(feature = "aws"))]
+            let aws: Option<local::remote::Aws> = {
+                let _ = notify;
+                if local::is_remote(&opts.source) {
+                    return Err(without_aws("an s3:// or logs: source"));
+                }
+                None
             };
             Ok(Box::new(local::LocalEngine::open(opts, &settings.table, window, aws.as_ref(), stop).await?))
         }
@@ -349,6 +373,9 @@ pub enum EngineError {
     /// The engine cannot do this (exit 2).
     #[error("{0}")]
     Unsupported(String),
+    /// A build without the `aws` feature was asked for something only AWS serves (exit 2).
+    #[error("{0} needs AWS, and this athq was built without it (cargo's `--no-default-features`)")]
+    WithoutAws(String),
     /// The request or its settings cannot work (exit 2).
     #[error("{0}")]
     Config(String),
@@ -375,7 +402,10 @@ impl EngineError {
     /// Whether this is the user's input to fix (exit 2) rather than a failure (exit 1).
     pub fn is_input(&self) -> bool {
         match self {
-            EngineError::Config(_) | EngineError::NoData { .. } | EngineError::Unsupported(_) => true,
+            EngineError::Config(_)
+            | EngineError::NoData { .. }
+            | EngineError::Unsupported(_)
+            | EngineError::WithoutAws(_) => true,
             // The configured database or table does not exist: the settings to fix, like a
             // missing bucket, not a query that went wrong.
             EngineError::Failed { reason, .. } => {
@@ -436,6 +466,9 @@ impl EngineError {
                 "`DESCRIBE <table>` lists the columns; the README lists the Trino functions the embedded engine adds".into(),
             ),
             EngineError::Unsupported(_) => Some("leave out --engine local (or `engine: local` in athq.yaml)".into()),
+            EngineError::WithoutAws(_) => {
+                Some("build athq with its default features: `cargo build --release` or `cargo install --path .`".into())
+            }
             EngineError::Memory(_) => Some(
                 "raise the limit with --memory-limit SIZE (ATHQ_MEMORY_LIMIT, memory_limit in athq.yaml): sorts and \
                  aggregations spill past it, joins and window partitions must fit"

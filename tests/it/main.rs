@@ -12,6 +12,7 @@ mod faults;
 mod history;
 mod hostile;
 mod local;
+mod local_only;
 mod readme;
 mod report;
 mod saved;

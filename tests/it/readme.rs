@@ -8,8 +8,8 @@ use crate::run;
 use crate::standin::Account;
 use crate::support::clean;
 
-/// The command lines of the README's ```sh blocks that run athq (`cargo run -q [--profile try] --`
-/// is athq).
+/// The command lines of the README's ```sh blocks that run athq (`cargo run -q [--profile try]
+/// [--no-default-features] --` is athq; local_only.rs runs the first with the build it names).
 fn readme_commands() -> Vec<String> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut out = Vec::new();
@@ -20,7 +20,11 @@ fn readme_commands() -> Vec<String> {
             continue;
         }
         let line = line.trim();
-        let cargo = ["cargo run -q --profile try -- ", "cargo run -q -- "];
+        let cargo = [
+            "cargo run -q --profile try --no-default-features -- ",
+            "cargo run -q --profile try -- ",
+            "cargo run -q -- ",
+        ];
         if in_sh && (line.starts_with("athq ") || cargo.iter().any(|c| line.starts_with(c))) {
             out.push(cargo.iter().fold(line.to_string(), |l, c| l.replace(c, "athq ")));
         }

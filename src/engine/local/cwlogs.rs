@@ -17,8 +17,7 @@ use crate::engine::local::files::{FileKind, LogFile, Selection};
 use crate::render::TimeWindow;
 use crate::table::FieldSet;
 
-/// The prefix of a CloudWatch Logs source.
-pub const PREFIX: &str = "logs:";
+use crate::engine::local::LOGS_PREFIX;
 
 /// Streams read at once: well under CloudWatch Logs' per-account FilterLogEvents rate.
 const PARALLEL_STREAMS: usize = 4;
@@ -37,7 +36,7 @@ pub struct LogsSource {
 impl LogsSource {
     /// `logs:GROUP`, or None for any other source.
     pub fn parse(source: &str, interface: Option<&str>) -> Option<LogsSource> {
-        let group = source.strip_prefix(PREFIX)?;
+        let group = source.strip_prefix(LOGS_PREFIX)?;
         Some(LogsSource { group: group.to_string(), interface: interface.map(String::from) })
     }
 }

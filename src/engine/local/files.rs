@@ -1,5 +1,5 @@
-//! Finding flow-log files and dating them: a directory walked to any depth, a glob, or an `s3://`
-//! prefix listed (its objects are read where they are, by `s3`); the time each
+//! Finding flow-log files and dating them: a directory walked to any depth or a glob (an `s3://`
+//! prefix is listed by `s3`, its objects dated the same way); the time each
 //! file covers, read from AWS's file name or its folders; and the window's choice of files, made
 //! before any file is opened. It must not parse file contents.
 
@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::engine::EngineError;
-use crate::engine::aws::aws_error;
 use crate::render::TimeWindow;
 
 /// How a log file is stored, from its name.
@@ -31,7 +30,7 @@ pub struct LogFile {
 
 pub use crate::table::layout::{partition_values, path_span};
 
-fn kind_of(path: &Path) -> Option<FileKind> {
+pub fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
     let firehose = crate::table::layout::firehose_stamp(&name).is_some()
         && (name.ends_with(".gz") || !name.contains('.'));
@@ -145,49 +144,6 @@ pub fn select(files: Vec<LogFile>, window: &TimeWindow, all: bool) -> Selection 
         }
     }
     out
-}
-
-/// Lists an `s3://bucket/prefix` and keeps the window's objects, named by their URLs
-/// (`s3://bucket/key`, the folders dated as on disk). Nothing is downloaded.
-pub async fn list_s3(
-    s3: &aws_sdk_s3::Client,
-    url: &str,
-    window: &TimeWindow,
-    all: bool,
-) -> Result<Selection, EngineError> {
-    Ok(select(list_objects(s3, url, false).await?, window, all))
-}
-
-/// Every object under an `s3://bucket/prefix`, dated by its path. Objects that are not flow-log
-/// files by name are left out, unless `every` (what Athena reads under a table: all of them,
-/// counted as text).
-pub async fn list_objects(
-    s3: &aws_sdk_s3::Client,
-    url: &str,
-    every: bool,
-) -> Result<Vec<LogFile>, EngineError> {
-    let (bucket, prefix) = crate::engine::local::s3::split(url).unwrap_or((url, ""));
-    let mut listed = Vec::new();
-    let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(aws_error("S3", "ListObjectsV2", bucket))?;
-        for obj in page.contents() {
-            let Some(key) = obj.key() else { continue };
-            let path = PathBuf::from(format!("s3://{bucket}/{key}"));
-            let kind = match kind_of(&path) {
-                Some(kind) => kind,
-                None if every => FileKind::Text,
-                None => continue,
-            };
-            listed.push(LogFile {
-                span: path_span(Path::new(key)),
-                path,
-                size: obj.size().unwrap_or(0).max(0) as u64,
-                kind,
-            });
-        }
-    }
-    Ok(listed)
 }
 
 #[cfg(test)]

@@ -8,12 +8,20 @@
 //! It must not print.
 
 pub mod convert;
+#[cfg(feature = "aws")]
 pub mod cwlogs;
 pub mod files;
 pub mod gunzip;
 pub mod memory;
 pub mod parquet;
 pub mod provider;
+/// S3 and CloudWatch Logs sources; a build without AWS has none, and this stands in for them.
+#[cfg(feature = "aws")]
+pub mod remote;
+#[cfg(not(feature = "aws"))]
+#[path = "remote_none.rs"]
+pub mod remote;
+#[cfg(feature = "aws")]
 pub mod s3;
 pub mod stats;
 pub mod text;
@@ -28,7 +36,6 @@ use async_trait::async_trait;
 use datafusion::common::DataFusionError;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
-use crate::engine::aws::Aws;
 use crate::engine::local::files::{FileKind, LogFile, Selection};
 use crate::engine::local::provider::TextLogs;
 use crate::engine::local::stats::Stats;
@@ -55,6 +62,14 @@ pub struct LocalOptions {
     pub interface: Option<String>,
 }
 
+/// A source naming a CloudWatch Logs group: `logs:GROUP`.
+pub const LOGS_PREFIX: &str = "logs:";
+
+/// Whether a source is read through AWS (an `s3://` prefix or a `logs:` group).
+pub fn is_remote(source: &str) -> bool {
+    source.starts_with("s3://") || source.starts_with(LOGS_PREFIX)
+}
+
 pub struct LocalEngine {
     ctx: SessionContext,
     stats: Arc<Stats>,
@@ -68,7 +83,7 @@ pub struct LocalEngine {
     fields: Option<FieldSet>,
     stop: Stop,
     /// The bucket, when the source is in S3.
-    store: Option<Arc<s3::S3Store>>,
+    store: Option<remote::Store>,
     _downloads: Option<tempfile::TempDir>,
 }
 
@@ -144,34 +159,15 @@ impl LocalEngine {
         opts: &LocalOptions,
         table: &TableProfile,
         window: &TimeWindow,
-        aws: Option<&Aws>,
+        aws: Option<&remote::Aws>,
         stop: Stop,
     ) -> Result<LocalEngine, EngineError> {
         let started = Instant::now();
         let stats = Arc::new(Stats::default());
         let source = opts.source.as_str();
-        let logs = cwlogs::LogsSource::parse(source, opts.interface.as_deref());
-        let mut store: Option<Arc<s3::S3Store>> = None;
-        let (selection, downloads) = if let Some(logs) = logs {
-            let dir =
-                tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
-            let path = dir.path();
-            let selection = remote(aws, "a logs:", &stop, |aws| async move {
-                cwlogs::fetch(&aws.logs(), &logs, &table.fields, window, opts.all, path).await
-            })
-            .await?;
-            (selection, Some(dir))
-        } else if source.starts_with("s3://") {
-            let (bucket, _) = s3::split(source).unwrap_or_default();
-            let (listed, client) = remote(aws, "an s3://", &stop, |aws| async move {
-                let client = aws.s3();
-                Ok((files::list_s3(&client, source, window, opts.all).await?, client))
-            })
-            .await?;
-            store = Some(Arc::new(s3::S3Store::new(client, bucket)));
-            (listed, None)
-        } else {
-            (files::select(files::local_files(source)?, window, opts.all), None)
+        let (selection, downloads, store) = match remote::select(opts, table, window, aws, &stop).await? {
+            Some(remote) => remote,
+            None => (files::select(files::local_files(source)?, window, opts.all), None, None),
         };
         stats.files_skipped.store(selection.skipped, Ordering::Relaxed);
         if selection.kept.is_empty() {
@@ -229,10 +225,7 @@ impl LocalEngine {
             .then(|| table.fields.fields().iter().map(|f| f.aws_name.to_string()).collect());
         let fields = if !parquet.is_empty() {
             let checked = match &store {
-                Some(store) => {
-                    ctx.register_object_store(store_url(&store.url())?.as_ref(), store.clone());
-                    footers_from_s3(store, parquet).await
-                }
+                Some(store) => remote::footers(&ctx, store, parquet).await?,
                 // Footers are read from disk: off the async workers.
                 None => {
                     blocking(move || {
@@ -264,10 +257,7 @@ impl LocalEngine {
         } else {
             let (cols, shared, strict) = (table.partition_columns(), stats.clone(), opts.strict);
             let (headed, objects) = match &store {
-                Some(store) => {
-                    let objects = s3::Objects::new(store.clone(), tokio::runtime::Handle::current());
-                    (headers_from_s3(store, text, headerless.clone()).await, Some(Arc::new(objects)))
-                }
+                Some(store) => remote::headers(store, text, headerless.clone()).await,
                 // Every file's header is read from disk: off the async workers.
                 None => {
                     let fields = headerless.clone();
@@ -304,7 +294,7 @@ impl LocalEngine {
 
     pub fn footer(&self) -> String {
         let started = *self.started.lock().unwrap_or_else(|e| e.into_inner());
-        self.stats.footer_with(started.elapsed(), self.store.as_ref().map(|s| s.fetched()))
+        self.stats.footer_with(started.elapsed(), self.store.as_ref().map(remote::fetched))
     }
 
     /// A statement after the first: its footer tells its own time and reading, not the session's.
@@ -389,74 +379,6 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| EngineError::Runtime(format!("embedded engine: reading the source failed: {e}")))
-}
-
-/// Requests to S3 at once while opening: footers and header lines are small, latency dominates.
-const S3_CONCURRENCY: usize = 16;
-
-/// `check` run on every object, a few at a time (latency dominates: footers and header lines
-/// are small), in the files' order.
-async fn per_object<T, Fut>(files: Vec<LogFile>, check: impl Fn(String, u64) -> Fut) -> Vec<(T, LogFile)>
-where
-    Fut: std::future::Future<Output = T>,
-{
-    use futures::StreamExt;
-    let check = &check;
-    futures::stream::iter(files)
-        .map(|f| async move { (check(s3::key_of(&f.path).to_string(), f.size).await, f) })
-        .buffered(S3_CONCURRENCY)
-        .collect()
-        .await
-}
-
-/// Every Parquet object's footer checked, as `parquet::check` does on disk.
-async fn footers_from_s3(
-    store: &Arc<s3::S3Store>,
-    files: Vec<LogFile>,
-) -> Vec<(Result<u64, String>, LogFile)> {
-    per_object(files, |key, size| async move { parquet::check_remote(store, &key, size).await }).await
-}
-
-/// Every text object's fields, from its first line (see `text::fields_of`).
-async fn headers_from_s3(
-    store: &Arc<s3::S3Store>,
-    files: Vec<LogFile>,
-    headerless: Option<Vec<String>>,
-) -> Vec<(Result<Vec<String>, String>, LogFile)> {
-    let headerless = &headerless;
-    per_object(files, |key, size| async move {
-        if size == 0 {
-            return Err("the file is empty".to_string());
-        }
-        let line = store.first_line(&key).await?;
-        text::fields_of(&line, headerless.as_deref()).map(|(names, _)| names)
-    })
-    .await
-}
-
-fn store_url(s: &str) -> Result<datafusion::execution::object_store::ObjectStoreUrl, EngineError> {
-    datafusion::execution::object_store::ObjectStoreUrl::parse(s)
-        .map_err(|e| EngineError::Config(format!("`{s}`: {e}")))
-}
-
-/// Lists or fetches a remote source (S3, CloudWatch Logs) with athq's AWS settings; a signal
-/// stops it.
-async fn remote<'a, T, F, Fut>(
-    aws: Option<&'a Aws>,
-    what: &str,
-    stop: &Stop,
-    fetch: F,
-) -> Result<T, EngineError>
-where
-    F: FnOnce(&'a Aws) -> Fut,
-    Fut: std::future::Future<Output = Result<T, EngineError>>,
-{
-    let aws = aws.ok_or_else(|| EngineError::Config(format!("{what} source needs AWS settings")))?;
-    let _guard = stop.guard();
-    tokio::select! {
-        r = fetch(aws) => r,
-        sig = stop.wait() => Err(EngineError::Interrupted { id: None, signal: sig }),
-    }
 }
 
 /// The Parquet files as one DataFrame with the table's partition columns: files grouped by the

@@ -27,7 +27,7 @@ use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use crate::engine::EngineError;
 use crate::engine::local::files::{LogFile, partition_values};
 use crate::engine::local::stats::Stats;
-use crate::engine::local::{s3, text};
+use crate::engine::local::{remote, text};
 use crate::table::{PartitionColumn, fields};
 
 fn arrow_type(athena_type: &str) -> DataType {
@@ -54,7 +54,7 @@ pub struct TextLogs {
     /// The table's fields, for files without a header line (Firehose's).
     headerless: Option<Arc<Vec<String>>>,
     /// Where the files are, when they are S3 objects rather than files on disk.
-    objects: Option<Arc<s3::Objects>>,
+    objects: Option<Arc<remote::Objects>>,
 }
 
 /// Where an output column comes from: the file (its index among the parsed columns) or the path.
@@ -75,7 +75,7 @@ impl TextLogs {
         stats: Arc<Stats>,
         options: (usize, bool),
         headerless: Option<Vec<String>>,
-        objects: Option<Arc<s3::Objects>>,
+        objects: Option<Arc<remote::Objects>>,
     ) -> Result<TextLogs, EngineError> {
         let (partitions, strict) = options;
         let mut present = vec![false; fields::CATALOG.len()];
@@ -286,7 +286,7 @@ struct TextPartition {
     stats: Arc<Stats>,
     strict: bool,
     headerless: Option<Arc<Vec<String>>>,
-    objects: Option<Arc<s3::Objects>>,
+    objects: Option<Arc<remote::Objects>>,
 }
 
 impl PartitionStream for TextPartition {

@@ -3,8 +3,8 @@
 //! Parquet through (ranged GETs of the footers and of the column chunks a query needs), and, for
 //! text, readers over GetObject bodies as the bytes arrive (the text reader inflates a gzip
 //! object whole once it has arrived, or streams it), with the next objects' downloads started
-//! ahead (bounded) so the parser rarely waits for S3. Nothing is written to disk. It must not
-//! choose files or parse records.
+//! ahead (bounded) so the parser rarely waits for S3; and the listing of a prefix, dated as
+//! `files` dates a folder. Nothing is written to disk. It must not choose files or parse records.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
@@ -25,6 +25,8 @@ use futures::{StreamExt, TryStreamExt};
 
 use crate::engine::EngineError;
 use crate::engine::aws::aws_error;
+use crate::engine::local::files;
+use crate::render::TimeWindow;
 
 /// Objects whose download starts before a reader asks for them.
 const AHEAD: usize = 8;
@@ -318,6 +320,49 @@ impl Read for ChannelReader {
         buf[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
     }
+}
+
+/// Lists an `s3://bucket/prefix` and keeps the window's objects, named by their URLs
+/// (`s3://bucket/key`, the folders dated as on disk). Nothing is downloaded.
+pub async fn list(
+    s3: &aws_sdk_s3::Client,
+    url: &str,
+    window: &TimeWindow,
+    all: bool,
+) -> Result<files::Selection, EngineError> {
+    Ok(files::select(list_objects(s3, url, false).await?, window, all))
+}
+
+/// Every object under an `s3://bucket/prefix`, dated by its path. Objects that are not flow-log
+/// files by name are left out, unless `every` (what Athena reads under a table: all of them,
+/// counted as text).
+pub async fn list_objects(
+    s3: &aws_sdk_s3::Client,
+    url: &str,
+    every: bool,
+) -> Result<Vec<files::LogFile>, EngineError> {
+    let (bucket, prefix) = split(url).unwrap_or((url, ""));
+    let mut listed = Vec::new();
+    let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error("S3", "ListObjectsV2", bucket))?;
+        for obj in page.contents() {
+            let Some(key) = obj.key() else { continue };
+            let path = std::path::PathBuf::from(format!("s3://{bucket}/{key}"));
+            let kind = match files::kind_of(&path) {
+                Some(kind) => kind,
+                None if every => files::FileKind::Text,
+                None => continue,
+            };
+            listed.push(files::LogFile {
+                span: files::path_span(FsPath::new(key)),
+                path,
+                size: obj.size().unwrap_or(0).max(0) as u64,
+                kind,
+            });
+        }
+    }
+    Ok(listed)
 }
 
 #[cfg(test)]

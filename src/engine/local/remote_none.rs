@@ -1,0 +1,67 @@
+//! A build without AWS reads no S3 or CloudWatch Logs source (`engine::open` refuses them before
+//! the engine opens): these types stand where theirs would, and have no values.
+
+use std::sync::Arc;
+
+use datafusion::prelude::SessionContext;
+
+use crate::engine::EngineError;
+use crate::engine::local::LocalOptions;
+use crate::engine::local::files::{LogFile, Selection};
+use crate::engine::stop::Stop;
+use crate::render::TimeWindow;
+use crate::table::TableProfile;
+
+/// AWS settings and clients: none in this build.
+#[derive(Debug)]
+pub enum Aws {}
+
+/// A bucket: none in this build.
+#[derive(Debug)]
+pub enum Store {}
+
+/// S3 objects read in place: none in this build.
+#[derive(Debug)]
+pub enum Objects {}
+
+impl Objects {
+    pub fn prefetch<'a>(&self, _next: impl Iterator<Item = &'a std::path::Path>) {
+        match *self {}
+    }
+
+    pub fn open(&self, _path: &std::path::Path) -> Box<dyn std::io::Read + Send> {
+        match *self {}
+    }
+}
+
+/// Every source is on disk here.
+pub async fn select(
+    _opts: &LocalOptions,
+    _table: &TableProfile,
+    _window: &TimeWindow,
+    _aws: Option<&Aws>,
+    _stop: &Stop,
+) -> Result<Option<(Selection, Option<tempfile::TempDir>, Option<Store>)>, EngineError> {
+    Ok(None)
+}
+
+pub fn fetched(store: &Store) -> u64 {
+    match *store {}
+}
+
+pub async fn footers(
+    _ctx: &SessionContext,
+    store: &Store,
+    _files: Vec<LogFile>,
+) -> Result<Vec<(Result<u64, String>, LogFile)>, EngineError> {
+    match *store {}
+}
+
+#[allow(clippy::type_complexity)]
+pub async fn headers(
+    store: &Store,
+    _files: Vec<LogFile>,
+    _headerless: Option<Vec<String>>,
+) -> (Vec<(Result<Vec<String>, String>, LogFile)>, Option<Arc<Objects>>) {
+    match *store {}
+}
