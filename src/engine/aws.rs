@@ -41,7 +41,9 @@ impl std::fmt::Debug for Aws {
 impl Aws {
     /// The standard chain (profiles, SSO, environment), then athq's settings.
     pub async fn connect(settings: &Settings, notify: Notify) -> Result<Aws, EngineError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+        let https = aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(https.build_https());
         if let Some(region) = &settings.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }

@@ -22,6 +22,7 @@ mod snapshots;
 mod sqlglot;
 mod standin;
 mod support;
+mod tls;
 
 pub use support::{Out, run};
 
