@@ -1,10 +1,12 @@
 //! The embedded engine: the same rendered library over flow-log files, with Apache DataFusion.
-//! It opens once from a source (a directory, a glob, or an `s3://` prefix): chooses the window's
-//! files (`files`), checks them (`parquet`, the text headers in `provider`), registers them as the
-//! configured table, and then runs statements, stopping within a second on a signal or timeout.
-//! Parts: `files` (discovery and dating), `text` (the text reader), `provider` (the table),
-//! `s3` (reading objects in place), `parquet` (footer checks), `udf` (CIDR functions, types), `trino` (Trino's functions),
-//! `convert` (results), `stats` (the footer).
+//! It opens once from a source (a directory, a glob, an `s3://` prefix or a `logs:` group):
+//! chooses the window's files (`files`), checks them (`parquet`, the text headers in `provider`),
+//! registers them as the configured table, and then runs statements, stopping within a second on
+//! a signal or timeout. Parts: `files` (discovery and dating), `text` (the text reader),
+//! `provider` (the table), `remote` (sources read through AWS: `s3` reads objects in place,
+//! `cwlogs` fetches log events; a build without AWS has a stand-in), `parquet` (footer checks),
+//! `udf` (CIDR functions, types), `trino` (Trino's functions), `convert` (results), `stats`
+//! (the footer).
 //! It must not print.
 
 pub mod convert;
