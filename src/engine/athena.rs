@@ -17,7 +17,8 @@ use aws_sdk_athena::types::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::engine::aws::{Aws, Notify, aws_error, split_s3_url};
+use crate::engine::Notify;
+use crate::engine::aws::{Aws, aws_error, split_s3_url};
 use crate::engine::stop::Stop;
 use crate::engine::{
     Column, Engine, EngineError, Execution, Footer, Kind, Progress, RowSink, RunOptions, State, csv,

@@ -23,7 +23,7 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 /// How long retrying goes on silently before athq says so.
 const QUIET_RETRY: Duration = Duration::from_secs(1);
 
-pub use crate::engine::Notify;
+use crate::engine::Notify;
 
 /// The SDK configuration and the clients built from it.
 #[derive(Clone)]

@@ -31,7 +31,6 @@ pub use stop::{Signal, Stop};
 pub type Notify = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// What a build without the `aws` feature says when asked for something only AWS serves.
-#[cfg_attr(feature = "aws", allow(dead_code))]
 pub fn without_aws(what: &str) -> EngineError {
     EngineError::WithoutAws(what.to_string())
 }
@@ -160,12 +159,10 @@ pub async fn open(
                 true => Some(aws::Aws::connect(settings, notify).await?),
                 false => None,
             };
+            // Without AWS, the engine refuses a remote source itself (`remote_none::select`).
             #[cfg(not(feature = "aws"))]
             let aws: Option<local::remote::Aws> = {
                 let _ = notify;
-                if local::is_remote(&opts.source) {
-                    return Err(without_aws("an s3:// or logs: source"));
-                }
                 None
             };
             Ok(Box::new(local::LocalEngine::open(opts, &settings.table, window, aws.as_ref(), stop).await?))

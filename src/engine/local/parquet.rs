@@ -25,8 +25,8 @@ pub fn check(path: &Path) -> Result<u64, String> {
     decode(&read(size - 8 - footer, footer)?)
 }
 
-#[cfg(feature = "aws")]
 /// The same check for an S3 object, with two ranged GETs (its last 8 bytes, then its footer).
+#[cfg(feature = "aws")]
 pub async fn check_remote(
     store: &crate::engine::local::s3::S3Store,
     key: &str,
@@ -35,8 +35,8 @@ pub async fn check_remote(
     decode(&remote_footer(store, key, size).await?)
 }
 
-#[cfg(feature = "aws")]
 /// An S3 object's footer metadata (checked for its magic and length), with two ranged GETs.
+#[cfg(feature = "aws")]
 async fn remote_footer(
     store: &crate::engine::local::s3::S3Store,
     key: &str,
@@ -54,9 +54,9 @@ async fn remote_footer(
     Ok(metadata)
 }
 
-#[cfg(feature = "aws")]
 /// The compressed bytes of the column chunks of `columns` in an S3 object (a column's name as the
 /// table has it: `log_status` matches a file's `log-status` or `log_status`), from its footer.
+#[cfg(feature = "aws")]
 pub async fn column_bytes(
     store: &crate::engine::local::s3::S3Store,
     key: &str,

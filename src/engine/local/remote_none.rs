@@ -1,5 +1,5 @@
-//! A build without AWS reads no S3 or CloudWatch Logs source (`engine::open` refuses them before
-//! the engine opens): these types stand where theirs would, and have no values.
+//! A build without AWS reads no S3 or CloudWatch Logs source (`select` refuses them): these types
+//! stand where theirs would, and have no values.
 
 use std::sync::Arc;
 
@@ -34,15 +34,18 @@ impl Objects {
     }
 }
 
-/// Every source is on disk here.
+/// Every source is on disk here: an `s3://` or `logs:` one is refused.
 pub async fn select(
-    _opts: &LocalOptions,
+    opts: &LocalOptions,
     _table: &TableProfile,
     _window: &TimeWindow,
     _aws: Option<&Aws>,
     _stop: &Stop,
 ) -> Result<Option<(Selection, Option<tempfile::TempDir>, Option<Store>)>, EngineError> {
-    Ok(None)
+    match super::is_remote(&opts.source) {
+        true => Err(crate::engine::without_aws("an s3:// or logs: source")),
+        false => Ok(None),
+    }
 }
 
 pub fn fetched(store: &Store) -> u64 {
