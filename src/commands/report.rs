@@ -67,6 +67,8 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;
     let local = local_options(settings, &args.local)?;
     let opts = run_options(&args.exec);
+    // Before anything runs (or is paid for on Athena): the page must have somewhere to go.
+    let mut out = Out::open(Some(&args.output))?;
     let engine = open_engine(settings, printer, local.as_ref(), &window).await?;
     let mut table = settings.table.clone();
     if let Some(fields) = engine.fields() {
@@ -130,7 +132,6 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
         notes,
         sections,
     };
-    let mut out = Out::open(Some(&args.output))?;
     out.write_all(report.html().as_bytes())?;
     out.commit()?;
     let (scanned, cost) = report.totals();

@@ -32,6 +32,24 @@ pub fn stderr_color(when: crate::cli::ColorWhen, env: &dyn Fn(&str) -> Option<St
     }
 }
 
+/// Text for a terminal: control characters a message may quote (from SQL, a file, AWS) are
+/// shown escaped (`\u{1b}`), so they cannot move the cursor, recolour or clear the screen. Line
+/// breaks and tabs stay.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `error:`, `warning:` and `hint:` at the start of a line, in bold colours.
 pub fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
@@ -72,7 +90,8 @@ impl Printer {
     /// Writes a status line to stderr, unless quiet.
     pub fn status(&self, text: &str) {
         if !self.quiet {
-            let text = if self.color { paint(text) } else { text.to_string() };
+            let text = visible(text);
+            let text = if self.color { paint(&text) } else { text };
             let _ = writeln!(io::stderr().lock(), "{text}");
         }
     }
@@ -152,33 +171,88 @@ impl Printer {
     }
 }
 
-/// Where streamed data goes: stdout, or a file that appears whole (written beside it under a
-/// temporary name, renamed when complete, removed if the command fails).
+/// Where streamed data goes: stdout, or `--output`. A regular file (new or existing) appears
+/// whole: it is written beside the target under a name no other run shares, given the target's
+/// mode, and renamed over it when complete (removed if the command fails). A symlink is followed
+/// to what it names. Anything else (a device such as /dev/null, a FIFO, a socket) is written in
+/// place: replacing it would destroy it.
 pub enum Out {
     Stdout(io::BufWriter<io::Stdout>),
     File { file: io::BufWriter<std::fs::File>, tmp: std::path::PathBuf, path: std::path::PathBuf, done: bool },
+    Direct { file: io::BufWriter<std::fs::File>, path: std::path::PathBuf },
 }
 
+/// Temporary names made by this process, so two outputs in one run never share one either.
+static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl Out {
+    /// Opens stdout or `path`. Everything that could stop the write later is checked now (the
+    /// folder exists and takes new files, an existing file is writable), before any query runs.
     pub fn open(path: Option<&std::path::Path>) -> anyhow::Result<Out> {
-        match path {
-            None => Ok(Out::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout()))),
-            Some(p) => {
-                let tmp = p.with_extension("athq-partial");
-                let file = std::fs::File::create(&tmp)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
-                Ok(Out::File { file: io::BufWriter::new(file), tmp, path: p.to_path_buf(), done: false })
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let Some(given) = path else {
+            return Ok(Out::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout())));
+        };
+        let cannot = |e: io::Error| anyhow::anyhow!("cannot write {}: {e}", given.display());
+        // What the name finally means: a symlink's target is what the user asked to write.
+        let target = match std::fs::canonicalize(given) {
+            Ok(real) => real,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => given.to_path_buf(),
+            Err(e) => return Err(cannot(e)),
+        };
+        let existing = match std::fs::metadata(&target) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(cannot(e)),
+        };
+        if let Some(m) = &existing {
+            if m.is_dir() {
+                return Err(cannot(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory")));
+            }
+            // Opening for writing (without truncating) is the permission check; for a device or
+            // a FIFO it is the file written.
+            let file = std::fs::OpenOptions::new().write(true).open(&target).map_err(cannot)?;
+            if !m.is_file() {
+                return Ok(Out::Direct { file: io::BufWriter::new(file), path: given.to_path_buf() });
             }
         }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // A new file gets what the umask allows, as `>` would; an existing one keeps its mode.
+        let mode = existing.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        let mut attempt = 0;
+        let (file, tmp) = loop {
+            let seq = TMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = dir.join(format!(".{name}.{}-{seq}.athq-partial", std::process::id()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp) {
+                Ok(f) => break (f, tmp),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+                Err(e) => return Err(cannot(e)),
+            }
+        };
+        if existing.is_some() {
+            // The umask narrowed it at creation; the target's own mode is what the file keeps.
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+        }
+        Ok(Out::File { file: io::BufWriter::new(file), tmp, path: target, done: false })
     }
 
     /// Puts a file in place; stdout has nothing left to do.
     pub fn commit(mut self) -> anyhow::Result<()> {
-        if let Out::File { file, tmp, path, done } = &mut self {
-            let cannot = |e: io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
-            file.flush().map_err(cannot)?;
-            std::fs::rename(&*tmp, &*path).map_err(cannot)?;
-            *done = true;
+        match &mut self {
+            Out::Stdout(_) => {}
+            Out::File { file, tmp, path, done } => {
+                let cannot = |e: io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
+                file.flush().map_err(cannot)?;
+                std::fs::rename(&*tmp, &*path).map_err(cannot)?;
+                *done = true;
+            }
+            Out::Direct { file, path } => {
+                file.flush().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
         }
         Ok(())
     }
@@ -192,18 +266,27 @@ impl Drop for Out {
     }
 }
 
+/// A write error that names the file (the temporary one by the name the user gave).
+fn naming(path: &std::path::Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
 impl Write for Out {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Out::Stdout(w) => w.write(buf),
-            Out::File { file, .. } => file.write(buf),
+            Out::File { file, path, .. } | Out::Direct { file, path } => {
+                file.write(buf).map_err(|e| naming(path, e))
+            }
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Out::Stdout(w) => w.flush(),
-            Out::File { file, .. } => file.flush(),
+            Out::File { file, path, .. } | Out::Direct { file, path } => {
+                file.flush().map_err(|e| naming(path, e))
+            }
         }
     }
 }
