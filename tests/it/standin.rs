@@ -190,3 +190,63 @@ impl Account {
         cmd
     }
 }
+
+/// tests/standin/fault_proxy.py in front of the stand-in: S3 answers cut off mid-object,
+/// throttled, or objects deleted between listing and reading, as its rules say; and a log of
+/// every request. Stopped when dropped.
+pub struct FaultProxy {
+    pub url: String,
+    port: u16,
+    child: Child,
+    _stdin: ChildStdin,
+    _dir: tempfile::TempDir,
+}
+
+impl FaultProxy {
+    pub fn start(rules: Value) -> FaultProxy {
+        let upstream = standin();
+        let dir = tempfile::tempdir().unwrap();
+        let (rules_file, port_file) = (dir.path().join("rules.json"), dir.path().join("port"));
+        std::fs::write(&rules_file, rules.to_string()).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/standin/fault_proxy.py");
+        let mut child = Command::new(python())
+            .args([script, &upstream.url, rules_file.to_str().unwrap(), port_file.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the fault proxy starts");
+        let stdin = child.stdin.take().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let port = loop {
+            if let Some(port) = std::fs::read_to_string(&port_file).ok().and_then(|p| p.trim().parse().ok()) {
+                break port;
+            }
+            assert!(Instant::now() < deadline, "the fault proxy did not start within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        FaultProxy { url: format!("http://127.0.0.1:{port}"), port, child, _stdin: stdin, _dir: dir }
+    }
+
+    /// Every request the proxy saw, oldest first: method, path, query, range, op, fault.
+    pub fn log(&self) -> Vec<Value> {
+        let (status, text) = http(self.port, "GET", "/__log__", "").unwrap();
+        assert_eq!(status, 200, "{text}");
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Account {
+    /// `athq` as this account, its AWS calls going through `proxy`.
+    pub fn athq_via(&self, dir: &Path, proxy: &FaultProxy) -> assert_cmd::Command {
+        let mut cmd = self.athq(dir);
+        cmd.env("AWS_ENDPOINT_URL", &proxy.url);
+        cmd
+    }
+}

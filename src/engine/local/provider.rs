@@ -93,7 +93,8 @@ impl TextLogs {
                     let values = Arc::new(partition_values(&f.path, &partition_cols));
                     readable.push((f, values));
                 }
-                Err(why) if strict => {
+                // A transfer that failed (see `remote::Objects`) is not a damaged file.
+                Err(why) if strict || objects.as_ref().is_some_and(|o| o.failure(&f.path).is_some()) => {
                     return Err(EngineError::Runtime(format!("cannot read {}: {why}", f.path.display())));
                 }
                 Err(why) => stats.unreadable(&f.path, &why),
@@ -334,12 +335,18 @@ impl PartitionStream for TextPartition {
                             }
                         }
                     }
-                    Err(why) if strict => {
-                        let msg = format!("cannot read {}: {why}", file.path.display());
-                        let _ = tx.blocking_send(Err(DataFusionError::Execution(msg)));
-                        return;
+                    Err(why) => {
+                        // A transfer that failed is not a damaged file: the answer would miss its
+                        // records, so the query fails, whatever --strict says.
+                        let failure = objects.as_ref().and_then(|o| o.failure(&file.path));
+                        if strict || failure.is_some() {
+                            let why = failure.unwrap_or(why);
+                            let msg = format!("cannot read {}: {why}", file.path.display());
+                            let _ = tx.blocking_send(Err(DataFusionError::Execution(msg)));
+                            return;
+                        }
+                        stats.unreadable(&file.path, &why);
                     }
-                    Err(why) => stats.unreadable(&file.path, &why),
                 }
             }
         });

@@ -29,6 +29,7 @@ pub async fn select(
     stop: &Stop,
 ) -> Result<Option<(Selection, Option<tempfile::TempDir>, Option<Store>)>, EngineError> {
     let source = opts.source.as_str();
+    check_source(source)?;
     if let Some(logs) = cwlogs::LogsSource::parse(source, opts.interface.as_deref()) {
         let dir =
             tempfile::tempdir().map_err(|e| EngineError::Runtime(format!("temporary directory: {e}")))?;
@@ -49,6 +50,32 @@ pub async fn select(
     })
     .await?;
     Ok(Some((listed, None, Some(Arc::new(s3::S3Store::new(client, bucket))))))
+}
+
+/// A remote source names what it reads: a bucket (`s3://bucket/prefix`, no glob: S3 has none),
+/// a log group (`logs:GROUP`).
+fn check_source(source: &str) -> Result<(), EngineError> {
+    if let Some(group) = source.strip_prefix(crate::engine::local::LOGS_PREFIX)
+        && group.trim().is_empty()
+    {
+        return Err(EngineError::Config(format!(
+            "--source {source}: no log group (use logs:GROUP, e.g. logs:/vpc/flow-logs)"
+        )));
+    }
+    if let Some((bucket, key)) = s3::split(source) {
+        if bucket.is_empty() {
+            return Err(EngineError::Config(format!(
+                "--source {source}: no bucket (use s3://BUCKET/PREFIX, e.g. s3://my-logs/AWSLogs/)"
+            )));
+        }
+        if key.contains(['*', '?', '[', '{']) {
+            return Err(EngineError::Config(format!(
+                "--source {source}: globs are not supported on s3:// sources: name the folder (prefix) \
+                 to read, and narrow it with --days or --from/--to"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Bytes fetched from the bucket so far.
@@ -76,12 +103,12 @@ pub async fn headers(
     headerless: Option<Vec<String>>,
 ) -> (Vec<(Result<Vec<String>, String>, LogFile)>, Option<Arc<Objects>>) {
     let objects = Objects::new(store.clone(), tokio::runtime::Handle::current());
-    let headerless = &headerless;
+    let (headerless, objects_ref) = (&headerless, &objects);
     let headed = per_object(files, |key, size| async move {
         if size == 0 {
             return Err("the file is empty".to_string());
         }
-        let line = store.first_line(&key).await?;
+        let line = store.first_line(&key, objects_ref).await?;
         text::fields_of(&line, headerless.as_deref()).map(|(names, _)| names)
     })
     .await;

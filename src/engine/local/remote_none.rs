@@ -32,6 +32,10 @@ impl Objects {
     pub fn open(&self, _path: &std::path::Path) -> Box<dyn std::io::Read + Send> {
         match *self {}
     }
+
+    pub fn failure(&self, _path: &std::path::Path) -> Option<String> {
+        match *self {}
+    }
 }
 
 /// Every source is on disk here: an `s3://` or `logs:` one is refused.

@@ -34,6 +34,9 @@ const AHEAD: usize = 8;
 const CHUNKS: usize = 8;
 /// How much of an object's start is fetched to read its header line.
 const HEAD_BYTES: u64 = 64 * 1024;
+/// Times a download cut off mid-object is resumed (a ranged GET from the first byte not yet
+/// received) before the read fails.
+const RESUMES: u32 = 4;
 
 /// One bucket, read with athq's S3 client.
 #[derive(Debug)]
@@ -79,6 +82,17 @@ impl S3Store {
         key: &str,
         range: Option<String>,
     ) -> Result<(aws_sdk_s3::operation::get_object::GetObjectOutput, String), EngineError> {
+        self.body_if(key, range, None).await
+    }
+
+    /// The same, only while the object is still the one with entity tag `etag` (a resumed read
+    /// must not splice two versions of an object).
+    async fn body_if(
+        &self,
+        key: &str,
+        range: Option<String>,
+        etag: Option<&str>,
+    ) -> Result<(aws_sdk_s3::operation::get_object::GetObjectOutput, String), EngineError> {
         let url = format!("s3://{}/{key}", self.bucket);
         let out = self
             .s3
@@ -86,47 +100,84 @@ impl S3Store {
             .bucket(&self.bucket)
             .key(key)
             .set_range(range)
+            .set_if_match(etag.map(String::from))
             .send()
             .await
             .map_err(aws_error("S3", "GetObject", &url))?;
         Ok((out, url))
     }
 
-    /// Streams a GetObject body as chunks, counting them.
+    /// Streams a GetObject body (the bytes `start..end` of the object, `end` exclusive or the
+    /// object's end) as chunks, counting them. A transfer cut off is resumed from the first byte
+    /// not yet received, while the object is the same version (`etag`), up to `RESUMES` times;
+    /// then the stream fails, saying so.
     fn chunks(
         &self,
+        key: &str,
         body: aws_sdk_s3::primitives::ByteStream,
-        url: String,
+        (start, end): (u64, Option<u64>),
+        etag: Option<String>,
     ) -> BoxStream<'static, Result<Bytes, EngineError>> {
-        let fetched = self.fetched.clone();
-        futures::stream::try_unfold(Some(body), move |body| {
-            let (fetched, url) = (fetched.clone(), url.clone());
+        let store = self.clone_handle();
+        let (key, url) = (key.to_string(), format!("s3://{}/{key}", self.bucket));
+        let state = (Some(body), start, 0u32);
+        futures::stream::try_unfold(state, move |(body, at, resumes)| {
+            let (store, key, url, etag) = (store.clone_handle(), key.clone(), url.clone(), etag.clone());
             async move {
-                let Some(mut body) = body else { return Ok(None) };
-                match body.try_next().await {
-                    Ok(Some(bytes)) => {
-                        fetched.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                        Ok(Some((bytes, Some(body))))
+                let (mut body, at, mut resumes) = match body {
+                    Some(body) => (body, at, resumes),
+                    None => return Ok(None),
+                };
+                loop {
+                    match body.try_next().await {
+                        Ok(Some(bytes)) => {
+                            store.fetched.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                            let next = at + bytes.len() as u64;
+                            return Ok(Some((bytes, (Some(body), next, resumes))));
+                        }
+                        Ok(None) => return Ok(None),
+                        Err(e) if resumes == RESUMES => {
+                            return Err(EngineError::Runtime(format!(
+                                "the download of {url} broke off at byte {at} and again on each of {RESUMES} resumptions: {e}"
+                            )));
+                        }
+                        Err(_) => {
+                            resumes += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(50 << resumes)).await;
+                            let range = match end {
+                                Some(end) => format!("bytes={at}-{}", end.saturating_sub(1)),
+                                None => format!("bytes={at}-"),
+                            };
+                            let (out, _) = store.body_if(&key, Some(range), etag.as_deref()).await?;
+                            body = out.body;
+                        }
                     }
-                    Ok(None) => Ok(None),
-                    Err(e) => Err(EngineError::Runtime(format!("reading {url}: {e}"))),
                 }
             }
         })
         .boxed()
     }
 
+    /// Another handle on the same bucket, client and byte count.
+    fn clone_handle(&self) -> S3Store {
+        S3Store { s3: self.s3.clone(), bucket: self.bucket.clone(), fetched: self.fetched.clone() }
+    }
+
     /// The first bytes of an object, decompressed when its name ends in `.gz`, up to its first
     /// line break: where a text file's header is.
-    pub async fn first_line(&self, key: &str) -> Result<Vec<u8>, String> {
+    /// A download that failed in transfer (not because the object is gone) is recorded in
+    /// `objects`, so that the query fails rather than skipping the object.
+    pub async fn first_line(&self, key: &str, objects: &Objects) -> Result<Vec<u8>, String> {
         let range = format!("bytes=0-{}", HEAD_BYTES - 1);
-        let (out, url) = self.body(key, Some(range)).await.map_err(|e| e.to_string())?;
-        let bytes: Vec<u8> = self
-            .chunks(out.body, url)
-            .map_ok(|b| b.to_vec())
-            .try_concat()
-            .await
-            .map_err(|e| e.to_string())?;
+        let fetched = async {
+            let (out, _) = self.body(key, Some(range)).await?;
+            let etag = out.e_tag().map(String::from);
+            self.chunks(key, out.body, (0, Some(HEAD_BYTES)), etag).map_ok(|b| b.to_vec()).try_concat().await
+        };
+        let bytes: Vec<u8> = fetched.await.map_err(|e| match is_gone(&e) {
+            true => e.to_string(),
+            false => objects.fail(key, e).to_string(),
+        })?;
         let mut reader: Box<dyn BufRead> = match key.ends_with(".gz") {
             true => Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(&bytes[..]))),
             false => Box::new(&bytes[..]),
@@ -191,7 +242,7 @@ impl ObjectStore for S3Store {
             GetRange::Offset(o) => format!("bytes={o}-"),
             GetRange::Suffix(n) => format!("bytes=-{n}"),
         });
-        let (out, url) = me.body(key, header).await.map_err(generic)?;
+        let (out, _) = me.body(key, header).await.map_err(generic)?;
         let length = out.content_length().unwrap_or(0).max(0) as u64;
         // `bytes 100-199/5000`: the range sent and the object's size.
         let (range, size) = match out.content_range().and_then(parse_content_range) {
@@ -199,7 +250,9 @@ impl ObjectStore for S3Store {
             None => (0..length, length),
         };
         let meta = meta(location, size, out.e_tag());
-        let payload = me.chunks(out.body, url).map_err(generic).boxed();
+        let span = (range.start, Some(range.end));
+        let etag = out.e_tag().map(String::from);
+        let payload = me.chunks(key, out.body, span, etag).map_err(generic).boxed();
         Ok(GetResult {
             payload: GetResultPayload::Stream(payload),
             meta,
@@ -245,30 +298,61 @@ fn parse_content_range(v: &str) -> Option<(Range<u64>, u64)> {
     Some((a..b + 1, size))
 }
 
+/// Whether a failed GetObject says the object itself is gone or barred (skipped and named, as a
+/// damaged file is), rather than that the transfer failed (which fails the query).
+fn is_gone(e: &EngineError) -> bool {
+    matches!(e, EngineError::Aws { code: Some(code), .. }
+        if matches!(code.as_str(), "NoSuchKey" | "NotFound" | "AccessDenied" | "InvalidObjectState"))
+}
+
 /// Text objects read on the scan's reader threads (plain threads, not async workers): each
 /// download runs on the runtime and hands its chunks over a bounded channel; the next objects'
-/// downloads are started before their readers ask.
+/// downloads are started before their readers ask. A download cut off is resumed where it
+/// stopped; one that still fails is recorded, so that the query fails rather than skipping the
+/// object as damaged.
 #[derive(Debug)]
 pub struct Objects {
     store: Arc<S3Store>,
     runtime: tokio::runtime::Handle,
     started: Mutex<HashMap<String, tokio::sync::mpsc::Receiver<Result<Bytes, EngineError>>>>,
+    /// Keys whose download failed for good, and why.
+    failed: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl Objects {
     pub fn new(store: Arc<S3Store>, runtime: tokio::runtime::Handle) -> Objects {
-        Objects { store, runtime, started: Mutex::new(HashMap::new()) }
+        Objects { store, runtime, started: Mutex::new(HashMap::new()), failed: Default::default() }
+    }
+
+    /// Why the object's download failed, when it failed in transfer rather than for its content.
+    pub fn failure(&self, path: &FsPath) -> Option<String> {
+        self.failed.lock().unwrap_or_else(|e| e.into_inner()).get(key_of(path)).cloned()
+    }
+
+    /// Records that the object's transfer failed for good.
+    fn fail(&self, key: &str, e: EngineError) -> EngineError {
+        self.failed.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), e.to_string());
+        e
     }
 
     fn start(&self, key: &str) -> tokio::sync::mpsc::Receiver<Result<Bytes, EngineError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(CHUNKS);
-        let (store, key) = (self.store.clone(), key.to_string());
+        let (store, key, failed) = (self.store.clone(), key.to_string(), self.failed.clone());
         self.runtime.spawn(async move {
+            let fail = |e: EngineError| {
+                failed.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), e.to_string());
+                e
+            };
             let mut chunks = match store.body(&key, None).await {
-                Ok((out, url)) => store.chunks(out.body, url),
-                Err(e) => return drop(tx.send(Err(e)).await),
+                Ok((out, _)) => {
+                    let etag = out.e_tag().map(String::from);
+                    store.chunks(&key, out.body, (0, None), etag)
+                }
+                Err(e) if is_gone(&e) => return drop(tx.send(Err(e)).await),
+                Err(e) => return drop(tx.send(Err(fail(e))).await),
             };
             while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(fail);
                 let failed = chunk.is_err();
                 if tx.send(chunk).await.is_err() || failed {
                     return;
@@ -342,27 +426,48 @@ pub async fn list_objects(
     every: bool,
 ) -> Result<Vec<files::LogFile>, EngineError> {
     let (bucket, prefix) = split(url).unwrap_or((url, ""));
+    // A prefix names a folder (or one object), as a path on disk does: `v2` is `v2/…` or the
+    // object `v2`, never its siblings `v2cut/…`.
+    let folder = match prefix {
+        "" => String::new(),
+        p if p.ends_with('/') => p.to_string(),
+        p => format!("{p}/"),
+    };
+    let mut objects = list_prefix(s3, bucket, &folder).await?;
+    if objects.is_empty() && folder != prefix {
+        objects = list_prefix(s3, bucket, prefix).await?;
+        objects.retain(|(key, _)| key == prefix);
+    }
     let mut listed = Vec::new();
+    for (key, size) in objects {
+        let path = std::path::PathBuf::from(format!("s3://{bucket}/{key}"));
+        let kind = match files::kind_of(&path) {
+            Some(kind) => kind,
+            None if every => files::FileKind::Text,
+            None => continue,
+        };
+        listed.push(files::LogFile { span: files::path_span(FsPath::new(&key)), path, size, kind });
+    }
+    Ok(listed)
+}
+
+/// Every key under `prefix`, with its size.
+async fn list_prefix(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, EngineError> {
+    let mut out = Vec::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(aws_error("S3", "ListObjectsV2", bucket))?;
-        for obj in page.contents() {
-            let Some(key) = obj.key() else { continue };
-            let path = std::path::PathBuf::from(format!("s3://{bucket}/{key}"));
-            let kind = match files::kind_of(&path) {
-                Some(kind) => kind,
-                None if every => files::FileKind::Text,
-                None => continue,
-            };
-            listed.push(files::LogFile {
-                span: files::path_span(FsPath::new(key)),
-                path,
-                size: obj.size().unwrap_or(0).max(0) as u64,
-                kind,
-            });
-        }
+        out.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| Some((o.key()?.to_string(), o.size().unwrap_or(0).max(0) as u64))),
+        );
     }
-    Ok(listed)
+    Ok(out)
 }
 
 #[cfg(test)]
