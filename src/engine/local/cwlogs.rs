@@ -83,8 +83,8 @@ pub async fn fetch(
     let names: Vec<&str> = fields.fields().iter().map(|f| f.aws_name).collect();
     let add_eni = !names.contains(&"interface-id");
     let header = if add_eni { format!("{} interface-id", names.join(" ")) } else { names.join(" ") };
-    let written: Vec<Option<LogFile>> = futures::stream::iter(streams.iter())
-        .map(|stream| {
+    let written: Vec<Option<LogFile>> = futures::stream::iter(streams.iter().enumerate())
+        .map(|(n, stream)| {
             let header = header.clone();
             async move {
                 let events = stream_events(client, &source.group, stream, span).await?;
@@ -95,7 +95,14 @@ pub async fn fetch(
                 let mut text = header;
                 text.push('\n');
                 for message in events {
-                    text.push_str(message.trim_end());
+                    // One event is one record: a line break inside a message would make two (the
+                    // line then fails its header's field count and is counted as corrupt).
+                    let message = message.trim_end();
+                    if message.contains(['\n', '\r']) {
+                        text.extend(message.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+                    } else {
+                        text.push_str(message);
+                    }
                     if add_eni {
                         text.push(' ');
                         text.push_str(eni);
@@ -103,11 +110,13 @@ pub async fn fetch(
                     text.push('\n');
                 }
                 // Stream names are ENI ids; anything else a name could hold is kept out of the path.
+                // The stream's number keeps names apart that differ only in what is replaced.
                 let safe: String = stream
                     .chars()
+                    .take(100)
                     .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
                     .collect();
-                let path = dir.join(format!("{safe}.log"));
+                let path = dir.join(format!("{n:06}-{safe}.log"));
                 let size = text.len() as u64;
                 std::fs::write(&path, text)
                     .map_err(|e| EngineError::Runtime(format!("{}: {e}", path.display())))?;
