@@ -258,14 +258,24 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<usi
     Ok(got)
 }
 
+/// What becomes of one field of a file's lines.
+#[derive(Debug, Clone, Copy, Default)]
+struct Target {
+    /// The output column it feeds, if the query reads it.
+    column: Option<usize>,
+    /// That column is a number.
+    int: bool,
+    /// The field is a number in the catalog: checked on every line, read or not.
+    numeric: bool,
+}
+
 /// Lines into columns, for one file.
 struct Parser<'a> {
     schema: &'a SchemaRef,
     fields: usize,
-    /// For each field of this file: the output column it feeds, if the query reads it, and
-    /// whether that column is a number.
-    targets: Vec<Option<(usize, bool)>>,
-    /// Fields after the last one read are only counted.
+    /// For each field of this file: what becomes of it.
+    targets: Vec<Target>,
+    /// Fields after the last one read or checked are only counted.
     last_target: usize,
     /// The columns this file has: the others are NULL on every row of it.
     filled: Vec<bool>,
@@ -280,21 +290,27 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(header: Vec<String>, has_header: bool, schema: &'a SchemaRef) -> Self {
-        let targets: Vec<Option<(usize, bool)>> = header
+        let targets: Vec<Target> = header
             .iter()
             .map(|h| {
-                let col = fields::lookup(h)?.column();
-                let i = schema.fields().iter().position(|f| *f.name() == col)?;
-                Some((i, *schema.field(i).data_type() == DataType::Int64))
+                let Some(field) = fields::lookup(h) else { return Target::default() };
+                let col = field.column();
+                let column = schema.fields().iter().position(|f| *f.name() == col);
+                Target {
+                    column,
+                    int: column.is_some_and(|i| *schema.field(i).data_type() == DataType::Int64),
+                    // Whether a line is a record must not depend on which columns a query reads.
+                    numeric: matches!(field.athena_type, "int" | "bigint"),
+                }
             })
             .collect();
         let width = schema.fields().len();
         let mut filled = vec![false; width];
-        targets.iter().flatten().for_each(|(col, _)| filled[*col] = true);
+        targets.iter().filter_map(|t| t.column).for_each(|col| filled[col] = true);
         Parser {
             schema,
             fields: header.len(),
-            last_target: targets.iter().rposition(Option::is_some).map_or(0, |i| i + 1),
+            last_target: targets.iter().rposition(|t| t.column.is_some() || t.numeric).map_or(0, |i| i + 1),
             targets,
             filled,
             builders: builders(schema),
@@ -353,18 +369,20 @@ impl<'a> Parser<'a> {
                 }
             };
             let piece = &bytes[start..stop];
-            if let Some((col, int)) = *target {
-                if matches!(piece, [b'-']) {
+            if matches!(piece, [b'-']) {
+                if let Some(col) = target.column {
                     ints[col] = None;
                     texts[col] = (0, 0);
-                } else if int {
-                    match parse_i64(piece) {
-                        Some(v) => ints[col] = Some(v),
-                        None => bad = Some("a number field holds something else"),
-                    }
-                } else {
-                    texts[col] = (start, stop);
                 }
+            } else if target.int || target.numeric {
+                match (parse_i64(piece), target.column) {
+                    (Some(v), Some(col)) if target.int => ints[col] = Some(v),
+                    (Some(_), Some(col)) => texts[col] = (start, stop),
+                    (Some(_), None) => {}
+                    (None, _) => bad = Some("a number field holds something else"),
+                }
+            } else if let Some(col) = target.column {
+                texts[col] = (start, stop);
             }
             if ended {
                 break;
