@@ -104,14 +104,46 @@ fn decode(metadata: &[u8]) -> Result<u64, String> {
     let parsed = quietly(|| {
         let meta = ParquetMetaDataReader::decode_metadata(metadata).map_err(|e| e.to_string())?;
         let fm = meta.file_metadata();
-        parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()).map_err(|e| e.to_string())?;
-        Ok::<u64, String>(fm.num_rows().max(0) as u64)
+        let schema =
+            parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()).map_err(|e| e.to_string())?;
+        Ok::<_, String>((fm.num_rows().max(0) as u64, schema))
     });
     match parsed {
-        Some(Ok(rows)) => Ok(rows),
+        Some(Ok((rows, schema))) => fits(&schema).map(|()| rows),
         Some(Err(e)) => Err(format!("corrupt Parquet metadata: {e}")),
         None => Err("corrupt Parquet metadata (the decoder gave up)".into()),
     }
+}
+
+/// Whether a file's columns belong in a flow-log table: at least one is a flow-log field, and
+/// each that is has the field's kind of type (a number or text). Anything else would add rows
+/// of NULLs to the table, or fail the whole query when its column is cast.
+fn fits(schema: &datafusion::arrow::datatypes::Schema) -> Result<(), String> {
+    use datafusion::arrow::datatypes::DataType;
+    let mut known = 0;
+    for col in schema.fields() {
+        let Some(field) = crate::table::fields::lookup(col.name()) else { continue };
+        known += 1;
+        let number = matches!(field.athena_type, "int" | "bigint");
+        let ok = match col.data_type() {
+            t if t.is_integer() => number,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => !number,
+            _ => false,
+        };
+        if !ok {
+            return Err(format!(
+                "its column `{}` is {}, where a flow-log table has {}",
+                col.name(),
+                col.data_type(),
+                field.athena_type
+            ));
+        }
+    }
+    if known == 0 {
+        let names: Vec<&str> = schema.fields().iter().take(8).map(|f| f.name().as_str()).collect();
+        return Err(format!("none of its columns is a flow-log field ({})", names.join(", ")));
+    }
+    Ok(())
 }
 
 /// Runs `f`, turning a panic into `None` without printing it: a damaged file is reported by the
