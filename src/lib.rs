@@ -52,9 +52,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // `--threads` caps the cores a run uses: the runtime's workers (DataFusion's tasks run on
     // them) as well as the engine's partitions and reader threads.
     let threads = settings::threads(cli.command.threads(), &settings);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_stack_size(STACK_BYTES)
+        .enable_all()
+        .build()?;
     runtime.block_on(commands::exec(cli.command, settings, printer))
 }
+
+/// The stack of the thread that plans statements and of the runtime's workers. Planning and
+/// evaluating a long chain of terms (`a OR b OR …`, generated allow-lists) recurse once a term,
+/// deepest in the unoptimised SQL crates; DataFusion grows its stack on the heap where it
+/// recurses most (`recursive_protection`), and this is the room left for the rest. Only the pages
+/// a statement touches are ever allocated.
+const STACK_BYTES: usize = 256 << 20;
 
 /// The program: parse, run, report, exit code.
 /// `--color` as given, read before parsing so that clap's own help and usage errors follow it.
@@ -94,7 +105,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { error::exit::USAGE } else { error::exit::SUCCESS });
         }
     };
-    match run(cli) {
+    // The command runs on a thread with stack room to spare (see STACK_BYTES); the main thread's
+    // is the operating system's (often 8 MiB).
+    let worker =
+        std::thread::Builder::new().name("athq".into()).stack_size(STACK_BYTES).spawn(move || run(cli));
+    let result = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(e) => Err(anyhow::anyhow!("cannot start athq's thread: {e}")),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = error::exit_code(&e);

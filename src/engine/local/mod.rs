@@ -9,12 +9,14 @@
 //! (the footer).
 //! It must not print.
 
+pub mod balance;
 pub mod convert;
 #[cfg(feature = "aws")]
 pub mod cwlogs;
 pub mod files;
 pub mod gunzip;
 pub mod memory;
+pub mod overflow;
 pub mod parquet;
 pub mod provider;
 /// S3 and CloudWatch Logs sources; a build without AWS has none, and this stands in for them.
@@ -105,7 +107,37 @@ fn df_error(e: DataFusionError) -> EngineError {
 
 /// A statement that does not plan: the SQL is the problem. A missing function is named with
 /// DataFusion's nearest one, instead of its two-line planning message.
-fn sql_error(e: DataFusionError) -> EngineError {
+/// How deeply the parser follows nested expressions and subqueries.
+const PARSER_DEPTH: usize = 1000;
+
+/// The deepest nesting of parentheses and `CASE … END` in a statement, from its tokens.
+fn nesting(sql: &str) -> usize {
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize() else { return 0 };
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for t in tokens {
+        match t {
+            Token::LParen => depth += 1,
+            Token::Word(w) if w.keyword == Keyword::CASE => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(w) if w.keyword == Keyword::END => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
+fn too_deep() -> String {
+    format!(
+        "the statement nests expressions or subqueries more than {PARSER_DEPTH} levels deep, the most the \
+         embedded engine's parser follows"
+    )
+}
+
+fn sql_error(e: DataFusionError, sql: &str) -> EngineError {
     let text = e.find_root().to_string();
     if let Some(rest) = text.split("Invalid function '").nth(1)
         && let Some((name, after)) = rest.split_once('\'')
@@ -120,8 +152,10 @@ fn sql_error(e: DataFusionError) -> EngineError {
         DataFusionError::SQL(e, _) => {
             use datafusion::sql::sqlparser::parser::ParserError;
             EngineError::Sql(match &**e {
+                // The parser reports some of its depth limits as syntax errors where it stopped.
+                ParserError::ParserError(_) if nesting(sql) >= PARSER_DEPTH => too_deep(),
                 ParserError::ParserError(m) | ParserError::TokenizerError(m) => format!("syntax error: {m}"),
-                other => other.to_string(),
+                ParserError::RecursionLimitExceeded => too_deep(),
             })
         }
         DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
@@ -180,6 +214,10 @@ impl LocalEngine {
             .with_target_partitions(threads)
             .with_default_catalog_and_schema("awsdatacatalog", &table.database)
             .with_information_schema(true);
+        // Nesting (CASE in CASE, parentheses, subqueries) as deep as generated SQL goes: the
+        // parser's own limit is 50. The stack has room for it (see lib.rs).
+        config.options_mut().sql_parser.recursion_limit =
+            datafusion::common::config::ConfigNonZeroUsize::try_new(PARSER_DEPTH).map_err(df_error)?;
         // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
         // The Parquet table is a union of one branch per partition, its partition columns constant
@@ -198,7 +236,9 @@ impl LocalEngine {
             .with_config(config)
             .with_runtime_env(memory::runtime(opts.memory_limit).map_err(df_error)?)
             .with_default_features()
-            .with_type_planner(Arc::new(udf::TrinoTypes));
+            .with_type_planner(Arc::new(udf::TrinoTypes))
+            // After type coercion: integer arithmetic that overflows fails, as on Athena.
+            .with_analyzer_rule(Arc::new(overflow::CheckedArithmetic::new()));
         if let Some(limit) = opts.memory_limit {
             state = state.with_physical_optimizer_rule(Arc::new(memory::SpillableTopK::new(limit)));
         }
@@ -211,6 +251,7 @@ impl LocalEngine {
             ctx.register_udf(f);
         }
         trino::register(&ctx).map_err(df_error)?;
+        overflow::register(&ctx);
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
             selection.kept.into_iter().partition(|f| f.kind == FileKind::Parquet);
@@ -315,6 +356,7 @@ impl LocalEngine {
         let dialect = state.config().options().sql_parser.dialect;
         let mut statement = state.sql_to_statement(&udf::typed_ip_literals(sql), &dialect)?;
         udf::rewrite_ip_casts(&mut statement);
+        balance::balance(&mut statement);
         let plan = state.statement_to_plan(statement).await?;
         datafusion::execution::context::SQLOptions::new().verify_plan(&plan)?;
         self.ctx.execute_logical_plan(plan).await
@@ -326,7 +368,7 @@ impl LocalEngine {
     /// fails this query, not the process; a sink that fails or a dropped query stops the plan.
     async fn stream_into(&self, sql: &str, sink: &mut dyn RowSink) -> Result<(), EngineError> {
         use futures::StreamExt;
-        let df = self.plan(sql).await.map_err(sql_error)?;
+        let df = self.plan(sql).await.map_err(|e| sql_error(e, sql))?;
         let columns = convert::columns(df.schema().as_arrow());
         sink.columns(&columns).map_err(EngineError::Output)?;
         let (tx, mut rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<convert::Rows>>(2);
