@@ -188,14 +188,42 @@ pub fn placeholders(sql: &str) -> Vec<usize> {
 /// Where `byte` occurs in the statement's code: not inside strings, quoted identifiers or comments
 /// (an unterminated one runs to the end).
 pub fn code_positions(sql: &str, byte: u8) -> Vec<usize> {
-    let b = sql.as_bytes();
     let mut out = Vec::new();
+    walk_code(sql, |i, c| {
+        if c == byte {
+            out.push(i)
+        }
+    });
+    out
+}
+
+/// True when the text holds nothing but white space and comments: no statement.
+pub fn only_comments(sql: &str) -> bool {
+    let mut code = false;
+    walk_code(sql, |_, c| code |= !c.is_ascii_whitespace());
+    !code
+}
+
+/// What the text leaves open at its end, and the byte where it starts: a string (`'`), a quoted
+/// identifier (`"`) or a block comment (`/*`).
+pub fn unterminated(sql: &str) -> Option<(&'static str, usize)> {
+    walk_code(sql, |_, _| {})
+}
+
+/// Calls `code` with each byte of the text outside strings, quoted identifiers and comments;
+/// returns what is left open at the end (see [`unterminated`]).
+fn walk_code(sql: &str, mut code: impl FnMut(usize, u8)) -> Option<(&'static str, usize)> {
+    let b = sql.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             q @ (b'\'' | b'"') => {
+                let start = i;
                 i += 1;
-                while i < b.len() {
+                loop {
+                    if i >= b.len() {
+                        return Some((if q == b'\'' { "string" } else { "quoted identifier" }, start));
+                    }
                     if b[i] == q && b.get(i + 1) == Some(&q) {
                         i += 2;
                     } else if b[i] == q {
@@ -211,18 +239,21 @@ pub fn code_positions(sql: &str, byte: u8) -> Vec<usize> {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
+                let start = i;
                 i += 2;
                 while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
                     i += 1;
                 }
+                if i + 1 >= b.len() {
+                    return Some(("comment", start));
+                }
                 i += 1;
             }
-            c if c == byte => out.push(i),
-            _ => {}
+            c => code(i, c),
         }
         i += 1;
     }
-    out
+    None
 }
 
 /// The statement with each `?` replaced by the next literal (the caller has checked the count).

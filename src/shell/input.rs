@@ -2,7 +2,7 @@
 //! strings, quoted identifiers and comments (and may span lines, or share one), and backslash
 //! commands, which stand on a line of their own. Pure text handling, no terminal.
 
-use crate::sql::code_positions;
+use crate::sql::{code_positions, only_comments, unterminated};
 
 /// One thing to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,13 +61,36 @@ impl Buffer {
         let mut start = 0;
         for end in &ends {
             let stmt = self.text[start..*end].trim();
-            if !stmt.is_empty() {
+            // Comments alone are no statement: nothing runs for them.
+            if !only_comments(stmt) {
                 out.push(Input::Statement(stmt.to_string()));
             }
             start = end + 1;
         }
         self.text = self.text[start..].trim_start().to_string();
         out
+    }
+
+    /// At the end of the input: the statement still under way (a script's last may leave out its
+    /// `;`), none when only comments are left, or an error when a string, quoted identifier or
+    /// comment was never closed, naming the line where it opens.
+    pub fn finish(&mut self) -> Result<Option<Input>, String> {
+        let text = std::mem::take(&mut self.text);
+        if let Some((what, at)) = unterminated(&text) {
+            let line = text[..at].matches('\n').count() + 1;
+            let first = text.lines().next().unwrap_or_default();
+            return Err(format!(
+                "the statement starting `{}` never ends: a {what} opened on its line {line} is not closed",
+                first.chars().take(40).collect::<String>()
+            ));
+        }
+        let stmt = text.trim();
+        Ok((!only_comments(stmt)).then(|| Input::Statement(stmt.to_string())))
+    }
+
+    /// The statement under way, if any (for saying what Ctrl-D discards).
+    pub fn pending(&self) -> &str {
+        self.text.trim()
     }
 }
 
@@ -133,6 +156,25 @@ mod tests {
         assert_eq!(b.push_line("SELECT 'it''s;"), vec![]);
         assert_eq!(b.push_line("still';"), vec![stmt("SELECT 'it''s;\nstill'")]);
         assert_eq!(b.push_line(";;"), vec![]);
+        assert_eq!(b.push_line("-- only a comment\n;/* and another */;"), vec![]);
+    }
+
+    #[test]
+    fn the_end_of_input_runs_an_open_statement_or_says_what_is_unclosed() {
+        let mut b = Buffer::default();
+        b.push_line("SELECT 1");
+        assert_eq!(b.finish(), Ok(Some(stmt("SELECT 1"))));
+        b.push_line("SELECT 1; -- trailing");
+        assert_eq!(b.finish(), Ok(None));
+        for (open, what) in
+            [("SELECT 'abc", "string"), ("SELECT \"x", "quoted identifier"), ("SELECT 1 /*", "comment")]
+        {
+            b.push_line("SELECT 0;");
+            b.push_line("-- first line");
+            b.push_line(open);
+            let e = b.finish().unwrap_err();
+            assert!(e.contains(&format!("a {what} opened on its line 2 is not closed")), "{e}");
+        }
     }
 
     #[test]

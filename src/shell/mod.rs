@@ -35,7 +35,7 @@ clears the line); Ctrl-D or \\q leaves. Tab completes names.
 
   \\q                          leave (also quit, exit)
   \\help                       this text
-  \\format [FORMAT]            how rows print: table, csv, json, ndjson, markdown
+  \\format [FORMAT]            how rows print: table, csv, json, ndjson, markdown, chart
   \\engine [local [SOURCE]]    run on the embedded engine, over SOURCE or the configured source
   \\engine athena              run on Athena
   \\run QUERY [ARGS…]          run a saved query as `athq run` does: \\run reject-top --days 3
@@ -209,6 +209,30 @@ fn format_name(f: OutputFormat) -> String {
     f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
 }
 
+/// The largest history file the shell reads (10,000 entries are kept; a larger file is not one
+/// athq wrote).
+const MAX_HISTORY_BYTES: u64 = 16 << 20;
+
+/// Whether history can live at `path`: a regular file (or none yet, in a folder that can be made)
+/// that can be appended to and is small enough to read. Devices, FIFOs and folders are refused, so
+/// that `/dev/zero` is never read into memory.
+fn usable_history(path: &std::path::Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err("not a regular file".into()),
+        Ok(m) if m.len() > MAX_HISTORY_BYTES => {
+            return Err(format!("larger than {} MiB", MAX_HISTORY_BYTES >> 20));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+        }
+        Err(e) => return Err(e.to_string()),
+    }
+    std::fs::OpenOptions::new().append(true).create(true).open(path).map(drop).map_err(|e| e.to_string())
+}
+
 /// Runs the shell until `\q`, Ctrl-D or the end of its input.
 pub async fn run(settings: Settings, printer: Printer, args: SqlArgs) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal();
@@ -229,10 +253,14 @@ pub async fn run(settings: Settings, printer: Printer, args: SqlArgs) -> anyhow:
         .build();
     let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
     editor.set_helper(Some(ShellHelper { completions: session.completions(&queries) }));
-    if let Some(path) = &history {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+    let history = history.and_then(|path| match usable_history(&path) {
+        Ok(()) => Some(path),
+        Err(why) => {
+            printer.status(&format!("warning: history is not kept: {}: {why}", path.display()));
+            None
         }
+    });
+    if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
     if interactive {
@@ -294,15 +322,19 @@ pub async fn run(settings: Settings, printer: Printer, args: SqlArgs) -> anyhow:
             }
         }
     }
-    // A script's last statement may leave out its `;` (as with `athq exec --file`).
-    if !buffer.is_empty() && !interactive {
-        for input in buffer.push_line(";") {
-            if let Input::Statement(sql) = input {
-                session.statement(&sql).await?;
-            }
+    if interactive {
+        if !buffer.pending().is_empty() {
+            printer.status("warning: the unfinished statement was discarded (a statement ends with `;`)");
         }
+        return Ok(());
     }
-    Ok(())
+    // A script's last statement may leave out its `;` (as with `athq exec --file`); one whose
+    // string or comment never closes is an error, not dropped.
+    match buffer.finish() {
+        Ok(Some(Input::Statement(sql))) => session.statement(&sql).await,
+        Ok(_) => Ok(()),
+        Err(e) => Err(InputError::new(e).hint("close it, and end the statement with `;`").into()),
+    }
 }
 
 #[cfg(test)]
