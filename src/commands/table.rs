@@ -66,11 +66,12 @@ async fn in_catalog(
     settings: &Settings,
     printer: &Printer,
     table: &TableProfile,
-) -> anyhow::Result<(bool, HashSet<Vec<String>>)> {
+) -> anyhow::Result<(Option<convert::Existing>, HashSet<Vec<String>>)> {
     let client = aws(settings, printer).await?.glue();
-    let exists = glue::table_exists(&client, table).await?;
-    let existing = if exists { glue::catalog_partitions(&client, table).await? } else { Default::default() };
-    Ok((exists, existing))
+    let info = glue::table_info(&client, table).await?;
+    let existing =
+        if info.is_some() { glue::catalog_partitions(&client, table).await? } else { Default::default() };
+    Ok((info, existing))
 }
 
 #[cfg(not(feature = "aws"))]
@@ -78,7 +79,7 @@ async fn in_catalog(
     _: &Settings,
     _: &Printer,
     _: &TableProfile,
-) -> anyhow::Result<(bool, HashSet<Vec<String>>)> {
+) -> anyhow::Result<(Option<convert::Existing>, HashSet<Vec<String>>)> {
     Err(crate::engine::without_aws("table convert").into())
 }
 
@@ -94,8 +95,11 @@ async fn convert(settings: &Settings, printer: &Printer, args: ConvertArgs) -> a
     let copy = convert::target(&source, &name, &location);
     let to = args.to.unwrap_or_else(|| settings.now.to_zoned(jiff::tz::TimeZone::UTC).date());
     require_athena(settings, "table convert")?;
-    let (exists, existing) = in_catalog(settings, printer, &copy).await?;
-    let batches = convert::plan(&source, &copy, args.from, to, &existing, exists, args.compression)?;
+    let (info, existing) = in_catalog(settings, printer, &copy).await?;
+    if let Some(info) = &info {
+        convert::check_existing(&copy, info, args.compression)?;
+    }
+    let batches = convert::plan(&source, &copy, args.from, to, &existing, info.is_some(), args.compression)?;
     let total: usize = batches.iter().map(|b| b.partitions).sum();
     printer.status(&format!(
         "{}.{} → {}.{}: {} partition(s) to write in {} statement(s){}",

@@ -136,13 +136,35 @@ pub async fn add_partitions(
     Ok(report)
 }
 
-/// Whether the catalog has the table.
-pub async fn table_exists(client: &Client, table: &TableProfile) -> Result<bool, EngineError> {
-    match client.get_table().database_name(&table.database).name(&table.name).send().await {
-        Ok(_) => Ok(true),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_entity_not_found_exception()) => Ok(false),
-        Err(e) => Err(aws_error("Glue", "GetTable", &format!("{}.{}", table.database, table.name))(e)),
-    }
+/// What the catalog holds of the table (its location, whether it is Parquet, its compression),
+/// or None when it has no such table.
+pub async fn table_info(
+    client: &Client,
+    table: &TableProfile,
+) -> Result<Option<crate::table::convert::Existing>, EngineError> {
+    let out = match client.get_table().database_name(&table.database).name(&table.name).send().await {
+        Ok(out) => out,
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_entity_not_found_exception()) => return Ok(None),
+        Err(e) => {
+            return Err(aws_error("Glue", "GetTable", &format!("{}.{}", table.database, table.name))(e));
+        }
+    };
+    let Some(t) = out.table() else { return Ok(Some(Default::default())) };
+    let sd = t.storage_descriptor();
+    let parquet = sd.is_some_and(|sd| {
+        let serde = sd.serde_info().and_then(|s| s.serialization_library()).unwrap_or_default();
+        let input = sd.input_format().unwrap_or_default();
+        serde.to_ascii_lowercase().contains("parquet") || input.to_ascii_lowercase().contains("parquet")
+    });
+    let params = t.parameters();
+    let compression = ["parquet.compression", "write.compression"]
+        .iter()
+        .find_map(|k| params.and_then(|p| p.get(*k)).cloned());
+    Ok(Some(crate::table::convert::Existing {
+        location: sd.and_then(|sd| sd.location()).map(String::from),
+        parquet,
+        compression,
+    }))
 }
 
 /// Every partition's values the catalog holds for the table.
@@ -196,8 +218,11 @@ pub async fn missing_partitions(
         .ok_or_else(|| EngineError::Config("the table location is not an s3:// URL".into()))?;
     let known = catalog_partitions(glue, table).await?;
     let mut missing = Vec::new();
+    let mut matched = 0usize;
+    let mut roots = Vec::new();
     // A unit's partition, at the root its files were found under, unless the catalog has it.
     let mut found = |account: &str, region: &str, root: &str, at: jiff::civil::DateTime| {
+        matched += 1;
         let mut p = partitions::partition_at(table, account, region, at)
             .map_err(|e| EngineError::Config(e.to_string()))?;
         p.location = format!("s3://{bucket}/{root}{}", table.layout.time_folders(at, table.granularity));
@@ -209,6 +234,7 @@ pub async fn missing_partitions(
     for (account, region) in table.account_regions() {
         // Hive folders may say `aws-service=` or `service=`: each root is walked.
         for root in table.layout.account_roots(base, &account, &region) {
+            roots.push(format!("s3://{bucket}/{root}"));
             for y in folders(s3, bucket, &root).await? {
                 let Some(year) = table.layout.folder_number(&y, "year", 4) else { continue };
                 let ydir = format!("{root}{y}/");
@@ -245,6 +271,18 @@ pub async fn missing_partitions(
                 }
             }
         }
+    }
+    // Not one dated folder where the layout puts them: the location or the layout is wrong, and
+    // "nothing missing" would be a false all-clear.
+    if matched == 0 {
+        return Err(EngineError::NoData {
+            message: format!(
+                "no dated folder under the table's location matches its layout ({}); looked in {}",
+                table.layout,
+                roots.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            ),
+            hint: "check table.location (it ends at the folder that holds AWSLogs/), accounts, regions and layout in athq.yaml".into(),
+        });
     }
     missing.sort_by(|a, b| a.location.cmp(&b.location));
     Ok(missing)

@@ -34,8 +34,67 @@ pub enum ConvertError {
         "one {unit}'s partitions ({accounts} account(s) × {regions} region(s) = {n}) are more than the {MAX_PARTITIONS_PER_QUERY} one query may write"
     )]
     TooWide { unit: &'static str, accounts: usize, regions: usize, n: usize },
+    #[error(
+        "the copy's location {copy} overlaps the source table's {from}: each would read the other's files"
+    )]
+    Overlaps { copy: String, from: String },
+    #[error(
+        "table `{0}` exists and is not Parquet: the conversion would write Parquet into it with INSERT INTO"
+    )]
+    ExistingNotParquet(String),
+    #[error("table `{name}` exists at {location}, not at --target-location {wanted}")]
+    ExistingElsewhere { name: String, location: String, wanted: String },
+    #[error("table `{name}` exists with {has} compression, not --compression {wanted}")]
+    ExistingCompression { name: String, has: String, wanted: String },
     #[error(transparent)]
     Partitions(#[from] PartitionError),
+}
+
+/// What the catalog holds of an existing copy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Existing {
+    pub location: Option<String>,
+    pub parquet: bool,
+    /// Its `parquet.compression` or `write.compression` property, when it has one.
+    pub compression: Option<String>,
+}
+
+/// A location as a folder, for comparing: `s3://b/x` and `s3://b/x/` are one.
+fn folder(location: &str) -> String {
+    let l = location.trim();
+    if l.ends_with('/') { l.to_string() } else { format!("{l}/") }
+}
+
+/// An existing copy is one to add to: Parquet, at the copy's location, with its compression (when
+/// the catalog says). Anything else is refused rather than silently kept or written into.
+pub fn check_existing(
+    copy: &TableProfile,
+    existing: &Existing,
+    compression: Compression,
+) -> Result<(), ConvertError> {
+    if !existing.parquet {
+        return Err(ConvertError::ExistingNotParquet(copy.name.clone()));
+    }
+    let wanted = copy.location.as_deref().unwrap_or_default();
+    if let Some(location) = &existing.location
+        && folder(location) != folder(wanted)
+    {
+        return Err(ConvertError::ExistingElsewhere {
+            name: copy.name.clone(),
+            location: location.clone(),
+            wanted: wanted.to_string(),
+        });
+    }
+    if let Some(has) = &existing.compression
+        && !has.eq_ignore_ascii_case(compression.sql())
+    {
+        return Err(ConvertError::ExistingCompression {
+            name: copy.name.clone(),
+            has: has.to_ascii_lowercase(),
+            wanted: compression.sql().to_ascii_lowercase(),
+        });
+    }
+    Ok(())
 }
 
 impl ConvertError {
@@ -52,6 +111,16 @@ impl ConvertError {
             ),
             ConvertError::TooWide { .. } => {
                 Some("convert fewer accounts or regions at a time (--accounts, --regions)".into())
+            }
+            ConvertError::Overlaps { .. } => {
+                Some("give --target-location a folder outside the source table's location".into())
+            }
+            ConvertError::ExistingNotParquet(_) => Some("name another copy with --target NAME".into()),
+            ConvertError::ExistingElsewhere { location, .. } => Some(format!(
+                "resume that copy with --target-location {location}, or name another with --target NAME"
+            )),
+            ConvertError::ExistingCompression { has, .. } => {
+                Some(format!("resume that copy with --compression {has}, or name another with --target NAME"))
             }
             ConvertError::Partitions(e) => e.hint(),
         }
@@ -123,6 +192,12 @@ pub fn plan(
     }
     if source.layout == Layout::Firehose {
         return Err(ConvertError::Firehose(source.name.clone()));
+    }
+    if let (Some(from), Some(to)) = (&source.location, &copy.location) {
+        let (a, b) = (folder(from), folder(to));
+        if a.starts_with(&b) || b.starts_with(&a) {
+            return Err(ConvertError::Overlaps { copy: to.clone(), from: from.clone() });
+        }
     }
     // The range, accounts and regions, checked as `partitions add` checks them.
     partitions::check_range(copy, from, to)?;
