@@ -90,11 +90,11 @@ fn human(value: f64, bytes: bool) -> String {
 }
 
 /// A result as time series: the time column, the times in order, and one series per number column
-/// (or per `y` column).
+/// (or per `y` column). A value is None where the row has none (NULL, NaN): a gap, never a zero.
 pub struct TimeSeries {
     pub time_column: usize,
     pub times: Vec<Timestamp>,
-    pub series: Vec<(String, Vec<f64>)>,
+    pub series: Vec<(String, Vec<Option<f64>>)>,
 }
 
 /// The result's time series, or why it has none.
@@ -104,6 +104,9 @@ pub fn time_series(
     y: &[String],
 ) -> Result<TimeSeries, NotChartable> {
     let hint = "a chart needs a time column and a number column, as `athq run bytes-over-time` gives";
+    if rows.is_empty() {
+        return Ok(TimeSeries { time_column: 0, times: Vec::new(), series: Vec::new() });
+    }
     let Some(t) = time_column(columns, rows) else {
         return Err(NotChartable(format!("this result has no time column to draw against: {hint}")));
     };
@@ -145,8 +148,7 @@ pub fn time_series(
                     r.get(s)
                         .and_then(Option::as_deref)
                         .and_then(|v| v.parse::<f64>().ok())
-                        .unwrap_or(0.0)
-                        .max(0.0)
+                        .filter(|v| v.is_finite())
                 })
                 .collect();
             (columns[s].name.clone(), values)
@@ -165,17 +167,38 @@ pub fn render(
     if ts.times.is_empty() {
         return Ok("(no rows to draw)\n".into());
     }
+    // Local times show their offset when it changes within the chart (a daylight-saving change).
+    let offsets = |t: &Timestamp| opts.tz.to_offset(*t);
+    let shifts = ts.times.windows(2).any(|w| offsets(&w[0]) != offsets(&w[1]));
+    // Bars stand on zero: a value below it cannot be drawn as one, and is not drawn as zero.
+    for (name, values) in &ts.series {
+        if let Some((at, v)) =
+            ts.times.iter().zip(values).find_map(|(t, v)| v.filter(|v| *v < 0.0).map(|v| (t, v)))
+        {
+            return Err(NotChartable(format!(
+                "column {name} has a value below zero ({v} at {}): a bar chart draws amounts from zero; \
+                 choose other columns with --y, or print it with --format table",
+                stamp(*at, &opts.tz, shifts)
+            )));
+        }
+    }
     let mut out = String::new();
     for (name, values) in &ts.series {
-        out.push_str(&series_chart(name, &ts.times, values, opts));
+        out.push_str(&series_chart(name, &ts.times, values, opts, shifts));
         out.push('\n');
     }
     Ok(out)
 }
 
-fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOptions) -> String {
+fn series_chart(
+    name: &str,
+    times: &[Timestamp],
+    values: &[Option<f64>],
+    opts: &ChartOptions,
+    offsets: bool,
+) -> String {
     let bytes = name.to_ascii_lowercase().contains("bytes");
-    let max = values.iter().cloned().fold(0.0, f64::max);
+    let max = values.iter().flatten().cloned().fold(0.0, f64::max);
     let labels = [human(max, bytes), human(max / 2.0, bytes), "0".to_string()];
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let plot = opts.width.saturating_sub(label_width + 2).max(10);
@@ -183,26 +206,32 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
     // largest of its one or two or more), fewer are widened to fill the width.
     let n = values.len();
     let per_column = n.div_ceil(plot);
-    let merged: Vec<(Timestamp, f64)> = match n > plot {
+    let merged: Vec<(Timestamp, Option<f64>)> = match n > plot {
         true => (0..plot)
             .map(|c| {
                 let (from, to) = (c * n / plot, (c + 1) * n / plot);
-                (times[from], values[from..to].iter().cloned().fold(0.0, f64::max))
+                let most = values[from..to].iter().flatten().cloned().reduce(f64::max);
+                (times[from], most)
             })
             .collect(),
         false => times.iter().cloned().zip(values.iter().cloned()).collect(),
     };
     let repeat = (plot / merged.len()).max(1);
-    let cols: Vec<(Timestamp, f64)> = merged.iter().flat_map(|p| std::iter::repeat_n(*p, repeat)).collect();
+    let cols: Vec<(Timestamp, Option<f64>)> =
+        merged.iter().flat_map(|p| std::iter::repeat_n(*p, repeat)).collect();
 
-    let peak = merged.iter().cloned().fold(None::<(Timestamp, f64)>, |best, p| match best {
-        Some(b) if b.1 >= p.1 => Some(b),
-        _ => Some(p),
-    });
+    let peak =
+        merged.iter().filter_map(|(t, v)| Some((*t, (*v)?))).fold(None::<(Timestamp, f64)>, |best, p| {
+            match best {
+                Some(b) if b.1 >= p.1 => Some(b),
+                _ => Some(p),
+            }
+        });
     let mut out = name.to_string();
     if let Some((at, v)) = peak {
-        out.push_str(&format!("  (max {} at {})", human(v, bytes), stamp(at, &opts.tz)));
+        out.push_str(&format!("  (max {} at {})", human(v, bytes), stamp(at, &opts.tz, offsets)));
     }
+    let gaps = merged.iter().any(|(_, v)| v.is_none());
     out.push('\n');
     for row in 0..HEIGHT {
         let label = match row {
@@ -213,6 +242,7 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
         let bars: String = cols
             .iter()
             .map(|(_, v)| {
+                let v = v.unwrap_or(0.0);
                 let eighths = if max > 0.0 { (v / max * (HEIGHT * 8) as f64).round() as usize } else { 0 };
                 let level = (HEIGHT - row - 1) * 8;
                 let fill = eighths.saturating_sub(level).min(8);
@@ -229,7 +259,9 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
         out.push('\n');
     }
     let (corner, rule) = if opts.ascii { ('+', '-') } else { ('└', '─') };
-    out.push_str(&format!("{:>label_width$} {corner}{}\n", labels[2], rule.to_string().repeat(cols.len())));
+    // A time without a value is marked on the axis, so a gap is not read as a zero.
+    let axis_line: String = cols.iter().map(|(_, v)| if v.is_none() { ' ' } else { rule }).collect();
+    out.push_str(&format!("{:>label_width$} {corner}{axis_line}\n", labels[2]));
     // Time labels under the axis, each where its column starts, as many as fit apart.
     let mut axis = vec![' '; label_width + 2 + cols.len() + 16];
     let mut next_free = 0;
@@ -237,7 +269,7 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
         if i > 0 && cols[i - 1].0 == *at {
             continue;
         }
-        let text = stamp(*at, &opts.tz);
+        let text = stamp(*at, &opts.tz, offsets);
         let pos = label_width + 2 + i;
         if pos < next_free || pos + text.chars().count() > label_width + 2 + cols.len() + 1 {
             continue;
@@ -252,6 +284,9 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
     let zone = opts.tz.iana_name().unwrap_or("UTC");
     let indent = " ".repeat(label_width + 2);
     let mut note = format!("{indent}times in {zone}");
+    if gaps {
+        note.push_str("; a gap in the axis is a time without a value");
+    }
     if per_column > 1 {
         let merged = format!("a column is the largest of up to {per_column} rows");
         match note.chars().count() + 2 + merged.chars().count() <= opts.width {
@@ -264,8 +299,10 @@ fn series_chart(name: &str, times: &[Timestamp], values: &[f64], opts: &ChartOpt
     out
 }
 
-fn stamp(at: Timestamp, tz: &TimeZone) -> String {
-    at.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string()
+/// A time as the axis shows it, with its UTC offset when `offset` (the zone's offset changes).
+fn stamp(at: Timestamp, tz: &TimeZone, offset: bool) -> String {
+    let format = if offset { "%m-%d %H:%M%:z" } else { "%m-%d %H:%M" };
+    at.to_zoned(tz.clone()).strftime(format).to_string()
 }
 
 #[cfg(test)]

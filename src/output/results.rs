@@ -126,8 +126,13 @@ impl<W: Write + Send> Writer<W> {
                 let options = self.chart.clone().unwrap_or_else(crate::output::chart::ChartOptions::plain);
                 let mut text =
                     crate::output::chart::render(&self.columns, &self.kept, &options).map_err(|e| {
-                        crate::error::InputError::new(e.0)
-                            .hint("try `athq run bytes-over-time --format chart`")
+                        let shape = e.0.contains("a chart needs");
+                        let error = crate::error::InputError::new(e.0);
+                        if shape {
+                            error.hint("try `athq run bytes-over-time --format chart`")
+                        } else {
+                            error
+                        }
                     })?;
                 if self.count > self.kept.len() as u64 {
                     text.push_str(&format!(
