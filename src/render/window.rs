@@ -38,6 +38,8 @@ pub enum WindowError {
     Empty { from: Timestamp, to: Timestamp },
     #[error("the window is longer than ten years")]
     TooLong,
+    #[error("{0} is before 1970-01-01T00:00:00Z: flow-log times are seconds since then")]
+    OutOfRange(Timestamp),
 }
 
 /// A resolved window: `from` inclusive, `to` exclusive, both on a whole minute (UTC).
@@ -71,9 +73,15 @@ pub fn parse_time(text: &str) -> Result<Timestamp, WindowError> {
     civil.to_zoned(TimeZone::UTC).map(|z| z.timestamp()).map_err(|_| bad())
 }
 
-fn floor_minute(ts: Timestamp) -> Timestamp {
-    Timestamp::from_second(ts.as_second().div_euclid(60) * 60)
-        .expect("a minute boundary of a valid time is valid")
+/// A window's bounds lie after 1970: flow-log times are seconds since then (and the minute below
+/// the earliest time there is would not be a time).
+fn in_range(ts: Timestamp) -> Result<Timestamp, WindowError> {
+    if ts < Timestamp::UNIX_EPOCH { Err(WindowError::OutOfRange(ts)) } else { Ok(ts) }
+}
+
+fn floor_minute(ts: Timestamp) -> Result<Timestamp, WindowError> {
+    let ts = in_range(ts)?;
+    Timestamp::from_second(ts.as_second().div_euclid(60) * 60).map_err(|_| WindowError::OutOfRange(ts))
 }
 
 fn utc(ts: Timestamp) -> DateTime {
@@ -92,10 +100,11 @@ impl TimeWindow {
                 if *d > MAX_WINDOW {
                     return Err(WindowError::TooLong);
                 }
-                let to = floor_minute(now);
-                (to.checked_sub(*d).map_err(|_| WindowError::TooLong)?, to)
+                let to = floor_minute(now)?;
+                let from = to.checked_sub(*d).map_err(|_| WindowError::TooLong)?;
+                (in_range(from)?, to)
             }
-            WindowSpec::Range { from, to } => (floor_minute(*from), floor_minute(to.unwrap_or(now))),
+            WindowSpec::Range { from, to } => (floor_minute(*from)?, floor_minute(to.unwrap_or(now))?),
         };
         if from >= to {
             return Err(WindowError::Empty { from, to });
