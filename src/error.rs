@@ -143,7 +143,7 @@ pub fn report(err: &anyhow::Error) -> String {
     if let Some(h) = hint(err) {
         let _ = write!(out, "\nhint: {h}\n");
     }
-    out
+    crate::output::visible(&out)
 }
 
 #[cfg(test)]

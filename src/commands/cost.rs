@@ -21,6 +21,7 @@ pub enum Next {
 
 fn describe(e: &Estimate) -> String {
     let columns = match &e.columns {
+        Some(c) if c.is_empty() => " (footers only: the query reads no column)".to_string(),
         Some(c) => format!(" (the column chunks of {})", c.join(", ")),
         None => String::new(),
     };
@@ -31,6 +32,13 @@ fn describe(e: &Estimate) -> String {
         e.objects,
         e.cost_usd()
     )
+}
+
+/// The limit as a reader can compare it with the estimate: exact bytes where the rounded
+/// figures are the same.
+fn limit_text(bytes: u64, max: u64) -> String {
+    let (shown, limit) = (human_bytes(bytes as i64), human_bytes(max as i64));
+    if shown == limit { format!("{limit} ({max} bytes)") } else { limit }
 }
 
 /// Lists the window's objects in S3 and sums what a query reading `columns` would scan.
@@ -124,7 +132,7 @@ pub async fn check(
         Some(max) if e.bytes > max => Err(InputError::new(format!(
             "not started: the query {}, more than the limit of {}",
             describe(&e),
-            human_bytes(max as i64)
+            limit_text(e.bytes, max)
         ))
         .hint("narrow the window (--days, --hours, --from/--to), or raise the limit: --max-scan SIZE, or max_scan in athq.yaml")
         .into()),

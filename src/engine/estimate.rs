@@ -185,7 +185,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     let bytes = n * scale;
-    (bytes.is_finite() && (1.0..1e19).contains(&bytes)).then_some(bytes as u64)
+    (bytes.is_finite() && (0.0..1e19).contains(&bytes)).then_some(bytes as u64)
 }
 
 #[cfg(test)]
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(parse_size("1.5 GiB"), Some(1_610_612_736));
         assert_eq!(parse_size("100"), Some(100));
         assert_eq!(parse_size("10 furlongs"), None);
-        assert_eq!(parse_size("0"), None);
+        assert_eq!(parse_size("0"), Some(0));
         assert_eq!(parse_size(""), None);
     }
 

@@ -467,8 +467,9 @@ impl EngineError {
                 Some("build athq with its default features: `cargo build --release` or `cargo install --path .`".into())
             }
             EngineError::Memory(_) => Some(
-                "raise the limit with --memory-limit SIZE (ATHQ_MEMORY_LIMIT, memory_limit in athq.yaml): sorts and \
-                 aggregations spill past it, joins and window partitions must fit"
+                "raise the limit with --memory-limit SIZE (ATHQ_MEMORY_LIMIT, memory_limit in athq.yaml): sorts spill \
+                 past it; an aggregation spills too, but merging its spilled groups needs room of its own, so one with \
+                 millions of groups can fail under a small limit; joins and window partitions must fit whole"
                     .into(),
             ),
             _ => None,
