@@ -79,13 +79,28 @@ async fn missing(
     settings: &Settings,
     printer: &Printer,
     table: &TableProfile,
+    check: bool,
 ) -> anyhow::Result<Vec<Partition>> {
     let aws = aws(settings, printer).await?;
-    Ok(glue::missing_partitions(&aws.glue(), &aws.s3(), table).await?)
+    let found = glue::missing_partitions(&aws.glue(), &aws.s3(), table).await?;
+    if found.matched == 0 {
+        // Nothing to compare: a check of nothing does not pass; a look says so and goes on.
+        let message = format!(
+            "no dated folder under the table's location matches its layout ({}); looked in {}",
+            table.layout,
+            found.looked_in.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        );
+        let hint = "check table.location (it ends at the folder that holds AWSLogs/), accounts, regions and layout in athq.yaml";
+        if check {
+            return Err(InputError::new(message).hint(hint).into());
+        }
+        printer.status(&format!("warning: {message}\nhint: {hint}"));
+    }
+    Ok(found.missing)
 }
 
 #[cfg(not(feature = "aws"))]
-async fn missing(_: &Settings, _: &Printer, _: &TableProfile) -> anyhow::Result<Vec<Partition>> {
+async fn missing(_: &Settings, _: &Printer, _: &TableProfile, _: bool) -> anyhow::Result<Vec<Partition>> {
     Err(crate::engine::without_aws("partitions missing").into())
 }
 
@@ -112,7 +127,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand
             let table = table_with(settings, &args.shape)?;
             partitions::require_managed(&table)?;
             require_athena(settings, "partitions missing")?;
-            let missing = missing(settings, printer, &table).await?;
+            let missing = missing(settings, printer, &table, args.check).await?;
             for p in &missing {
                 printer.line(&p.location)?;
             }

@@ -211,7 +211,7 @@ pub async fn missing_partitions(
     glue: &Client,
     s3: &aws_sdk_s3::Client,
     table: &TableProfile,
-) -> Result<Vec<partitions::Partition>, EngineError> {
+) -> Result<MissingPartitions, EngineError> {
     let config = |e: crate::table::TableError| EngineError::Config(e.to_string());
     table.require(true).map_err(config)?;
     let (bucket, base) = crate::engine::aws::split_s3_url(table.location().map_err(config)?)
@@ -272,18 +272,16 @@ pub async fn missing_partitions(
             }
         }
     }
-    // Not one dated folder where the layout puts them: the location or the layout is wrong, and
-    // "nothing missing" would be a false all-clear.
-    if matched == 0 {
-        return Err(EngineError::NoData {
-            message: format!(
-                "no dated folder under the table's location matches its layout ({}); looked in {}",
-                table.layout,
-                roots.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-            ),
-            hint: "check table.location (it ends at the folder that holds AWSLogs/), accounts, regions and layout in athq.yaml".into(),
-        });
-    }
     missing.sort_by(|a, b| a.location.cmp(&b.location));
-    Ok(missing)
+    Ok(MissingPartitions { missing, matched, looked_in: roots })
+}
+
+/// What `missing_partitions` found: the partitions the catalog lacks, how many dated folders
+/// matched the table's layout at all (none: the location or layout is likely wrong, and "nothing
+/// missing" would be a false all-clear), and where it looked.
+#[derive(Debug)]
+pub struct MissingPartitions {
+    pub missing: Vec<partitions::Partition>,
+    pub matched: usize,
+    pub looked_in: Vec<String>,
 }

@@ -59,6 +59,24 @@ fn every_readme_command_runs_on_its_documented_defaults() {
         dir.path().join("AWSLogs").to_str().unwrap(),
         "s3://logs/AWSLogs/",
     ]);
+    // The example configuration's own bucket holds its account's logs, so that the partition and
+    // estimate examples look at real folders.
+    let own = tempfile::tempdir().unwrap();
+    let o = run(acct.athq(dir.path()).args(["sample", "--output", own.path().to_str().unwrap()]).args([
+        "--records",
+        "2000",
+        "--account",
+        "111122223333",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    acct.aws(&[
+        "s3",
+        "cp",
+        "--recursive",
+        "--quiet",
+        own.path().join("AWSLogs").to_str().unwrap(),
+        "s3://athq-flow-logs-111122223333/AWSLogs/",
+    ]);
     // And published to CloudWatch Logs (stamped now: it refuses events older than 14 days).
     crate::cwlogs::seed(&acct, "/vpc/flow-logs", &dir.path().join("AWSLogs"), &["--stamp-now"]);
     std::fs::write(dir.path().join("investigation.sql"), "SELECT srcaddr FROM vpc_flow_logs LIMIT 5\n")
