@@ -6,6 +6,10 @@
 //! with 128 + the signal's number, as a shell expects. In an interactive session (`athq sql`) a
 //! SIGINT with no guard held is ignored, and the session clears a handled stop before the next
 //! statement.
+//! Signals are read on a thread of their own, so that a statement keeping every runtime worker
+//! busy (planning a huge statement, a CPU-bound join) cannot delay them. A holder that has not
+//! taken up a stop within `GRACE` (it is stuck in work that does not wait) is not waited for:
+//! the process cleans up what asked to be cleaned (`on_forced_exit`) and exits as with no guard.
 //! It must not know about Athena or DataFusion.
 
 use std::sync::OnceLock;
@@ -43,6 +47,33 @@ impl Signal {
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
 static SENDER: OnceLock<watch::Sender<Option<Signal>>> = OnceLock::new();
 static INTERACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether the holder has taken up the current stop (its `wait` returned it).
+static TAKEN: AtomicBool = AtomicBool::new(false);
+/// Cleanups to run before a forced exit (partial output files).
+static CLEANUPS: std::sync::Mutex<Vec<fn()>> = std::sync::Mutex::new(Vec::new());
+
+/// How long a guard's holder has to take up a stop before the process exits without it.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(800);
+
+/// Runs `cleanup` before the process exits on a signal its holder did not take up in time.
+pub fn on_forced_exit(cleanup: fn()) {
+    let mut all = CLEANUPS.lock().unwrap_or_else(|e| e.into_inner());
+    if !all.contains(&cleanup) {
+        all.push(cleanup);
+    }
+}
+
+/// Exits as a shell expects of a process stopped by `sig`, after the registered cleanups.
+fn exit_on(sig: Signal, message: bool) -> ! {
+    for cleanup in CLEANUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        cleanup();
+    }
+    if message {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "error: interrupted by {}", sig.name());
+    }
+    std::process::exit(i32::from(sig.exit_code()))
+}
 
 /// A handle to wait for a stop request. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -65,7 +96,14 @@ impl Stop {
     pub fn install() -> Stop {
         let tx = SENDER.get_or_init(|| {
             let (tx, _) = watch::channel(None);
-            tokio::spawn(listen(tx.clone()));
+            let listener = tx.clone();
+            // Its own thread and runtime: busy workers cannot hold a signal up.
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(runtime) = runtime {
+                let _ = std::thread::Builder::new()
+                    .name("athq-signals".into())
+                    .spawn(move || runtime.block_on(listen(listener)));
+            }
             tx
         });
         Stop { rx: tx.subscribe() }
@@ -82,6 +120,7 @@ impl Stop {
         if let Some(tx) = SENDER.get() {
             tx.send_replace(None);
         }
+        TAKEN.store(false, Ordering::SeqCst);
     }
 
     /// A handle that never fires, for tests and for code running outside a command.
@@ -107,6 +146,7 @@ impl Stop {
         let mut rx = self.rx.clone();
         loop {
             if let Some(s) = *rx.borrow_and_update() {
+                TAKEN.store(true, Ordering::SeqCst);
                 return s;
             }
             if rx.changed().await.is_err() {
@@ -136,9 +176,24 @@ async fn listen(tx: watch::Sender<Option<Signal>>) {
             continue;
         }
         if second || idle {
-            std::process::exit(i32::from(sig.exit_code()));
+            exit_on(sig, false);
         }
         tx.send_replace(Some(sig));
+        // The holder takes the stop up when it next waits; one stuck in work that does not wait
+        // is not waited for, except in an interactive session, which a second Ctrl-C leaves.
+        if INTERACTIVE.load(Ordering::SeqCst) {
+            continue;
+        }
+        let asked = std::time::Instant::now();
+        while asked.elapsed() < GRACE {
+            if TAKEN.load(Ordering::SeqCst) || GUARDS.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        if !TAKEN.load(Ordering::SeqCst) && GUARDS.load(Ordering::SeqCst) > 0 {
+            exit_on(sig, true);
+        }
     }
 }
 
@@ -153,7 +208,7 @@ async fn listen(tx: watch::Sender<Option<Signal>>) {
             continue;
         }
         if tx.borrow().is_some() || idle {
-            std::process::exit(i32::from(Signal::Interrupt.exit_code()));
+            exit_on(Signal::Interrupt, false);
         }
         tx.send_replace(Some(Signal::Interrupt));
     }

@@ -184,6 +184,18 @@ pub enum Out {
 
 /// Temporary names made by this process, so two outputs in one run never share one either.
 static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Temporary files being written, for removal if a signal ends the process before they are done.
+static PARTIAL: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn partial_files() -> std::sync::MutexGuard<'static, Vec<std::path::PathBuf>> {
+    PARTIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remove_partial_files() {
+    for path in partial_files().drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 impl Out {
     /// Opens stdout or `path`. Everything that could stop the write later is checked now (the
@@ -237,6 +249,8 @@ impl Out {
             // The umask narrowed it at creation; the target's own mode is what the file keeps.
             let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
         }
+        partial_files().push(tmp.clone());
+        crate::engine::stop::on_forced_exit(remove_partial_files);
         Ok(Out::File { file: io::BufWriter::new(file), tmp, path: target, done: false })
     }
 
@@ -248,6 +262,7 @@ impl Out {
                 let cannot = |e: io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
                 file.flush().map_err(cannot)?;
                 std::fs::rename(&*tmp, &*path).map_err(cannot)?;
+                partial_files().retain(|p| p != tmp);
                 *done = true;
             }
             Out::Direct { file, path } => {
@@ -261,7 +276,8 @@ impl Out {
 impl Drop for Out {
     fn drop(&mut self) {
         if let Out::File { tmp, done: false, .. } = self {
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(&tmp);
+            partial_files().retain(|p| p != tmp);
         }
     }
 }

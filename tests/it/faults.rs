@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::local::{athq, bytes_by_pair_sql, duck, local, python, sample};
 use crate::run;
 
-fn files_under(p: &Path) -> Vec<PathBuf> {
+pub fn files_under(p: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(p).unwrap() {
         let e = e.unwrap().path();
@@ -185,6 +185,44 @@ fn the_embedded_engine_stops_on_a_signal_within_a_second() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{stderr}");
         assert!(stderr.contains(&format!("error: interrupted by SIG{signal}")), "{stderr}");
+    }
+}
+
+#[test]
+fn a_signal_stops_a_statement_busy_planning_within_a_second() {
+    // Planning a long chain of arithmetic keeps the one runtime worker busy for a minute and more
+    // (it is planned as written); the signal must not wait for it, and no partial output remains.
+    let dir = tempfile::tempdir().unwrap();
+    let sql = dir.path().join("long.sql");
+    std::fs::write(&sql, format!("SELECT {} AS n", vec!["1"; 3000].join("+"))).unwrap();
+    std::fs::write(dir.path().join("a.log"), "version srcaddr bytes start end\n2 10.0.0.1 5 1 2\n").unwrap();
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let out = dir.path().join("out.csv");
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("athq"))
+            .current_dir(dir.path())
+            .args(["exec", "--engine", "local", "--threads", "1", "--source", "a.log", "--file", "long.sql"])
+            .arg("--output")
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2500));
+        let sent = Instant::now();
+        let mut kill = std::process::Command::new("kill");
+        kill.args([&format!("-{signal}"), &child.id().to_string()]);
+        assert!(kill.status().unwrap().success());
+        let done = child.wait_with_output().unwrap();
+        assert!(sent.elapsed() < Duration::from_millis(1500), "took {:?}", sent.elapsed());
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains(&format!("error: interrupted by SIG{signal}")), "{stderr}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.contains("out.csv"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
 
