@@ -12,7 +12,7 @@ use crate::run;
 use crate::standin::Account;
 
 /// `--days 1` with the tests' clock (2026-11-22T10:26) reads the 11/21 and 11/22 folders only.
-fn setup(format: &str, extra: &str) -> (Account, tempfile::TempDir) {
+pub fn setup(format: &str, extra: &str) -> (Account, tempfile::TempDir) {
     let acct = Account::new();
     acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
     for b in ["results", "logs"] {
@@ -25,7 +25,7 @@ fn setup(format: &str, extra: &str) -> (Account, tempfile::TempDir) {
     (acct, dir)
 }
 
-fn put(acct: &Account, dir: &Path, day: &str, name: &str, bytes: &[u8]) {
+pub fn put(acct: &Account, dir: &Path, day: &str, name: &str, bytes: &[u8]) {
     let file = dir.join(name);
     std::fs::write(&file, bytes).unwrap();
     let key = format!("AWSLogs/{id}/vpcflowlogs/us-east-1/{day}/{name}", id = acct.id);
@@ -183,6 +183,15 @@ fn a_parquet_estimate_counts_only_the_columns_the_query_reads() {
     assert_eq!(v["bytes"].as_u64().unwrap(), expected);
     assert_eq!(v["objects"], 3);
     assert!(expected < whole * 3 / 4, "the chunks of 7 of 14 columns: {expected} of {whole}");
+    // A query that reads no column is estimated at its footers, and says so.
+    let o = run(acct.athq(dir.path()).args([
+        "exec",
+        "--sql",
+        "SELECT COUNT(*) FROM vpc_flow_logs",
+        "--estimate",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("(footers only: the query reads no column)"), "{}", o.stderr);
 }
 
 #[test]
