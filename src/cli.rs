@@ -31,15 +31,7 @@ Configuration comes from athq.yaml (this directory or a parent), ATHQ_* variable
 pub const VERSION: &str =
     concat!(env!("CARGO_PKG_VERSION"), " (library: ", env!("ATHQ_LIBRARY_VERSION"), ")");
 
-/// When to colour what athq writes to a terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ColorWhen {
-    /// When writing to a terminal and NO_COLOR is not set
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
+pub use crate::output::ColorWhen;
 
 #[derive(Debug, Parser)]
 #[command(name = "athq", version = VERSION, about = ABOUT, after_help = EXAMPLES, max_term_width = 100)]

@@ -19,8 +19,17 @@ pub struct Printer {
 
 /// Whether to colour stderr: `--color`, then NO_COLOR (any non-empty value), then whether stderr
 /// is a terminal that is not `dumb`.
-pub fn stderr_color(when: crate::cli::ColorWhen, env: &dyn Fn(&str) -> Option<String>) -> bool {
-    use crate::cli::ColorWhen;
+/// When to colour what athq writes to a terminal (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal and NO_COLOR is not set
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn stderr_color(when: ColorWhen, env: &dyn Fn(&str) -> Option<String>) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
