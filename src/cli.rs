@@ -283,6 +283,13 @@ pub struct OutputArgs {
     pub tz: String,
 }
 
+impl OutputArgs {
+    /// Rows as a table on stdout: what athq prints by itself.
+    pub fn stdout(format: OutputFormat) -> OutputArgs {
+        OutputArgs { format, output: None, y: Vec::new(), ascii: false, tz: "UTC".into() }
+    }
+}
+
 /// How a statement runs.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Running")]
@@ -336,14 +343,26 @@ pub struct CostArgs {
     /// reads); start nothing
     #[arg(long)]
     pub estimate: bool,
-    /// Refuse to start a query whose estimate exceeds SIZE (5GB, 500MiB) [default: max_scan in athq.yaml]
-    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
-    pub max_scan: Option<u64>,
+    /// Refuse to start a statement whose estimate exceeds SIZE (5GB, 500MiB), or one athq cannot
+    /// estimate (another table); `none`: no limit for this run [default: max_scan in athq.yaml]
+    #[arg(long, value_name = "SIZE|none", value_parser = parse_max_scan)]
+    pub max_scan: Option<MaxScan>,
 }
 
-fn parse_size_arg(text: &str) -> Result<u64, String> {
-    crate::engine::estimate::parse_size(text)
-        .ok_or_else(|| format!("`{text}` is not a size such as 5GB or 500MiB"))
+/// `--max-scan`: a size, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxScan {
+    Bytes(u64),
+    Unlimited,
+}
+
+fn parse_max_scan(text: &str) -> Result<MaxScan, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(MaxScan::Unlimited);
+    }
+    crate::settings::parse_size(text)
+        .map(MaxScan::Bytes)
+        .ok_or_else(|| format!("`{text}` is not a size such as 5GB or 500MiB, or `none`"))
 }
 
 /// Where the embedded engine reads.
@@ -407,6 +426,8 @@ pub struct ReportArgs {
     pub local: LocalArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
+    #[command(flatten)]
+    pub cost: CostArgs,
 }
 
 #[derive(Debug, Args)]
@@ -488,6 +509,8 @@ pub struct SqlArgs {
     pub format: OutputFormat,
     #[command(flatten)]
     pub exec: ExecOptions,
+    #[command(flatten)]
+    pub cost: CostArgs,
 }
 
 #[derive(Debug, Args)]
@@ -587,6 +610,8 @@ pub struct ConvertArgs {
     /// Print the statements instead of running them
     #[arg(long)]
     pub print: bool,
+    #[command(flatten)]
+    pub cost: CostArgs,
     #[command(flatten)]
     pub exec: ExecOptions,
     #[command(flatten)]

@@ -57,7 +57,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .thread_stack_size(STACK_BYTES)
         .enable_all()
         .build()?;
-    runtime.block_on(commands::exec(cli.command, settings, printer))
+    // The shell sits above the commands (it runs them); every other command is one of them.
+    runtime.block_on(async move {
+        match cli.command {
+            cli::Command::Sql(args) => shell::run(settings, printer, args).await,
+            command => commands::exec(command, settings, printer).await,
+        }
+    })
 }
 
 /// The stack of the thread that plans statements and of the runtime's workers. Planning and

@@ -194,10 +194,32 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{text}` is not a thread count (1 to 1024)"))
 }
 
+/// `5GB`, `500 MiB`, `1TB`, `1048576`: a size in bytes (decimal and binary units, any case).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split_at = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split_at);
+    let n: f64 = number.parse().ok()?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024f64.powi(2),
+        "gib" => 1024f64.powi(3),
+        "tib" => 1024f64.powi(4),
+        _ => return None,
+    };
+    let bytes = n * scale;
+    (bytes.is_finite() && (0.0..1e19).contains(&bytes)).then_some(bytes as u64)
+}
+
 /// A memory limit: a size such as `2GB` or `512MiB`, at least 16 MiB (less cannot hold one
 /// batch of a sort).
 pub fn parse_memory_limit(text: &str) -> Result<u64, String> {
-    match crate::engine::estimate::parse_size(text) {
+    match parse_size(text) {
         Some(n) if n >= MIN_MEMORY_LIMIT => Ok(n),
         Some(_) => Err(format!("`{text}` is less than the smallest memory limit, 16MiB")),
         None => Err(format!("`{text}` is not a size such as 2GB or 512MiB")),
@@ -377,7 +399,7 @@ impl Settings {
             .max_scan
             .as_deref()
             .map(|v| {
-                crate::engine::estimate::parse_size(v).ok_or_else(|| {
+                parse_size(v).ok_or_else(|| {
                     origin.err("max_scan", format!("`{v}` is not a size such as 5GB or 500MiB"))
                 })
             })
@@ -526,6 +548,16 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("5GB"), Some(5_000_000_000));
+        assert_eq!(parse_size("1.5 GiB"), Some(1_610_612_736));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("10 furlongs"), None);
+        assert_eq!(parse_size("0"), Some(0));
+        assert_eq!(parse_size(""), None);
+    }
 
     fn no_env(_: &str) -> Option<String> {
         None

@@ -197,6 +197,18 @@ pub fn code_positions(sql: &str, byte: u8) -> Vec<usize> {
     out
 }
 
+/// The words of the statement's code, lowercased: not those inside strings, quoted identifiers
+/// or comments.
+pub fn code_words(sql: &str) -> Vec<String> {
+    let mut code = vec![b' '; sql.len()];
+    walk_code(sql, |i, c| code[i] = c);
+    String::from_utf8_lossy(&code)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
 /// True when the text holds nothing but white space and comments: no statement.
 pub fn only_comments(sql: &str) -> bool {
     let mut code = false;

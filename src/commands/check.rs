@@ -24,7 +24,7 @@ pub fn exec(settings: &Settings, printer: &Printer, _args: CheckArgs) -> anyhow:
             .params
             .iter()
             .filter(|p| p.default.is_none() && p.default_from.is_none())
-            .map(|p| (p.name.clone(), sample_value(p)))
+            .map(|p| (p.name.clone(), p.sample()))
             .collect();
         for dialect in [Dialect::Athena, Dialect::Local] {
             let ctx =
@@ -46,22 +46,4 @@ pub fn exec(settings: &Settings, printer: &Printer, _args: CheckArgs) -> anyhow:
     Err(InputError::new(format!("{} problem(s) in the library ({checked} queries load)", problems.len()))
         .hint("fix the files named above; `athq show Q --sql` prints a query's file")
         .into())
-}
-
-/// A value of the parameter's type, for rendering a query that has no default.
-fn sample_value(p: &crate::library::ParamSpec) -> String {
-    use crate::library::ParamType;
-    match p.ty {
-        ParamType::Ip => "10.0.0.1",
-        ParamType::Cidr => "10.0.0.0/8",
-        ParamType::Port => "443",
-        ParamType::Bool => "true",
-        ParamType::Duration => "1h",
-        ParamType::Enum => return p.values.first().cloned().unwrap_or_default(),
-        ParamType::Int => {
-            return p.min.as_ref().and_then(serde_yaml::Value::as_i64).unwrap_or(1).to_string();
-        }
-        ParamType::String => "x",
-    }
-    .to_string()
 }

@@ -30,24 +30,12 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ExecArgs) -> any
             .hint("pass --sql 'SELECT …' or --file query.sql")
             .into());
     }
+    let settings = &cost::apply(settings, &args.cost)?;
     let exec = ExecSettings::resolve(settings, &args, sql)?;
-    cost::refuse_local(settings, &args.cost)?;
     let engine = open_engine(settings, printer, exec.local.as_ref(), &exec.window).await?;
     // The SQL's own predicates are not read: every partition of the table counts.
-    let columns = crate::engine::estimate::columns_in(sql, &settings.table);
-    let everything = crate::render::TimeWindow::everything(settings.now);
-    let next = cost::check(
-        settings,
-        printer,
-        engine.as_ref(),
-        &args.cost,
-        &settings.table,
-        &everything,
-        columns,
-        &args.output,
-    );
-    if let cost::Next::Done = next.await? {
-        return Ok(());
+    if args.cost.estimate {
+        return cost::show(engine.as_ref(), sql, &exec.run, &args.output, printer).await;
     }
     run_and_print(engine.as_ref(), sql, &exec.run, &args.output, printer).await
 }

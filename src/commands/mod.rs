@@ -25,7 +25,7 @@ pub mod table;
 
 use std::sync::Arc;
 
-use crate::cli::{Command, ExecOptions, OutputArgs};
+use crate::cli::{Command, OutputArgs};
 use crate::engine::Notify;
 #[cfg(feature = "aws")]
 use crate::engine::aws::Aws;
@@ -54,7 +54,8 @@ pub async fn exec(command: Command, settings: Settings, printer: Printer) -> any
         #[cfg(not(feature = "aws"))]
         Command::Saved(_) => Err(engine::without_aws("athq saved").into()),
         Command::Exec(args) => exec::exec(&settings, &printer, args).await,
-        Command::Sql(args) => crate::shell::run(settings, printer, args).await,
+        // The shell runs commands, so it sits above them: `lib::run` sends `athq sql` there.
+        Command::Sql(_) => anyhow::bail!("athq sql is started by lib::run, not as a command"),
         Command::Status(args) => status::exec(&settings, &printer, args).await,
         Command::History(args) => history::exec(&settings, &printer, args).await,
         Command::Results(args) => results::exec(&settings, &printer, args).await,
@@ -118,10 +119,10 @@ pub async fn open_engine(
 pub async fn run_statement(
     engine: &dyn Engine,
     sql: &str,
-    opts: &ExecOptions,
+    opts: &crate::engine::RunOptions,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let answer = query(engine, sql, &resolve::run_options(opts), printer).await?;
+    let answer = query(engine, sql, opts, printer).await?;
     printer.status(&answer.footer.text);
     Ok(())
 }

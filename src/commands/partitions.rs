@@ -31,13 +31,15 @@ async fn emit(
     let engine = athena(settings, printer, "partitions").await?;
     for (i, s) in statements.iter().enumerate() {
         printer.status(&format!("statement {} of {}", i + 1, statements.len()));
-        run_statement(engine.as_ref(), s, opts, printer).await.map_err(|e| {
-            e.context(format!(
-                "statement {} of {} failed; the ones before it were applied",
-                i + 1,
-                statements.len()
-            ))
-        })?;
+        run_statement(engine.as_ref(), s, &crate::commands::resolve::run_options(opts), printer)
+            .await
+            .map_err(|e| {
+                e.context(format!(
+                    "statement {} of {} failed; the ones before it were applied",
+                    i + 1,
+                    statements.len()
+                ))
+            })?;
     }
     Ok(())
 }

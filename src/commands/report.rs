@@ -3,12 +3,14 @@
 
 use std::io::Write;
 
+use crate::cli::OutputArgs;
 use crate::cli::ReportArgs;
 use crate::commands::resolve::{check_exec_options, local_options, run_options, window_spec};
-use crate::commands::{library, open_engine};
-use crate::engine::EngineError;
+use crate::commands::{cost, library, open_engine};
+use crate::engine::{EngineError, Planned, RunOptions, Scope};
 use crate::error::InputError;
 use crate::library::{Library, Query};
+use crate::output::results::OutputFormat;
 use crate::output::{Out, Printer, Spinner};
 use crate::render::{self, RenderContext, TimeWindow};
 use crate::report::{Report, Section};
@@ -60,6 +62,7 @@ fn params_for(chosen: &[&Query], given: &[String]) -> anyhow::Result<Vec<Vec<(St
 }
 
 pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> anyhow::Result<()> {
+    let settings = &cost::apply(settings, &args.cost)?;
     check_exec_options(settings, &args.exec)?;
     let lib = library(settings, printer)?;
     let chosen = queries(&lib, &args.queries)?;
@@ -68,7 +71,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
     let local = local_options(settings, &args.local)?;
     let opts = run_options(&args.exec);
     // Before anything runs (or is paid for on Athena): the page must have somewhere to go.
-    let mut out = Out::open(Some(&args.output))?;
+    let mut out = (!args.cost.estimate).then(|| Out::open(Some(&args.output))).transpose()?;
     let engine = open_engine(settings, printer, local.as_ref(), &window).await?;
     let mut table = settings.table.clone();
     if let Some(fields) = engine.fields() {
@@ -87,17 +90,41 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
     };
     let ctx = RenderContext { table: &table, vpc_cidrs, window, dialect: engine.dialect(), relative: None };
 
+    // Every section rendered first, so the scan limit sees them all before the first starts.
+    let rendered: Vec<(Result<String, String>, RunOptions)> = chosen
+        .iter()
+        .zip(&params)
+        .map(|(q, params)| {
+            let mut opts = opts.clone();
+            let columns = q.fields.iter().map(|f| f.column()).collect();
+            opts.scope = Some(Scope { window, columns });
+            (render::render(q, params, &ctx).map_err(|e| e.to_string()), opts)
+        })
+        .collect();
+    let planned: Vec<Planned> = chosen
+        .iter()
+        .zip(&rendered)
+        .filter_map(|(q, (sql, opts))| Some(Planned { label: &q.name, sql: sql.as_ref().ok()?, opts }))
+        .collect();
+    let Some(mut out) = out.take() else {
+        let table = OutputArgs::stdout(OutputFormat::Table);
+        return cost::show_all(engine.as_ref(), "section", &planned, &table, printer).await;
+    };
+    engine.admit(&planned).await?;
+
     let mut sections = Vec::new();
     let mut failures = 0;
-    for (i, (q, params)) in chosen.iter().zip(&params).enumerate() {
+    for (i, (q, (sql, opts))) in chosen.iter().zip(rendered).enumerate() {
         printer.status(&format!("[{}/{}] {}", i + 1, chosen.len(), q.name));
-        let (sql, outcome) = match render::render(q, params, &ctx) {
-            Err(e) => (String::new(), Err(e.to_string())),
+        let (sql, outcome) = match sql {
+            Err(e) => (String::new(), Err(e)),
             Ok(sql) => {
                 let spinner = Spinner::new(printer.quiet());
                 let outcome = match engine.query(&sql, &opts, &spinner).await {
-                    // A signal stops the report, not just this query.
-                    Err(e @ EngineError::Interrupted { .. }) => return Err(e.into()),
+                    // A signal stops the report, not just this query; so does the scan limit.
+                    Err(e @ (EngineError::Interrupted { .. } | EngineError::OverLimit { .. })) => {
+                        return Err(e.into());
+                    }
                     r => r.map_err(|e| format!("{:#}", anyhow::Error::from(e))),
                 };
                 (sql, outcome)

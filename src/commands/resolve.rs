@@ -156,6 +156,7 @@ pub fn run_options(opts: &ExecOptions) -> RunOptions {
         timeout: opts.timeout.map(std::time::Duration::from_secs),
         client_request_token: None,
         parameters: Vec::new(),
+        scope: None,
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::cli::RunArgs;
 use crate::commands::resolve::RunSettings;
 use crate::commands::{cost, open_engine, run_and_print};
+use crate::engine::Scope;
 use crate::output::Printer;
 use crate::render::{self, RenderContext};
 use crate::settings::Settings;
@@ -10,14 +11,18 @@ use crate::settings::Settings;
 pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyhow::Result<()> {
     let lib = crate::commands::library(settings, printer)?;
     let query = lib.get(&args.query)?;
+    let settings = &cost::apply(settings, &args.cost)?;
     let run = RunSettings::resolve(settings, &args)?;
-    cost::refuse_local(settings, &args.cost)?;
     let engine = open_engine(settings, printer, run.local.as_ref(), &run.window).await?;
     // Render against the fields the data has, when the engine knows them.
     let mut table = settings.table.clone();
     if let Some(fields) = engine.fields() {
         table.fields = fields;
     }
+    // What the statement reads, for the scan limit: the window, and the query's fields.
+    let columns: Vec<String> = query.fields.iter().map(|f| f.column()).collect();
+    let mut opts = run.run.clone();
+    opts.scope = Some(Scope { window: run.window, columns });
     let ctx = RenderContext {
         table: &table,
         vpc_cidrs: &settings.vpc_cidrs,
@@ -26,19 +31,8 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
         relative: None,
     };
     let sql = render::render(query, &run.params, &ctx)?;
-    let columns: Vec<String> = query.fields.iter().map(|f| f.column()).collect();
-    let next = cost::check(
-        settings,
-        printer,
-        engine.as_ref(),
-        &args.cost,
-        &table,
-        &run.window,
-        columns,
-        &args.output,
-    );
-    if let cost::Next::Done = next.await? {
-        return Ok(());
+    if args.cost.estimate {
+        return cost::show(engine.as_ref(), &sql, &opts, &args.output, printer).await;
     }
-    run_and_print(engine.as_ref(), &sql, &run.run, &args.output, printer).await
+    run_and_print(engine.as_ref(), &sql, &opts, &args.output, printer).await
 }

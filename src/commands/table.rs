@@ -2,14 +2,20 @@
 
 use std::collections::HashSet;
 
+use crate::cli::OutputArgs;
 use crate::cli::{ConvertArgs, TableCommand, Via};
 #[cfg(feature = "aws")]
 use crate::commands::aws;
-use crate::commands::{athena, require_athena, run_statement, table_with};
+use crate::commands::resolve::run_options;
+use crate::commands::{athena, cost, require_athena, run_statement, table_with};
 #[cfg(feature = "aws")]
 use crate::engine::glue;
+use crate::engine::{Planned, RunOptions, Scope};
 use crate::error::InputError;
 use crate::output::Printer;
+use crate::output::results::OutputFormat;
+use crate::render::TimeWindow;
+use crate::render::window::{DELIVERY_SLACK_AFTER, DELIVERY_SLACK_BEFORE};
 use crate::settings::Settings;
 use crate::table::{TableProfile, convert, ddl};
 
@@ -25,7 +31,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> 
             match args.via {
                 Via::Athena => {
                     let engine = athena(settings, printer, "table create").await?;
-                    run_statement(engine.as_ref(), &sql, &args.exec, printer).await?;
+                    run_statement(engine.as_ref(), &sql, &run_options(&args.exec), printer).await?;
                     printer.status(&format!(
                         "table {}.{} created (or already there)",
                         table.database, table.name
@@ -86,6 +92,7 @@ async fn in_catalog(
 /// `athq table convert parquet`: plans against what the catalog holds of the copy, then prints
 /// the statements or runs them in order.
 async fn convert(settings: &Settings, printer: &Printer, args: ConvertArgs) -> anyhow::Result<()> {
+    let settings = &cost::apply(settings, &args.cost)?;
     let source = table_with(settings, &args.shape)?;
     let name = args.target.clone().unwrap_or_else(|| format!("{}_parquet", source.name));
     crate::table::validate_identifier("table", &name)
@@ -123,7 +130,38 @@ async fn convert(settings: &Settings, printer: &Printer, args: ConvertArgs) -> a
     if batches.is_empty() {
         return Ok(());
     }
-    let engine = athena(settings, printer, "table convert").await?;
+    // The scan limit estimates the source as the flags shape it; each statement reads every
+    // column of its days (or hours).
+    let with_source = Settings { table: source.clone(), ..settings.clone() };
+    let engine = athena(&with_source, printer, "table convert").await?;
+    let columns: Vec<String> = source.fields.fields().iter().map(|f| f.column()).collect();
+    let options: Vec<RunOptions> = batches
+        .iter()
+        .map(|b| {
+            let mut opts = run_options(&args.exec);
+            // The window whose delivery folders are exactly the batch's units.
+            let end = b.last.checked_add(source.granularity.span()).unwrap_or(b.last);
+            let utc = |d: jiff::civil::DateTime| d.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp());
+            if let (Ok(from), Ok(to)) = (utc(b.first), utc(end)) {
+                let from = from.checked_add(DELIVERY_SLACK_BEFORE).unwrap_or(from);
+                let to = to.checked_sub(DELIVERY_SLACK_AFTER).unwrap_or(to);
+                opts.scope = Some(Scope { window: TimeWindow { from, to }, columns: columns.clone() });
+            }
+            opts
+        })
+        .collect();
+    let labels: Vec<String> = (1..=batches.len()).map(|i| format!("statement {i}")).collect();
+    let planned: Vec<Planned> = batches
+        .iter()
+        .zip(&options)
+        .zip(&labels)
+        .map(|((b, opts), label)| Planned { label, sql: &b.sql, opts })
+        .collect();
+    if args.cost.estimate {
+        let table = OutputArgs::stdout(OutputFormat::Table);
+        return cost::show_all(engine.as_ref(), "statement", &planned, &table, printer).await;
+    }
+    engine.admit(&planned).await?;
     for (i, b) in batches.iter().enumerate() {
         printer.status(&format!(
             "statement {} of {} ({}, {} partition(s), {} to {})",
@@ -134,7 +172,7 @@ async fn convert(settings: &Settings, printer: &Printer, args: ConvertArgs) -> a
             b.first,
             b.last
         ));
-        run_statement(engine.as_ref(), &b.sql, &args.exec, printer).await.map_err(|e| {
+        run_statement(engine.as_ref(), &b.sql, &options[i], printer).await.map_err(|e| {
             e.context(format!(
                 "statement {} of {} failed; the ones before it were applied: run the same command again to resume",
                 i + 1,

@@ -19,9 +19,11 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::Notify;
 use crate::engine::aws::{Aws, aws_error, split_s3_url};
+use crate::engine::budget::Budget;
+use crate::engine::estimate::Cost;
 use crate::engine::stop::Stop;
 use crate::engine::{
-    Column, Engine, EngineError, Execution, Footer, Kind, Progress, RowSink, RunOptions, State, csv,
+    Column, Engine, EngineError, Execution, Footer, Kind, Planned, Progress, RowSink, RunOptions, State, csv,
     human_bytes,
 };
 use crate::render::Dialect;
@@ -42,6 +44,8 @@ pub struct Athena {
     output_location: Option<String>,
     /// Whether the work group manages its own results: asked once, on the first statement.
     managed_results: tokio::sync::OnceCell<bool>,
+    /// The scan limit, asked before every statement starts.
+    budget: Budget,
 }
 
 fn state_of(s: Option<&QueryExecutionState>) -> State {
@@ -67,7 +71,14 @@ fn request_token(sql: &str) -> String {
 
 impl Athena {
     pub async fn connect(settings: &Settings, notify: Notify, stop: Stop) -> Result<Athena, EngineError> {
-        let aws = Aws::connect(settings, notify).await?;
+        let aws = Aws::connect(settings, notify.clone()).await?;
+        let budget = Budget::new(
+            settings.max_scan,
+            settings.table.clone(),
+            settings.catalog.clone(),
+            aws.s3(),
+            notify,
+        );
         Ok(Athena {
             client: aws.athena(),
             s3: aws.s3(),
@@ -77,6 +88,7 @@ impl Athena {
             database: settings.table.database.clone(),
             output_location: settings.output_location.clone(),
             managed_results: tokio::sync::OnceCell::new(),
+            budget,
         })
     }
 
@@ -97,6 +109,8 @@ impl Athena {
     /// Starts a statement. A signal while the start call is answering stops the query once its
     /// id is known.
     async fn start(&self, sql: &str, opts: &RunOptions) -> Result<String, EngineError> {
+        // Every statement, from whichever command, passes the scan limit first.
+        self.budget.admit(sql, opts).await?;
         let start = self.start_call(sql, opts);
         tokio::pin!(start);
         tokio::select! {
@@ -418,6 +432,14 @@ impl Engine for Athena {
         let exec = self.run(sql, opts, progress).await?;
         self.rows_or_stop(&exec, sink).await?;
         Ok(exec.summary())
+    }
+
+    async fn cost(&self, sql: &str, opts: &RunOptions) -> Result<Option<Cost>, EngineError> {
+        Ok(Some(self.budget.cost(sql, opts).await?))
+    }
+
+    async fn admit(&self, statements: &[Planned<'_>]) -> Result<(), EngineError> {
+        self.budget.admit_all(statements).await
     }
 
     async fn status(&self, id: &str) -> Result<Execution, EngineError> {

@@ -8,6 +8,8 @@
 pub mod athena;
 #[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "aws")]
+pub mod budget;
 pub mod csv;
 pub mod estimate;
 #[cfg(feature = "aws")]
@@ -95,6 +97,22 @@ pub trait Engine: Send + Sync {
         let mut rows = ResultSet::default();
         let footer = self.query_into(sql, opts, progress, &mut rows).await?;
         Ok(Answer { rows, footer })
+    }
+
+    /// What a statement would scan, without starting it (`--estimate`); `None` on an engine that
+    /// costs nothing.
+    async fn cost(&self, sql: &str, opts: &RunOptions) -> Result<Option<estimate::Cost>, EngineError> {
+        let _ = (sql, opts);
+        Ok(None)
+    }
+
+    /// Checks statements that are to run together (a report's sections, a conversion's
+    /// statements) against the scan limit before the first starts: one over it refuses them all,
+    /// naming each that is over. Each is checked again where it starts; this only makes sure
+    /// none has started when one would be refused.
+    async fn admit(&self, statements: &[Planned<'_>]) -> Result<(), EngineError> {
+        let _ = statements;
+        Ok(())
     }
 
     /// What to print on stderr when a statement failed (what was read, what it cost).
@@ -370,6 +388,9 @@ pub enum EngineError {
     /// The engine cannot do this (exit 2).
     #[error("{0}")]
     Unsupported(String),
+    /// Not started: over the scan limit, or not estimable while a limit is set (exit 2).
+    #[error("{message}")]
+    OverLimit { message: String, hint: String },
     /// A build without the `aws` feature was asked for something only AWS serves (exit 2).
     #[error("{0} needs AWS, and this athq was built without it (cargo's `--no-default-features`)")]
     WithoutAws(String),
@@ -400,6 +421,7 @@ impl EngineError {
     pub fn is_input(&self) -> bool {
         match self {
             EngineError::Config(_)
+            | EngineError::OverLimit { .. }
             | EngineError::NoData { .. }
             | EngineError::Unsupported(_)
             | EngineError::WithoutAws(_) => true,
@@ -458,7 +480,7 @@ impl EngineError {
             ),
             EngineError::GaveUp { id, .. } => Some(format!("`athq status {id}` shows what it did before it was stopped")),
             EngineError::NotFinished { id, .. } => Some(format!("wait for it: `athq status {id}`")),
-            EngineError::NoData { hint, .. } => Some(hint.clone()),
+            EngineError::NoData { hint, .. } | EngineError::OverLimit { hint, .. } => Some(hint.clone()),
             EngineError::Sql(_) => Some(
                 "`DESCRIBE <table>` lists the columns; the README lists the Trino functions the embedded engine adds".into(),
             ),
@@ -496,4 +518,23 @@ pub struct RunOptions {
     pub client_request_token: Option<String>,
     /// SQL literals for the statement's `?` placeholders, in order.
     pub parameters: Vec<String>,
+    /// What athq knows the statement reads of the table, when athq wrote it (a library query, a
+    /// conversion); else the scan limit reads the SQL and counts every partition.
+    pub scope: Option<Scope>,
+}
+
+/// What a statement athq wrote reads of the configured table: the window its partition
+/// predicates select and the columns it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub window: TimeWindow,
+    pub columns: Vec<String>,
+}
+
+/// One of several statements to run together, by the name a refusal gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned<'a> {
+    pub label: &'a str,
+    pub sql: &'a str,
+    pub opts: &'a RunOptions,
 }

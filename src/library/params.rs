@@ -149,6 +149,23 @@ impl ParamSpec {
         n.map(Some).ok_or_else(|| ParamError::Spec(format!("bound `{text}` does not fit type {:?}", self.ty)))
     }
 
+    /// A value of the parameter's type, for rendering a query that has no default.
+    pub fn sample(&self) -> String {
+        match self.ty {
+            ParamType::Ip => "10.0.0.1",
+            ParamType::Cidr => "10.0.0.0/8",
+            ParamType::Port => "443",
+            ParamType::Bool => "true",
+            ParamType::Duration => "1h",
+            ParamType::Enum => return self.values.first().cloned().unwrap_or_default(),
+            ParamType::Int => {
+                return self.min.as_ref().and_then(serde_yaml::Value::as_i64).unwrap_or(1).to_string();
+            }
+            ParamType::String => "x",
+        }
+        .to_string()
+    }
+
     /// Checks the declaration itself (bounds fit the type, enums have values, default is valid).
     pub fn check(&self) -> Result<(), ParamError> {
         if !matches!(self.ty, ParamType::Int | ParamType::Duration)

@@ -18,7 +18,7 @@ use rustyline::{CompletionType, Config, Editor};
 
 use crate::cli::{ExecOptions, LocalArgs, OutputArgs, RunArgs, SqlArgs};
 use crate::commands::resolve::{check_exec_options, local_options, run_options};
-use crate::commands::{open_engine, run_and_print};
+use crate::commands::{cost, open_engine, run_and_print};
 use crate::engine::local::LocalOptions;
 use crate::engine::{Engine, RunOptions, Stop};
 use crate::error::InputError;
@@ -73,6 +73,8 @@ struct Session {
     local: Option<LocalOptions>,
     format: OutputFormat,
     exec: ExecOptions,
+    /// `--estimate`: each statement's estimate is printed instead of running it.
+    estimate: bool,
 }
 
 impl Session {
@@ -89,7 +91,7 @@ impl Session {
         }
         let engine =
             open_engine(&settings, &printer, local.as_ref(), &TimeWindow::everything(settings.now)).await?;
-        Ok(Session { settings, printer, engine, local, format: OutputFormat::Table, exec })
+        Ok(Session { settings, printer, engine, local, format: OutputFormat::Table, exec, estimate: false })
     }
 
     fn engine_name(&self) -> &'static str {
@@ -124,9 +126,11 @@ impl Session {
     }
 
     async fn statement(&self, sql: &str) -> anyhow::Result<()> {
-        let out =
-            OutputArgs { format: self.format, output: None, y: Vec::new(), ascii: false, tz: "UTC".into() };
-        let result = run_and_print(self.engine.as_ref(), sql, &self.run_options(), &out, &self.printer).await;
+        let out = OutputArgs::stdout(self.format);
+        let result = match self.estimate {
+            true => cost::show(self.engine.as_ref(), sql, &self.run_options(), &out, &self.printer).await,
+            false => run_and_print(self.engine.as_ref(), sql, &self.run_options(), &out, &self.printer).await,
+        };
         // A stop that ended this statement is spent: the next one runs.
         Stop::reset();
         result
@@ -152,7 +156,7 @@ impl Session {
                 .into());
         }
         let next = Session::open(settings, self.printer, &local, self.exec.clone()).await?;
-        *self = Session { format: self.format, ..next };
+        *self = Session { format: self.format, estimate: self.estimate, ..next };
         self.printer.status(&format!("engine: {}", self.engine_name()));
         Ok(())
     }
@@ -172,6 +176,7 @@ impl Session {
         if line.run.output.format == OutputFormat::Table && !args.contains("--format") {
             line.run.output.format = self.format;
         }
+        line.run.cost.estimate |= self.estimate;
         if let (None, Some(l)) = (&line.run.local.source, &self.local) {
             line.run.local.source = Some(l.source.clone());
         }
@@ -241,8 +246,10 @@ pub async fn run(settings: Settings, printer: Printer, args: SqlArgs) -> anyhow:
     let queries: Vec<String> = crate::library::Library::load(&settings.library_dirs)
         .map(|lib| lib.iter().map(|q| q.name.clone()).collect())
         .unwrap_or_default();
+    let settings = cost::apply(&settings, &args.cost)?;
     let mut session = Session::open(settings, printer, &args.local, args.exec).await?;
     session.format = args.format;
+    session.estimate = args.cost.estimate;
     if interactive {
         Stop::interactive();
     }

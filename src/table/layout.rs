@@ -65,6 +65,15 @@ impl Granularity {
         }
     }
 
+    /// One unit's length.
+    pub fn span(self) -> jiff::Span {
+        match self {
+            Granularity::Month => jiff::Span::new().months(1),
+            Granularity::Day => jiff::Span::new().days(1),
+            Granularity::Hour => jiff::Span::new().hours(1),
+        }
+    }
+
     /// `month`, `day`, `hour`.
     pub fn name(self) -> &'static str {
         match self {

@@ -25,7 +25,7 @@ pub fn check(path: &Path) -> Result<u64, String> {
     decode(&read(size - 8 - footer, footer)?)
 }
 
-/// The same check for an S3 object, with two ranged GETs (its last 8 bytes, then its footer).
+/// The same check for an S3 object, from its footer (one ranged GET of its tail, usually).
 #[cfg(feature = "aws")]
 pub async fn check_remote(
     store: &crate::engine::local::s3::S3Store,
@@ -35,7 +35,12 @@ pub async fn check_remote(
     decode(&remote_footer(store, key, size).await?)
 }
 
-/// An S3 object's footer metadata (checked for its magic and length), with two ranged GETs.
+/// The bytes read from an object's end in the first GET for its footer.
+#[cfg(feature = "aws")]
+const FOOTER_GUESS: u64 = 64 * 1024;
+
+/// An S3 object's footer metadata (checked for its magic and length): one ranged GET of its last
+/// 64 KiB, a second only for a larger footer.
 #[cfg(feature = "aws")]
 async fn remote_footer(
     store: &crate::engine::local::s3::S3Store,
@@ -48,9 +53,21 @@ async fn remote_footer(
         let path = path.clone();
         async move { store.get_range(&path, range).await.map_err(|e| e.to_string()) }
     };
-    let tail = if size >= 12 { read(size - 8..size).await?.to_vec() } else { Vec::new() };
-    let footer = footer_length(size, &tail)?;
-    let metadata = read(size - 8 - footer..size - 8).await?;
+    // One GET of the object's tail holds the footer of nearly every file; a second reads the
+    // rest of a larger one.
+    let first = size.saturating_sub(FOOTER_GUESS);
+    let tail = if size >= 12 { read(first..size).await? } else { bytes::Bytes::new() };
+    let footer = footer_length(size, &tail[tail.len().saturating_sub(8)..])?;
+    let start = size - 8 - footer;
+    let metadata = if start >= first {
+        tail.slice((start - first) as usize..tail.len() - 8)
+    } else {
+        let head = read(start..first).await?;
+        let mut whole = Vec::with_capacity(footer as usize);
+        whole.extend_from_slice(&head);
+        whole.extend_from_slice(&tail[..tail.len() - 8]);
+        bytes::Bytes::from(whole)
+    };
     Ok(metadata)
 }
 
