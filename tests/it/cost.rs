@@ -183,6 +183,13 @@ fn a_parquet_estimate_counts_only_the_columns_the_query_reads() {
     assert_eq!(v["bytes"].as_u64().unwrap(), expected);
     assert_eq!(v["objects"], 3);
     assert!(expected < whole * 3 / 4, "the chunks of 7 of 14 columns: {expected} of {whole}");
+    // One ranged GET of each object's tail reads its footer.
+    let proxy = crate::standin::FaultProxy::start(json!([]));
+    let o = run(acct.athq_via(dir.path(), &proxy).args(["run", "reject-top", "--days", "1", "--estimate"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let gets: Vec<Value> = proxy.log().into_iter().filter(|r| r["op"] == "GetObject").collect();
+    assert_eq!(gets.len(), 3, "{gets:?}");
+    assert!(gets.iter().all(|g| g["range"].as_str().is_some_and(|r| r.starts_with("bytes="))), "{gets:?}");
     // A query that reads no column is estimated at its footers, and says so.
     let o = run(acct.athq(dir.path()).args([
         "exec",
@@ -230,4 +237,134 @@ fn a_query_cancelled_at_the_work_groups_scan_limit_says_so() {
         "{}",
         o.stderr
     );
+}
+
+/// One object's key below the bucket, for an account, region and hour.
+fn hourly_key(account: &str, region: &str, at: jiff::civil::DateTime, n: usize) -> String {
+    format!("AWSLogs/{account}/vpcflowlogs/{region}/{}/f{n}.log.gz", at.strftime("%Y/%m/%d/%H"))
+}
+
+/// An organisation bucket: the table's account and region, two other accounts and two other
+/// regions, an hourly table. The estimate of 3, 30 and 400 days counts exactly the table's objects
+/// of the window's hours, and lists nothing but folders below the table's root.
+#[test]
+fn an_estimate_in_a_shared_bucket_counts_only_the_tables_objects() {
+    use jiff::civil::DateTime;
+    use jiff::tz::TimeZone;
+    let acct = crate::standin::Account::new();
+    acct.aws(&["athena", "create-work-group", "--name", "analysts"]);
+    let bucket = format!("athq-logs-{}", acct.id);
+    acct.aws(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let dir = acct.project(&format!(
+        "database: flowdb\nworkgroup: analysts\ntable:\n  location: s3://{bucket}/AWSLogs/\n  accounts: ['{}']\n  regions: [us-east-1]\n  granularity: hour\n",
+        acct.id
+    ));
+    let now = athq::render::window::parse_time(crate::NOW).unwrap();
+    let now_utc = now.to_zoned(TimeZone::UTC).datetime();
+    let this_hour = now_utc.with().minute(0).second(0).subsec_nanosecond(0).build().unwrap();
+    let hour = |h: i64| this_hour.checked_sub(jiff::SignedDuration::from_hours(h)).unwrap();
+    // The table's objects: one every 13 hours over 420 days, and every hour around each window's
+    // first hour and around now.
+    let mut hours: Vec<DateTime> = (0..420 * 24).step_by(13).map(hour).collect();
+    for days in [3i64, 30, 400] {
+        hours.extend((days * 24 - 3..days * 24 + 3).map(hour));
+    }
+    hours.extend((-2..3).map(hour));
+    let tree = tempfile::tempdir().unwrap();
+    let mut ours = Vec::new();
+    for (n, at) in hours.iter().enumerate() {
+        let key = hourly_key(&acct.id, "us-east-1", *at, n);
+        let size = 100 + n % 50;
+        let path = tree.path().join(&key);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, vec![b'x'; size]).unwrap();
+        ours.push((*at, size as u64));
+    }
+    // Everyone else's, in the same hours' folders: other accounts, and other regions of ours.
+    for (account, region) in [
+        ("210987654321", "us-east-1"),
+        ("109876543210", "us-east-1"),
+        (&*acct.id, "eu-west-1"),
+        (&*acct.id, "ap-south-1"),
+    ] {
+        for (n, at) in hours.iter().enumerate().step_by(7) {
+            let path = tree.path().join(hourly_key(account, region, *at, n));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, b"not the table's").unwrap();
+        }
+    }
+    acct.aws(&[
+        "s3",
+        "cp",
+        "--recursive",
+        "--quiet",
+        tree.path().to_str().unwrap(),
+        &format!("s3://{bucket}/"),
+    ]);
+
+    let proxy = crate::standin::FaultProxy::start(json!([]));
+    let floor = |t: jiff::Timestamp| {
+        let d = t.to_zoned(TimeZone::UTC).datetime();
+        d.with().minute(0).second(0).subsec_nanosecond(0).build().unwrap()
+    };
+    for days in [3i64, 30, 400] {
+        // The hours whose folders hold the window's records: from 10 minutes before its start to
+        // an hour after its end (AWS delivers late), as Athena's partition predicate selects them.
+        let from = now.checked_sub(jiff::SignedDuration::from_hours(24 * days)).unwrap();
+        let lo = floor(from.checked_sub(jiff::SignedDuration::from_mins(10)).unwrap());
+        let hi = floor(
+            now.checked_sub(jiff::SignedDuration::from_secs(1))
+                .unwrap()
+                .checked_add(jiff::SignedDuration::from_hours(1))
+                .unwrap(),
+        );
+        let inside: Vec<&(DateTime, u64)> = ours.iter().filter(|(at, _)| lo <= *at && *at <= hi).collect();
+        let o = run(acct.athq_via(dir.path(), &proxy).args([
+            "run",
+            "bytes-by-pair",
+            "--days",
+            &days.to_string(),
+            "--estimate",
+            "--format",
+            "json",
+        ]));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let v: Value = serde_json::from_str(&o.stdout).unwrap();
+        assert_eq!(v["objects"].as_u64().unwrap() as usize, inside.len(), "{days} days: {v}");
+        assert_eq!(v["bytes"].as_u64().unwrap(), inside.iter().map(|(_, s)| s).sum::<u64>(), "{days} days");
+        assert_eq!(v["scope"], "partitions", "{v}");
+    }
+    // Every listing was below the table's own root: never the location, another account or region.
+    let root = format!("AWSLogs/{}/vpcflowlogs/us-east-1/", acct.id);
+    let listings: Vec<String> = proxy
+        .log()
+        .iter()
+        .filter(|r| r["op"] == "ListObjectsV2")
+        .map(|r| r["query"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(!listings.is_empty());
+    for q in &listings {
+        let prefix = q.split('&').find_map(|p| p.strip_prefix("prefix=")).unwrap_or_default();
+        let prefix = prefix.replace("%2F", "/");
+        assert!(prefix.starts_with(&root), "a listing outside the table's root: {q}");
+    }
+    // 400 days is months, days and hours: far fewer listings than the 9,600 hours it spans.
+    assert!(listings.len() < 3 * 130, "{} listings", listings.len());
+    // Without accounts and regions, the location is listed, and the estimate says so.
+    let wide = acct.project(&format!(
+        "database: flowdb\nworkgroup: analysts\ntable:\n  location: s3://{bucket}/AWSLogs/\n  granularity: hour\n"
+    ));
+    let o = run(acct.athq(wide.path()).args([
+        "run",
+        "bytes-by-pair",
+        "--days",
+        "3",
+        "--estimate",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["scope"], "location", "{v}");
+    assert!(o.stderr.contains("every account's and region's objects"), "{}", o.stderr);
 }
