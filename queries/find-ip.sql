@@ -1,9 +1,12 @@
 /*
 name: find-ip
-version: 1
+version: 2
 title: Every flow touching an address
 description: >
-  Every flow where the address is the source or the destination, most recent first, with the direction seen from that address (like flowlogs-reader's findip).
+  Every flow where the address is the source or the destination, most recent first. `address_was`
+  says which side the address was on: `source (sent)` when it sent the flow, `destination
+  (received)` when it received it, whatever side of the network either host is. When as many flows
+  as `limit` come back, athq says that more may match.
 params:
   ip:
     type: ip
@@ -18,7 +21,7 @@ fields: [interface-id, srcaddr, srcport, dstaddr, dstport, protocol, packets, by
 tags: [investigation]
 */
 SELECT
-  CASE WHEN {{ ip_match('srcaddr', ip) }} THEN 'out' ELSE 'in' END AS direction,
+  CASE WHEN {{ ip_match('srcaddr', ip) }} THEN 'source (sent)' ELSE 'destination (received)' END AS address_was,
   from_unixtime("start") AS start_time,
   interface_id,
   srcaddr,

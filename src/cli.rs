@@ -417,9 +417,17 @@ pub struct ReportArgs {
     /// A parameter for every query that has it, NAME=VALUE, or for one, QUERY.NAME=VALUE (repeatable)
     #[arg(short = 'p', long = "param", value_name = "[QUERY.]NAME=VALUE")]
     pub params: Vec<String>,
-    /// The page's title
-    #[arg(long, default_value = "VPC Flow Logs report")]
-    pub title: String,
+    /// The page's title [default: VPC Flow Logs report, or Investigation of ADDRESS with --ip]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A page about one address: its peers (`peer`), its traffic over time (`peer-over-time`) and
+    /// the rows of the detections that name it; `-p ip=ADDRESS` for every query that takes one
+    #[arg(long, value_name = "ADDRESS")]
+    pub ip: Option<String>,
+    /// An ad-hoc section: the statement in FILE, run as it is, titled NAME (repeatable; after the
+    /// library's sections)
+    #[arg(long = "sql", value_name = "NAME=FILE")]
+    pub sql: Vec<String>,
     #[command(flatten)]
     pub window: WindowArgs,
     #[command(flatten)]

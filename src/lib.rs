@@ -58,12 +58,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     // The shell sits above the commands (it runs them); every other command is one of them.
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         match cli.command {
             cli::Command::Sql(args) => shell::run(settings, printer, args).await,
             command => commands::exec(command, settings, printer).await,
         }
-    })
+    });
+    // A statement that was stopped may leave a worker in the middle of CPU-bound work (a join's
+    // build, a sort): the answer is given, so the runtime is not waited for.
+    runtime.shutdown_background();
+    result
 }
 
 /// The stack of the thread that plans statements and of the runtime's workers. Planning and

@@ -157,12 +157,24 @@ pub async fn run_and_print(
     out: &OutputArgs,
     printer: &Printer,
 ) -> anyhow::Result<()> {
+    run_and_count(engine, sql, opts, out, printer).await.map(|_| ())
+}
+
+/// `run_and_print`, answering how many rows it printed.
+pub async fn run_and_count(
+    engine: &dyn Engine,
+    sql: &str,
+    opts: &crate::engine::RunOptions,
+    out: &OutputArgs,
+    printer: &Printer,
+) -> anyhow::Result<u64> {
     let spinner = Spinner::new(printer.quiet());
     let mut writer = writer(out, &spinner)?;
     let result = engine.query_into(sql, opts, &spinner, &mut writer).await;
+    let rows = writer.written();
     let footer = finish(engine, result, writer, printer)?;
     printer.status(&footer);
-    Ok(())
+    Ok(rows)
 }
 
 /// Prints rows athq made itself (not a statement's), in the chosen format.

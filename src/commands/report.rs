@@ -2,6 +2,7 @@
 //! self-contained HTML page (src/report).
 
 use std::io::Write;
+use std::net::IpAddr;
 
 use crate::cli::OutputArgs;
 use crate::cli::ReportArgs;
@@ -23,9 +24,13 @@ pub const DEFAULT_QUERIES: &[&str] =
 /// Private address ranges: what "internal" means when no vpc_cidrs are configured.
 const PRIVATE: &[&str] = &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
 
-fn queries<'a>(lib: &'a Library, names: &[String]) -> anyhow::Result<Vec<&'a Query>> {
+/// The sections of a page about one address (`--ip`), before the detections.
+pub const IP_QUERIES: &[&str] = &["peer-over-time", "peer"];
+
+fn queries<'a>(lib: &'a Library, names: &[String], ip: bool) -> anyhow::Result<Vec<&'a Query>> {
     if names.is_empty() {
-        let mut out: Vec<&Query> = DEFAULT_QUERIES.iter().map(|n| lib.get(n)).collect::<Result<_, _>>()?;
+        let first = if ip { IP_QUERIES } else { DEFAULT_QUERIES };
+        let mut out: Vec<&Query> = first.iter().map(|n| lib.get(n)).collect::<Result<_, _>>()?;
         out.extend(lib.iter().filter(|q| q.tags.iter().any(|t| t == "detection")));
         return Ok(out);
     }
@@ -61,12 +66,73 @@ fn params_for(chosen: &[&Query], given: &[String]) -> anyhow::Result<Vec<Vec<(St
     Ok(per_query)
 }
 
+/// One section to run: a library query (rendered) or ad-hoc SQL.
+struct Item {
+    name: String,
+    command: String,
+    title: String,
+    description: String,
+    sql: Result<String, String>,
+    opts: RunOptions,
+    /// Keep only the rows that name this address.
+    only: Option<IpAddr>,
+}
+
+/// `--ip`: an address, as Trino's IPADDRESS compares them (an IPv4-mapped IPv6 address is IPv4).
+fn address(text: &str) -> anyhow::Result<IpAddr> {
+    text.trim()
+        .parse::<IpAddr>()
+        .map(|ip| ip.to_canonical())
+        .map_err(|_| InputError::new(format!("--ip {text}: not an IP address")).into())
+}
+
+/// `--sql NAME=FILE`: the section's name, the file as given, and its statement.
+fn adhoc_section(arg: &str) -> anyhow::Result<(String, String, String)> {
+    let (name, file) =
+        arg.split_once('=').filter(|(n, f)| !n.trim().is_empty() && !f.is_empty()).ok_or_else(|| {
+            InputError::new(format!("--sql {arg}: expected NAME=FILE")).hint("--sql incident=incident.sql")
+        })?;
+    let name = name.trim();
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(
+            InputError::new(format!("--sql {arg}: a section name is letters, digits, - and _")).into()
+        );
+    }
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| InputError::new(format!("--sql {arg}: cannot read {file}: {e}")))?;
+    let sql = text.trim().trim_end_matches(';').trim_end();
+    if crate::sql::only_comments(sql) {
+        return Err(InputError::new(format!("--sql {arg}: {file} holds no statement")).into());
+    }
+    Ok((name.to_string(), file.to_string(), sql.to_string()))
+}
+
+/// The rows of an answer that hold `ip` in some column.
+fn naming(mut answer: crate::engine::Answer, ip: IpAddr) -> crate::engine::Answer {
+    let names = |cell: &Option<String>| {
+        cell.as_deref().and_then(|c| c.trim().parse::<IpAddr>().ok()).is_some_and(|c| c.to_canonical() == ip)
+    };
+    answer.rows.rows.retain(|row| row.iter().any(names));
+    answer
+}
+
 pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> anyhow::Result<()> {
     let settings = &cost::apply(settings, &args.cost)?;
     check_exec_options(settings, &args.exec)?;
     let lib = library(settings, printer)?;
-    let chosen = queries(&lib, &args.queries)?;
-    let params = params_for(&chosen, &args.params)?;
+    let ip = args.ip.as_deref().map(address).transpose()?;
+    let chosen = queries(&lib, &args.queries, ip.is_some())?;
+    let mut given = args.params.clone();
+    if let Some(ip) = ip {
+        // Every chosen query that takes an address gets this one, unless told otherwise.
+        for q in chosen.iter().filter(|q| q.param("ip").is_some()) {
+            if !given.iter().any(|p| p.starts_with("ip=") || p.starts_with(&format!("{}.ip=", q.name))) {
+                given.push(format!("{}.ip={ip}", q.name));
+            }
+        }
+    }
+    let params = params_for(&chosen, &given)?;
+    let adhoc = args.sql.iter().map(|a| adhoc_section(a)).collect::<anyhow::Result<Vec<_>>>()?;
     let window = TimeWindow::resolve(&window_spec(&args.window)?, settings.now)?;
     let local = local_options(settings, &args.local)?;
     let opts = run_options(&args.exec);
@@ -91,20 +157,36 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
     let ctx = RenderContext { table: &table, vpc_cidrs, window, dialect: engine.dialect(), relative: None };
 
     // Every section rendered first, so the scan limit sees them all before the first starts.
-    let rendered: Vec<(Result<String, String>, RunOptions)> = chosen
+    let mut items: Vec<Item> = chosen
         .iter()
         .zip(&params)
         .map(|(q, params)| {
             let mut opts = opts.clone();
             let columns = q.fields.iter().map(|f| f.column()).collect();
             opts.scope = Some(Scope { window, columns });
-            (render::render(q, params, &ctx).map_err(|e| e.to_string()), opts)
+            // A detection's rows on a page about one address: those that name it.
+            let only = ip.filter(|_| q.param("ip").is_none());
+            let description = match only {
+                Some(ip) => format!("{}\n\nOnly the rows that name {ip}.", q.description.trim_end()),
+                None => q.description.clone(),
+            };
+            let sql = render::render(q, params, &ctx).map_err(|e| e.to_string());
+            let command = format!("athq run {}", q.name);
+            Item { name: q.name.clone(), command, title: q.title.clone(), description, sql, opts, only }
         })
         .collect();
-    let planned: Vec<Planned> = chosen
+    items.extend(adhoc.into_iter().map(|(name, file, sql)| Item {
+        title: name.clone(),
+        command: format!("athq report --sql {name}={file}"),
+        name,
+        description: format!("Ad-hoc SQL from `{file}`."),
+        sql: Ok(sql),
+        opts: opts.clone(),
+        only: None,
+    }));
+    let planned: Vec<Planned> = items
         .iter()
-        .zip(&rendered)
-        .filter_map(|(q, (sql, opts))| Some(Planned { label: &q.name, sql: sql.as_ref().ok()?, opts }))
+        .filter_map(|i| Some(Planned { label: &i.name, sql: i.sql.as_ref().ok()?, opts: &i.opts }))
         .collect();
     let Some(mut out) = out.take() else {
         let table = OutputArgs::stdout(OutputFormat::Table);
@@ -114,30 +196,36 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
 
     let mut sections = Vec::new();
     let mut failures = 0;
-    for (i, (q, (sql, opts))) in chosen.iter().zip(rendered).enumerate() {
-        printer.status(&format!("[{}/{}] {}", i + 1, chosen.len(), q.name));
-        let (sql, outcome) = match sql {
+    let count = items.len();
+    for (i, item) in items.into_iter().enumerate() {
+        printer.status(&format!("[{}/{}] {}", i + 1, count, item.name));
+        let (sql, outcome) = match item.sql {
             Err(e) => (String::new(), Err(e)),
             Ok(sql) => {
                 let spinner = Spinner::new(printer.quiet());
-                let outcome = match engine.query(&sql, &opts, &spinner).await {
+                let outcome = match engine.query(&sql, &item.opts, &spinner).await {
                     // A signal stops the report, not just this query; so does the scan limit.
                     Err(e @ (EngineError::Interrupted { .. } | EngineError::OverLimit { .. })) => {
                         return Err(e.into());
                     }
                     r => r.map_err(|e| format!("{:#}", anyhow::Error::from(e))),
                 };
+                let outcome = match item.only {
+                    Some(ip) => outcome.map(|a| naming(a, ip)),
+                    None => outcome,
+                };
                 (sql, outcome)
             }
         };
         if let Err(e) = &outcome {
             failures += 1;
-            printer.status(&format!("warning: {}: {e}", q.name));
+            printer.status(&format!("warning: {}: {e}", item.name));
         }
         sections.push(Section {
-            query: q.name.clone(),
-            title: q.title.clone(),
-            description: q.description.clone(),
+            query: item.name,
+            command: item.command,
+            title: item.title,
+            description: item.description,
             sql,
             outcome,
         });
@@ -151,14 +239,12 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
             format!("embedded engine over {}", local.as_ref().map(|l| l.source.as_str()).unwrap_or_default())
         }
     };
-    let report = Report {
-        title: args.title.clone(),
-        window,
-        engine: engine_name,
-        generated: settings.now,
-        notes,
-        sections,
+    let title = match (&args.title, ip) {
+        (Some(t), _) => t.clone(),
+        (None, Some(ip)) => format!("Investigation of {ip}"),
+        (None, None) => "VPC Flow Logs report".into(),
     };
+    let report = Report { title, window, engine: engine_name, generated: settings.now, notes, sections };
     out.write_all(report.html().as_bytes())?;
     out.commit()?;
     let (scanned, cost) = report.totals();

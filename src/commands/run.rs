@@ -2,7 +2,7 @@
 
 use crate::cli::RunArgs;
 use crate::commands::resolve::RunSettings;
-use crate::commands::{cost, open_engine, run_and_print};
+use crate::commands::{cost, open_engine, run_and_count};
 use crate::engine::Scope;
 use crate::output::Printer;
 use crate::render::{self, RenderContext};
@@ -34,5 +34,17 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
     if args.cost.estimate {
         return cost::show(engine.as_ref(), &sql, &opts, &args.output, printer).await;
     }
-    run_and_print(engine.as_ref(), &sql, &opts, &args.output, printer).await
+    let rows = run_and_count(engine.as_ref(), &sql, &opts, &args.output, printer).await?;
+    // A query whose `limit` the result reached may have been cut: say so.
+    let limit =
+        run.params.iter().find(|(n, _)| n == "limit").map(|(_, v)| v.trim().to_string()).or_else(|| {
+            let (_, spec) = query.param("limit")?;
+            spec.default.as_ref().and_then(serde_yaml::Value::as_u64).map(|n| n.to_string())
+        });
+    if let Some(limit) = limit.and_then(|l| l.parse::<u64>().ok()).filter(|l| *l == rows) {
+        printer.status(&format!(
+            "note: the result stopped at the query's limit of {limit} rows: more may match (-p limit=N shows more)"
+        ));
+    }
+    Ok(())
 }

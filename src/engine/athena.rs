@@ -110,6 +110,7 @@ impl Athena {
     /// id is known.
     async fn start(&self, sql: &str, opts: &RunOptions) -> Result<String, EngineError> {
         // Every statement, from whichever command, passes the scan limit first.
+        self.budget.warn_unpartitioned(sql, opts);
         self.budget.admit(sql, opts).await?;
         let start = self.start_call(sql, opts);
         tokio::pin!(start);
@@ -435,6 +436,7 @@ impl Engine for Athena {
     }
 
     async fn cost(&self, sql: &str, opts: &RunOptions) -> Result<Option<Cost>, EngineError> {
+        self.budget.warn_unpartitioned(sql, opts);
         Ok(Some(self.budget.cost(sql, opts).await?))
     }
 

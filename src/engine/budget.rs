@@ -264,7 +264,6 @@ impl Budget {
                 let (window, columns) = match &opts.scope {
                     Some(scope) => (scope.window, scope.columns.clone()),
                     None => {
-                        self.warn_unpartitioned(sql);
                         let everything = TimeWindow::everything(jiff::Timestamp::now());
                         (everything, estimate::columns_in(sql, &self.table))
                     }
@@ -283,9 +282,12 @@ impl Budget {
         Ok(cost)
     }
 
-    /// SQL athq did not write that names none of the table's partition columns reads every
-    /// partition: said once a statement.
-    fn warn_unpartitioned(&self, sql: &str) {
+    /// SQL athq did not write that reads the table and names none of its partition columns reads
+    /// every partition: said before it starts (or is estimated), limit or not.
+    pub fn warn_unpartitioned(&self, sql: &str, opts: &RunOptions) {
+        if opts.scope.is_some() || reads(sql, &self.table, &self.catalog) != Reads::Table {
+            return;
+        }
         let columns = self.table.partition_columns();
         if columns.is_empty() {
             return;

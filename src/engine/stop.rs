@@ -54,6 +54,8 @@ static CLEANUPS: std::sync::Mutex<Vec<fn()>> = std::sync::Mutex::new(Vec::new())
 
 /// How long a guard's holder has to take up a stop before the process exits without it.
 const GRACE: std::time::Duration = std::time::Duration::from_millis(800);
+/// How long past its `--timeout` a stuck statement is given before the process exits.
+const DEADLINE_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Runs `cleanup` before the process exits on a signal its holder did not take up in time.
 pub fn on_forced_exit(cleanup: fn()) {
@@ -65,14 +67,45 @@ pub fn on_forced_exit(cleanup: fn()) {
 
 /// Exits as a shell expects of a process stopped by `sig`, after the registered cleanups.
 fn exit_on(sig: Signal, message: bool) -> ! {
+    let text = format!("error: interrupted by {}", sig.name());
+    exit_now(i32::from(sig.exit_code()), message.then_some(text.as_str()))
+}
+
+/// Runs the registered cleanups, says `message` and exits with `code`.
+fn exit_now(code: i32, message: Option<&str>) -> ! {
     for cleanup in CLEANUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
         cleanup();
     }
-    if message {
+    if let Some(m) = message {
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "error: interrupted by {}", sig.name());
+        let _ = writeln!(std::io::stderr(), "{m}");
     }
-    std::process::exit(i32::from(sig.exit_code()))
+    std::process::exit(code)
+}
+
+/// `--timeout` for a statement whose holder may be stuck in work that does not wait (a CPU-bound
+/// join, sort or aggregation keeping every worker busy), so that the runtime's own timer is not
+/// polled: a thread of its own waits for the limit, plus `DEADLINE_GRACE` for the holder to stop by
+/// itself, and then exits the process (exit 1, cleanups run) as a timed-out statement does.
+/// Dropping it (the statement ended) ends the wait. Not armed in an interactive session.
+pub struct Deadline {
+    _ended: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Deadline {
+    pub fn arm(limit: Option<std::time::Duration>) -> Deadline {
+        let Some(limit) = limit.filter(|_| !INTERACTIVE.load(Ordering::SeqCst)) else {
+            return Deadline { _ended: None };
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let watch = move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit + DEADLINE_GRACE) {
+                exit_now(1, Some(&format!("error: timed out after {} s", limit.as_secs())));
+            }
+        };
+        let _ = std::thread::Builder::new().name("athq-timeout".into()).spawn(watch);
+        Deadline { _ended: Some(tx) }
+    }
 }
 
 /// A handle to wait for a stop request. Cheap to clone.

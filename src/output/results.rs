@@ -88,6 +88,11 @@ impl<W: Write + Send> Writer<W> {
         }
     }
 
+    /// The rows written so far.
+    pub fn written(&self) -> u64 {
+        self.count
+    }
+
     /// How `--format chart` draws.
     pub fn chart(mut self, options: crate::output::chart::ChartOptions) -> Writer<W> {
         self.chart = Some(options);

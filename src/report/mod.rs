@@ -25,7 +25,11 @@ pub const TABLE_ROWS: usize = 1000;
 
 /// One query's part of the report.
 pub struct Section {
+    /// The section's name: its query's, or an ad-hoc section's.
     pub query: String,
+    /// How to get the same rows from the command line: `athq run reject-top`, or where ad-hoc SQL
+    /// came from.
+    pub command: String,
     pub title: String,
     pub description: String,
     pub sql: String,
@@ -98,10 +102,10 @@ impl Report {
             );
             let _ = write!(
                 body,
-                "<section id=\"{}\"><h2>{}</h2><p class=\"query\"><code>athq run {}</code></p><p class=\"desc\">{}</p>",
+                "<section id=\"{}\"><h2>{}</h2><p class=\"query\"><code>{}</code></p><p class=\"desc\">{}</p>",
                 esc(&id),
                 esc(&s.title),
-                esc(&s.query),
+                esc(&s.command),
                 esc(s.description.trim())
             );
             match &s.outcome {
@@ -240,6 +244,7 @@ mod tests {
         let a = answer(&[("srcaddr", Kind::Text)], &[&["<script>alert(1)</script>"]]);
         let html = report(vec![Section {
             query: "q".into(),
+            command: "athq run q".into(),
             title: "T & U".into(),
             description: "d".into(),
             sql: "SELECT '</script>'".into(),
@@ -273,6 +278,7 @@ mod tests {
     fn totals_and_failed_sections() {
         let ok = Section {
             query: "a".into(),
+            command: "athq run a".into(),
             title: "A".into(),
             description: String::new(),
             sql: String::new(),
@@ -280,6 +286,7 @@ mod tests {
         };
         let failed = Section {
             query: "b".into(),
+            command: "athq run b".into(),
             title: "B".into(),
             description: String::new(),
             sql: String::new(),

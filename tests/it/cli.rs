@@ -78,7 +78,7 @@ fn usage_and_input_errors_exit_2_with_a_hint() {
         ),
         (
             &["render", "find-ip"],
-            "error: query `find-ip` needs parameter `ip` (queries/find-ip.sql line 8), which has no default",
+            "error: query `find-ip` needs parameter `ip` (queries/find-ip.sql line 11), which has no default",
             "hint: pass --param ip=…",
         ),
         (

@@ -269,3 +269,87 @@ fn one_broken_query_file_does_not_stop_the_others() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("queries load and render"), "{}", o.stderr);
 }
+
+/// Busy loops on every core, as another CPU-heavy process would be: killed when dropped.
+struct Load(Vec<std::process::Child>);
+
+impl Load {
+    fn start(n: usize) -> Load {
+        let spin = || {
+            std::process::Command::new(crate::support::python())
+                .args(["-c", "while True: pass"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        Load((0..n).map(|_| spin()).collect())
+    }
+}
+
+impl Drop for Load {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// A self-join on a column of few values: minutes of CPU-bound joining in a debug build.
+fn self_join(dir: &Path, threads: &str, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("athq"))
+        .current_dir(dir)
+        .args(["exec", "--engine", "local", "--source", ".", "--threads", threads, "--output", "out.csv"])
+        .args(["--sql", "SELECT a.srcaddr, COUNT(*) AS n FROM vpc_flow_logs a JOIN vpc_flow_logs b ON a.protocol = b.protocol GROUP BY a.srcaddr ORDER BY n DESC"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn a_cpu_bound_join_stops_within_a_second_under_load_on_each_signal_and_its_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "40000", "--days", "1"]);
+    let _load = Load::start(2);
+    for threads in ["1", "2"] {
+        for (signal, code) in [("TERM", 143), ("INT", 130), ("HUP", 129)] {
+            let child = self_join(dir.path(), threads, &[]);
+            std::thread::sleep(Duration::from_millis(2500));
+            let sent = Instant::now();
+            let mut kill = std::process::Command::new("kill");
+            kill.args([&format!("-{signal}"), &child.id().to_string()]);
+            assert!(kill.status().unwrap().success());
+            let out = child.wait_with_output().unwrap();
+            let took = sent.elapsed();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "SIG{signal}, --threads {threads}: {stderr}");
+            assert!(took < Duration::from_secs(1), "SIG{signal}, --threads {threads}: took {took:?}");
+            assert!(stderr.contains(&format!("error: interrupted by SIG{signal}")), "{stderr}");
+        }
+        // --timeout: the clock starts with the statement, after the process has started and opened
+        // the source; a statement that ends at once under the same load shows how long that takes.
+        let started = Instant::now();
+        let quick = std::process::Command::new(assert_cmd::cargo::cargo_bin("athq"))
+            .current_dir(dir.path())
+            .args(["exec", "--engine", "local", "--source", ".", "--threads", threads])
+            .args(["--sql", "SELECT srcaddr FROM vpc_flow_logs LIMIT 1"])
+            .output()
+            .unwrap();
+        assert!(quick.status.success(), "{}", String::from_utf8_lossy(&quick.stderr));
+        let overhead = started.elapsed();
+        let started = Instant::now();
+        let child = self_join(dir.path(), threads, &["--timeout", "2"]);
+        let out = child.wait_with_output().unwrap();
+        let took = started.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "--timeout, --threads {threads}: {stderr}");
+        assert!(stderr.contains("timed out after 2 s"), "{stderr}");
+        assert!(
+            took < overhead + Duration::from_secs(3),
+            "--timeout 2, --threads {threads}: took {took:?}, {overhead:?} of it starting"
+        );
+        assert!(!dir.path().join("out.csv").exists(), "a stopped statement leaves no output");
+    }
+}

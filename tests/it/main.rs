@@ -13,6 +13,7 @@ mod guards;
 mod history;
 mod hostile;
 mod integrity;
+mod investigate;
 mod local;
 mod local_only;
 mod readme;

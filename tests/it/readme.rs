@@ -79,8 +79,11 @@ fn every_readme_command_runs_on_its_documented_defaults() {
     ]);
     // And published to CloudWatch Logs (stamped now: it refuses events older than 14 days).
     crate::cwlogs::seed(&acct, "/vpc/flow-logs", &dir.path().join("AWSLogs"), &["--stamp-now"]);
-    std::fs::write(dir.path().join("investigation.sql"), "SELECT srcaddr FROM vpc_flow_logs LIMIT 5\n")
-        .unwrap();
+    std::fs::write(
+        dir.path().join("investigation.sql"),
+        "SELECT srcaddr FROM vpc_flow_logs WHERE day >= '2026/11/20' LIMIT 5\n",
+    )
+    .unwrap();
     // A query id for status, results and cancel.
     let o = run(acct.athq(dir.path()).args(["exec", "--sql", "SELECT 1"]));
     assert_eq!(o.code, 0, "{}", o.stderr);

@@ -202,3 +202,69 @@ fn a_report_parameter_no_query_has_is_refused() {
     );
     assert!(!dir.path().join("athq-report.html").exists());
 }
+
+#[test]
+fn a_report_about_one_address_holds_its_peers_its_traffic_the_detections_naming_it_and_ad_hoc_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--scenarios", "all"]);
+    let extra = dir.path().join("extra.sql");
+    std::fs::write(
+        &extra,
+        "-- what the scanner sent, per port\nSELECT dstport, COUNT(*) AS flows FROM vpc_flow_logs WHERE srcaddr = '192.0.2.23' GROUP BY dstport ORDER BY flows DESC LIMIT 5;\n",
+    )
+    .unwrap();
+    let page = dir.path().join("incident.html");
+    let src = dir.path().to_str().unwrap();
+    let o = run(athq(dir.path())
+        .args(["report", "--days", "3", "--engine", "local", "--source", src, "--ip", "192.0.2.23"])
+        .args(["--sql", &format!("scanner-ports={}", extra.display()), "--output"])
+        .arg(&page));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<title>Investigation of 192.0.2.23</title>"), "{}", &html[..500]);
+    let section = |name: &str| {
+        let at =
+            html.find(&format!("<section id=\"q-{name}\"")).unwrap_or_else(|| panic!("no section {name}"));
+        html[at..at + html[at..].find("</section>").unwrap()].to_string()
+    };
+    // Its peers and its traffic over time, in that order, first.
+    let over_time = html.find("<section id=\"q-peer-over-time\"").unwrap();
+    assert!(over_time < html.find("<section id=\"q-peer\"").unwrap());
+    assert!(
+        section("peer").contains("bytes_sent") && section("peer").contains("10.20."),
+        "{}",
+        section("peer")
+    );
+    // The detections keep the rows that name it: the vertical scan it ran, not the others' finds.
+    assert!(section("vertical-scan").contains("192.0.2.23"));
+    assert!(section("vertical-scan").contains("Only the rows that name 192.0.2.23."));
+    assert!(!section("beaconing").contains("192.0.2.77"), "{}", section("beaconing"));
+    // The ad-hoc section, named, with where it came from.
+    let adhoc = section("scanner-ports");
+    assert!(adhoc.contains("athq report --sql scanner-ports="), "{adhoc}");
+    assert!(adhoc.contains("<td class=\"n\">"), "{adhoc}");
+    let points =
+        crate::local::local(dir.path(), "peer-over-time", &["-p", "ip=192.0.2.23"]).stdout.lines().count()
+            - 1;
+    assert!(points > 0);
+    check_in_browser(&page, 0, points, None);
+    let (dom, _) = open_in_browser(&chromium().unwrap_or_else(|| PathBuf::from("chromium")), &page, None);
+    for name in ["peer-over-time", "peer", "vertical-scan", "scanner-ports"] {
+        assert!(dom.contains(&format!("id=\"q-{name}\"")), "{name} is not on the page the browser drew");
+    }
+    // A bad address or ad-hoc file is the user's to fix, before anything runs.
+    let o = run(athq(dir.path()).args(["report", "--engine", "local", "--source", src, "--ip", "192.0.2"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--ip 192.0.2: not an IP address"), "{}", o.stderr);
+    let o = run(athq(dir.path()).args([
+        "report",
+        "--engine",
+        "local",
+        "--source",
+        src,
+        "--sql",
+        "x=missing.sql",
+    ]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--sql x=missing.sql: cannot read missing.sql"), "{}", o.stderr);
+}

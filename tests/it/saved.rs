@@ -6,8 +6,8 @@ use crate::run;
 use crate::standin::Account;
 
 const CONFIG: &str = "database: flowdb\nvpc_cidrs: [10.20.0.0/16]\ntable:\n  fields: v5\n";
-/// Library queries: all of them (the four that need an address with a `?` for it).
-const SYNCED: usize = 34;
+/// Library queries: all of them (the six that need an address with a `?` for it).
+const SYNCED: usize = 36;
 
 fn setup() -> (Account, tempfile::TempDir) {
     let acct = Account::new();
@@ -64,7 +64,7 @@ fn sync_creates_the_library_then_does_nothing() {
     let o = run(acct.athq(dir.path()).args(["saved", "plan", "--workgroup", "analysts", "--check"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(lines_with(&o.stdout, "create").len(), SYNCED);
-    assert!(o.stdout.contains("analysts  create     find-ip (v1)"), "{}", o.stdout);
+    assert!(o.stdout.contains("analysts  create     find-ip (v2)"), "{}", o.stdout);
     assert!(named(&acct, "analysts").is_empty(), "plan changed something");
 
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--workgroup", "analysts"]));
@@ -456,7 +456,7 @@ fn prepared_statements_plan_sync_drift_and_prune() {
     let o = run(acct.athq(dir.path()).args(["saved", "plan", "--prepared", "--check"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(lines_with(&o.stdout, "create").len(), SYNCED, "{}", o.stdout);
-    assert!(o.stdout.contains("analysts  create     find_ip (v1)"), "{}", o.stdout);
+    assert!(o.stdout.contains("analysts  create     find_ip (v2)"), "{}", o.stdout);
     assert!(prepared(&acct, "analysts").is_empty(), "plan changed something");
 
     let o = run(acct.athq(dir.path()).args(["saved", "sync", "--prepared"]));
@@ -468,7 +468,7 @@ fn prepared_statements_plan_sync_drift_and_prune() {
     assert_eq!(find["QueryStatement"].as_str().unwrap().matches("CAST(? AS IPADDRESS)").count(), 3);
     assert!(find["QueryStatement"].as_str().unwrap().contains("FROM \"flowdb\".\"vpc_flow_logs\""));
     let desc = find["Description"].as_str().unwrap();
-    assert!(desc.contains("?1, ?2, ?3 = ip") && desc.contains("[athq:find-ip v1 sha256:"), "{desc}");
+    assert!(desc.contains("?1, ?2, ?3 = ip") && desc.contains("[athq:find-ip v2 sha256:"), "{desc}");
     assert!(named(&acct, "analysts").is_empty(), "named queries are another sync");
 
     // Nothing to do the second time.

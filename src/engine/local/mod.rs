@@ -497,6 +497,7 @@ impl Engine for LocalEngine {
         sink: &mut dyn RowSink,
     ) -> Result<Footer, EngineError> {
         let _guard = self.stop.guard();
+        let _deadline = crate::engine::stop::Deadline::arm(opts.timeout);
         self.begin_statement();
         let bound;
         let sql = match opts.parameters.is_empty() {

@@ -32,20 +32,23 @@ pub async fn check_remote(
     key: &str,
     size: u64,
 ) -> Result<u64, String> {
-    decode(&remote_footer(store, key, size).await?)
+    // The reader fetches the footer again with the column chunks: only the 8 bytes that give its
+    // length are read beyond it here.
+    decode(&remote_footer(store, key, size, 8).await?)
 }
 
-/// The bytes read from an object's end in the first GET for its footer.
+/// The bytes an estimate reads from an object's end in its one GET for the footer.
 #[cfg(feature = "aws")]
 const FOOTER_GUESS: u64 = 64 * 1024;
 
 /// An S3 object's footer metadata (checked for its magic and length): one ranged GET of its last
-/// 64 KiB, a second only for a larger footer.
+/// `guess` bytes, a second only for a footer that is larger.
 #[cfg(feature = "aws")]
 async fn remote_footer(
     store: &crate::engine::local::s3::S3Store,
     key: &str,
     size: u64,
+    guess: u64,
 ) -> Result<bytes::Bytes, String> {
     use datafusion::object_store::ObjectStoreExt;
     let path = datafusion::object_store::path::Path::from(key);
@@ -55,7 +58,7 @@ async fn remote_footer(
     };
     // One GET of the object's tail holds the footer of nearly every file; a second reads the
     // rest of a larger one.
-    let first = size.saturating_sub(FOOTER_GUESS);
+    let first = size.saturating_sub(guess.max(8));
     let tail = if size >= 12 { read(first..size).await? } else { bytes::Bytes::new() };
     let footer = footer_length(size, &tail[tail.len().saturating_sub(8)..])?;
     let start = size - 8 - footer;
@@ -80,7 +83,7 @@ pub async fn column_bytes(
     size: u64,
     columns: &[String],
 ) -> Result<u64, String> {
-    let metadata = remote_footer(store, key, size).await?;
+    let metadata = remote_footer(store, key, size, FOOTER_GUESS).await?;
     let footer = metadata.len() as u64;
     let meta = quietly(|| ParquetMetaDataReader::decode_metadata(&metadata).map_err(|e| e.to_string()))
         .ok_or("corrupt Parquet metadata (the decoder gave up)")??;
