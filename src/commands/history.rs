@@ -72,7 +72,8 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: HistoryArgs) -> 
     let keep = |e: &Execution| wanted(e.state, &args.state);
     let shown = engine.history(&settings.workgroup, since, args.limit as usize, &keep).await?;
     let scanned: i64 = shown.iter().map(|e| e.data_scanned).sum();
-    let cost: f64 = shown.iter().map(|e| e.cost_usd()).sum();
+    // A fold from 0.0: an empty f64 sum is -0.0, printed `$-0.0000`.
+    let cost: f64 = shown.iter().map(|e| e.cost_usd()).fold(0.0, |a, b| a + b);
     let rows = ResultSet { columns: columns(), rows: shown.iter().map(row).collect() };
     print_rows(rows, &args.output, printer)?;
     printer.status(&format!(

@@ -110,6 +110,17 @@ pub fn time_series(
     let Some(t) = time_column(columns, rows) else {
         return Err(NotChartable(format!("this result has no time column to draw against: {hint}")));
     };
+    // A row per host (`port-scan`'s scanners, with when each was first seen) is no series over
+    // time: its times are one of its columns, not its buckets.
+    let is_time = |i: usize| {
+        rows.iter().all(|r| r.get(i).and_then(Option::as_deref).is_none_or(|v| parse_time(v).is_some()))
+    };
+    if let Some(key) = (0..columns.len()).find(|&i| i != t && columns[i].kind == Kind::Text && !is_time(i)) {
+        return Err(NotChartable(format!(
+            "this result has a row per {}, not per time ({} is one of its columns): {hint}",
+            columns[key].name, columns[t].name
+        )));
+    }
     let numeric: Vec<usize> = (0..columns.len())
         .filter(|&i| i != t && matches!(columns[i].kind, Kind::Integer | Kind::Float))
         .collect();
@@ -327,6 +338,36 @@ mod tests {
         assert_eq!(human(3.5 * 1024.0 * 1024.0 * 1024.0, true), "3.5 GiB");
         assert_eq!(human(1_500_000.0, false), "1.5M");
         assert_eq!(human(12.0, false), "12");
+    }
+
+    #[test]
+    fn a_row_per_host_is_not_a_series_over_time() {
+        let cols = [
+            col("srcaddr", Kind::Text),
+            col("distinct_ports", Kind::Integer),
+            col("first_seen", Kind::Text),
+            col("last_seen", Kind::Text),
+        ];
+        let rows = vec![
+            vec![
+                Some("192.0.2.23".into()),
+                Some("1000".into()),
+                Some("2026-11-21 10:00:00.000".into()),
+                Some("2026-11-21 11:00:00.000".into()),
+            ],
+            vec![
+                Some("192.0.2.24".into()),
+                Some("20".into()),
+                Some("2026-11-21 09:00:00.000".into()),
+                Some("2026-11-21 12:00:00.000".into()),
+            ],
+        ];
+        let e = render(&cols, &rows, &opts(80, false)).unwrap_err();
+        assert!(
+            e.0.contains("a row per srcaddr, not per time (first_seen is one of its columns)"),
+            "{}",
+            e.0
+        );
     }
 
     #[test]

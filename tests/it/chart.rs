@@ -36,6 +36,18 @@ fn a_result_without_a_time_column_is_refused_with_a_hint() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("no time column"), "{}", o.stderr);
     assert!(o.stderr.contains("bytes-over-time"), "{}", o.stderr);
+    // A row per scanner, with when each was first seen, is no series over time.
+    let o = chart(dir.path(), "port-scan", "80", &["-p", "min_ports=2"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("a row per srcaddr, not per time (first_seen is one of its columns)"),
+        "{}",
+        o.stderr
+    );
+    // An address's traffic per bucket is one.
+    let ip = "ip=10.20.1.7";
+    let o = chart(dir.path(), "peer-over-time", "80", &["-p", ip, "--y", "bytes_sent"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
     let o = chart(dir.path(), "bytes-over-time", "80", &["--y", "nope"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(

@@ -36,6 +36,10 @@ fn history_lists_pages_of_executions_and_totals_what_they_scanned() {
         "database: flowdb\nworkgroup: analysts\noutput_location: s3://athq-results-{}/athena/\nvpc_cidrs: [10.20.0.0/16]\n",
         acct.id
     ));
+    // Nothing run yet: nothing scanned, nothing spent (not `$-0.0000`).
+    let o = run(acct.athq(dir.path()).args(["history"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("0 execution(s)") && o.stderr.contains("cost $0.0000"), "{}", o.stderr);
     // 56 executions: every seventh fails, one reuses a result, sizes from 3 MB (under the minimum) up.
     let n = 56;
     let mut scripts = Vec::new();

@@ -491,8 +491,12 @@ fn ad_hoc_sql_sees_the_partition_columns_and_prunes_files_by_them() {
     assert_eq!(o.stdout, want);
     // The catalog answers as Athena's does.
     assert!(exec("SHOW TABLES").stdout.contains("awsdatacatalog,default,vpc_flow_logs,BASE TABLE"));
+    // DESCRIBE names Athena's types, as the table's DDL does.
     let cols = exec("DESCRIBE vpc_flow_logs").stdout;
-    assert!(cols.contains("\nsrcaddr,") && cols.contains("\nday,Utf8"), "{cols}");
+    for line in ["\nsrcaddr,varchar,", "\nbytes,bigint,", "\nday,varchar,"] {
+        assert!(cols.contains(line), "{line}: {cols}");
+    }
+    assert!(!cols.contains("Utf8") && !cols.contains("Int64"), "{cols}");
 }
 
 #[test]
@@ -512,6 +516,18 @@ fn partition_columns_work_on_parquet_too() {
         "SELECT '2026/11/21' AS day, COUNT(*) AS flows, SUM(bytes) AS total_bytes FROM flows WHERE action = 'REJECT'",
     );
     assert_eq!(o.stdout, want);
+    let o = run(athq(dir.path()).args([
+        "exec",
+        "--engine",
+        "local",
+        "--source",
+        src,
+        "--format",
+        "csv",
+        "--sql",
+        "DESCRIBE vpc_flow_logs",
+    ]));
+    assert!(o.stdout.contains("\nbytes,bigint,") && o.stdout.contains("\nsrcaddr,varchar,"), "{}", o.stdout);
 }
 
 #[test]

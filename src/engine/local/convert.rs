@@ -44,3 +44,56 @@ pub fn rows(batch: &RecordBatch) -> datafusion::common::Result<Rows> {
         })
         .collect())
 }
+
+/// A type as Athena (Trino) names it, for DESCRIBE: `varchar`, `bigint`, `timestamp(3)`,
+/// `array(varchar)`, `map(varchar, bigint)`, `row(a bigint, …)`.
+pub fn athena_type(dt: &DataType) -> String {
+    use datafusion::arrow::datatypes::TimeUnit;
+    match dt {
+        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => "varchar".into(),
+        DataType::Int8 | DataType::UInt8 => "tinyint".into(),
+        DataType::Int16 | DataType::UInt16 => "smallint".into(),
+        DataType::Int32 | DataType::UInt32 => "integer".into(),
+        DataType::Int64 | DataType::UInt64 => "bigint".into(),
+        DataType::Float16 | DataType::Float32 => "real".into(),
+        DataType::Float64 => "double".into(),
+        DataType::Boolean => "boolean".into(),
+        DataType::Date32 | DataType::Date64 => "date".into(),
+        DataType::Timestamp(unit, zone) => {
+            let p = match unit {
+                TimeUnit::Second => 0,
+                TimeUnit::Millisecond => 3,
+                TimeUnit::Microsecond => 6,
+                TimeUnit::Nanosecond => 9,
+            };
+            match zone {
+                Some(_) => format!("timestamp({p}) with time zone"),
+                None => format!("timestamp({p})"),
+            }
+        }
+        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
+        DataType::Binary | DataType::BinaryView | DataType::LargeBinary => "varbinary".into(),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::FixedSizeList(f, _) => {
+            format!("array({})", athena_type(f.data_type()))
+        }
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => {
+                format!("map({}, {})", athena_type(kv[0].data_type()), athena_type(kv[1].data_type()))
+            }
+            other => other.to_string(),
+        },
+        DataType::Struct(fields) => format!(
+            "row({})",
+            fields
+                .iter()
+                .map(|f| format!("{} {}", f.name(), athena_type(f.data_type())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        DataType::Null => "unknown".into(),
+        other => other.to_string(),
+    }
+}

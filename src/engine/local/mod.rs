@@ -369,6 +369,17 @@ impl LocalEngine {
     async fn stream_into(&self, sql: &str, sink: &mut dyn RowSink) -> Result<(), EngineError> {
         use futures::StreamExt;
         let df = self.plan(sql).await.map_err(|e| sql_error(e, sql))?;
+        // DESCRIBE names the types as Athena does (`varchar`, `bigint`), not as Arrow does.
+        let described: Option<std::collections::HashMap<String, String>> = match df.logical_plan() {
+            datafusion::logical_expr::LogicalPlan::DescribeTable(d) => Some(
+                d.schema
+                    .fields()
+                    .iter()
+                    .map(|f| (f.name().clone(), convert::athena_type(f.data_type())))
+                    .collect(),
+            ),
+            _ => None,
+        };
         let columns = convert::columns(df.schema().as_arrow());
         sink.columns(&columns).map_err(EngineError::Output)?;
         let (tx, mut rx) = tokio::sync::mpsc::channel::<datafusion::common::Result<convert::Rows>>(2);
@@ -387,7 +398,18 @@ impl LocalEngine {
         });
         let _abort = AbortOnDrop(task.abort_handle());
         while let Some(rows) = rx.recv().await {
-            let rows = rows.map_err(|e| memory::exhausted(&e, &self.ctx).unwrap_or_else(|| df_error(e)))?;
+            let mut rows =
+                rows.map_err(|e| memory::exhausted(&e, &self.ctx).unwrap_or_else(|| df_error(e)))?;
+            if let Some(types) = &described {
+                for row in &mut rows {
+                    if let (Some(Some(name)), Some(ty)) = (row.first(), row.get(1))
+                        && let Some(athena) = types.get(name)
+                        && ty.is_some()
+                    {
+                        row[1] = Some(athena.clone());
+                    }
+                }
+            }
             sink.rows(rows).map_err(EngineError::Output)?;
         }
         match task.await {
