@@ -466,6 +466,7 @@ impl Settings {
         }
         t.format = ft.format.unwrap_or(t.format);
         t.layout = ft.layout.unwrap_or(t.layout);
+        t.layout_given |= ft.layout.is_some();
         match (ft.hourly, ft.granularity) {
             (Some(h), Some(g)) if h != (g == table::Granularity::Hour) => {
                 return Err(

@@ -139,10 +139,7 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
     // Before anything runs (or is paid for on Athena): the page must have somewhere to go.
     let mut out = (!args.cost.estimate).then(|| Out::open(Some(&args.output))).transpose()?;
     let engine = open_engine(settings, printer, local.as_ref(), &window).await?;
-    let mut table = settings.table.clone();
-    if let Some(fields) = engine.fields() {
-        table.fields = fields;
-    }
+    let table = engine.table().unwrap_or_else(|| settings.table.clone());
     let mut notes = Vec::new();
     let private: Vec<ipnet::IpNet> = PRIVATE.iter().filter_map(|n| n.parse().ok()).collect();
     let vpc_cidrs = if settings.vpc_cidrs.is_empty() {

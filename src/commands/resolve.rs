@@ -175,6 +175,7 @@ pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result
     if let Some(l) = shape.layout {
         t.layout = l;
     }
+    t.layout_given |= shape.hive || shape.plain || shape.layout.is_some();
     if shape.hourly {
         t.granularity = Granularity::Hour;
     }

@@ -14,11 +14,9 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: RunArgs) -> anyh
     let settings = &cost::apply(settings, &args.cost)?;
     let run = RunSettings::resolve(settings, &args)?;
     let engine = open_engine(settings, printer, run.local.as_ref(), &run.window).await?;
-    // Render against the fields the data has, when the engine knows them.
-    let mut table = settings.table.clone();
-    if let Some(fields) = engine.fields() {
-        table.fields = fields;
-    }
+    // Render against the table as the engine reads it (the fields the data has, the layout its
+    // paths show), when it knows.
+    let table = engine.table().unwrap_or_else(|| settings.table.clone());
     // What the statement reads, for the scan limit: the window, and the query's fields.
     let columns: Vec<String> = query.fields.iter().map(|f| f.column()).collect();
     let mut opts = run.run.clone();

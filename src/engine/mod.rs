@@ -25,7 +25,7 @@ use async_trait::async_trait;
 
 use crate::render::{Dialect, TimeWindow};
 use crate::settings::{EngineKind, Settings};
-use crate::table::FieldSet;
+use crate::table::{FieldSet, TableProfile};
 
 pub use stop::{Signal, Stop};
 
@@ -69,6 +69,12 @@ pub trait Engine: Send + Sync {
     /// The fields the data really has, when the engine can tell (the files' headers); the query's
     /// needs are then checked against these instead of the configured table.
     fn fields(&self) -> Option<FieldSet> {
+        None
+    }
+
+    /// The table as the engine reads it, when it differs from the configured one: the fields the
+    /// data has, the layout its paths show. Queries are rendered against it.
+    fn table(&self) -> Option<TableProfile> {
         None
     }
 

@@ -110,7 +110,7 @@ impl Session {
     }
 
     fn completions(&self, queries: &[String]) -> Completions {
-        let t = &self.settings.table;
+        let t = &self.engine.table().unwrap_or_else(|| self.settings.table.clone());
         let fields = self.engine.fields().unwrap_or_else(|| t.fields.clone());
         Completions {
             tables: vec![t.name.clone(), format!("{}.{}", t.database, t.name)],

@@ -153,6 +153,7 @@ pub fn target(source: &TableProfile, name: &str, location: &str) -> TableProfile
     t.location = Some(location.to_string());
     t.format = Format::Parquet;
     t.layout = Layout::Hive;
+    t.layout_given = true;
     t.partitioning = Partitioning::Managed;
     t
 }

@@ -50,6 +50,9 @@ pub struct TableProfile {
     pub location: Option<String>,
     pub format: Format,
     pub layout: Layout,
+    /// Whether the layout was configured (athq.yaml or a flag); when not, the embedded engine
+    /// reads it from the source's paths.
+    pub layout_given: bool,
     /// Partitions a day or an hour (AWS's layouts), or a month, day or hour (Firehose).
     pub granularity: Granularity,
     /// The Firehose layout's time column [default: `ingest_hour`, `ingest_day` or `ingest_month`].
@@ -185,6 +188,7 @@ impl TableProfile {
             location: None,
             format: Format::Text,
             layout: Layout::Plain,
+            layout_given: false,
             granularity: Granularity::Day,
             partition_column: None,
             partitioning: Partitioning::Projection,

@@ -970,3 +970,38 @@ fn csv_streams_in_bounded_memory_and_a_long_table_shows_its_first_rows() {
     // The header and the rows start with a border.
     assert_eq!(o.stdout.lines().filter(|l| l.starts_with('│')).count(), 1 + 10_000);
 }
+
+#[test]
+fn the_layout_is_read_from_the_paths_when_none_is_configured() {
+    // The same records, in AWS's plain layout and in its Hive-compatible one (hourly).
+    let (plain, hive) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    sample(plain.path(), &["--seed", "21", "--hourly"]);
+    sample(hive.path(), &["--seed", "21", "--hourly", "--hive"]);
+    std::fs::write(plain.path().join("athq.yaml"), "table:\n  hourly: true\n").unwrap();
+    let exec = |dir: &Path, sql: &str| {
+        let o = exec_csv(dir, sql, &[]);
+        assert_eq!(o.code, 0, "{sql}: {}", o.stderr);
+        o.stdout
+    };
+    // Athena's table over Hive folders has year, month, day and hour columns: so does this one.
+    let by_hour = exec(
+        hive.path(),
+        "SELECT year, month, day, hour, COUNT(*) AS flows FROM vpc_flow_logs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    );
+    assert!(by_hour.starts_with("year,month,day,hour,flows\n2026,11,"), "{by_hour}");
+    let want = exec(
+        plain.path(),
+        "SELECT substr(hour, 1, 4) AS year, substr(hour, 6, 2) AS month, substr(hour, 9, 2) AS day, \
+         substr(hour, 12, 2) AS hour, COUNT(*) AS flows FROM vpc_flow_logs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    );
+    assert_eq!(by_hour, want);
+    // Library queries render their time predicates for the layout read, and answer the same.
+    let big = ["-p", "limit=100000"];
+    let answer = local(hive.path(), "bytes-by-pair", &big).stdout;
+    assert!(answer.lines().count() > 100);
+    assert_eq!(answer, local(plain.path(), "bytes-by-pair", &big).stdout);
+    // A configured layout is kept: the paths are not read for it.
+    std::fs::write(hive.path().join("athq.yaml"), "table:\n  layout: plain\n").unwrap();
+    let o = exec_csv(hive.path(), "SELECT year FROM vpc_flow_logs LIMIT 1", &[]);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+}

@@ -43,6 +43,34 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// Sets the table's layout from the files' paths, when none was configured: AWS's Hive-compatible
+/// folders (`aws-account-id=…/…/year=2026/month=11/day=21[/hour=10]/`), or Kinesis Data Firehose's
+/// objects (stamped names, no `vpcflowlogs` folder), so the partition columns are the ones Athena's
+/// table for those files has.
+pub fn detect_layout(table: &mut crate::table::TableProfile, files: &[LogFile]) {
+    use crate::table::{Granularity, Layout};
+    let parts = |f: &LogFile| -> Vec<String> {
+        f.path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect()
+    };
+    let hive = |p: &[String]| p.iter().any(|c| c.starts_with("aws-account-id=") || c.starts_with("year="));
+    if !files.is_empty() && files.iter().all(|f| hive(&parts(f))) {
+        table.layout = Layout::Hive;
+        let hourly = files.iter().any(|f| parts(f).iter().any(|c| c.starts_with("hour=")));
+        table.granularity = if hourly { Granularity::Hour } else { Granularity::Day };
+        return;
+    }
+    let firehose = |f: &LogFile| {
+        let p = parts(f);
+        !p.iter().any(|c| c == "vpcflowlogs")
+            && p.last()
+                .is_some_and(|n| crate::table::layout::firehose_stamp(n).is_some() && !n.ends_with(".log.gz"))
+    };
+    if !files.is_empty() && files.iter().all(firehose) {
+        table.layout = Layout::Firehose;
+        table.granularity = Granularity::Hour;
+    }
+}
+
 /// `*` matches within a path part, `**` any number of parts.
 fn glob_match(pattern: &[&str], path: &[&str]) -> bool {
     fn part(p: &[u8], s: &[u8]) -> bool {

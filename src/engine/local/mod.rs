@@ -85,6 +85,8 @@ pub struct LocalEngine {
     /// Text files are read by each statement; Parquet files are counted once, when opened.
     text: bool,
     fields: Option<FieldSet>,
+    /// The table as read: the configured one, with the layout its paths show when none was given.
+    table: TableProfile,
     stop: Stop,
     /// The bucket, when the source is in S3.
     store: Option<remote::Store>,
@@ -209,6 +211,12 @@ impl LocalEngine {
         if selection.kept.is_empty() {
             return Err(no_files(source, window, &selection));
         }
+        // A layout nobody configured is the one the paths show (as Athena's table for them has it).
+        let mut table = table.clone();
+        if !table.layout_given {
+            files::detect_layout(&mut table, &selection.kept);
+        }
+        let table = &table;
         let threads = opts.threads.max(1);
         let mut config = SessionConfig::new()
             .with_target_partitions(threads)
@@ -329,6 +337,7 @@ impl LocalEngine {
             ran: std::sync::atomic::AtomicBool::new(false),
             text: is_text,
             fields,
+            table: table.clone(),
             stop,
             store,
             _downloads: downloads,
@@ -493,6 +502,14 @@ impl Engine for LocalEngine {
 
     fn fields(&self) -> Option<FieldSet> {
         self.fields.clone()
+    }
+
+    fn table(&self) -> Option<TableProfile> {
+        let mut t = self.table.clone();
+        if let Some(f) = &self.fields {
+            t.fields = f.clone();
+        }
+        Some(t)
     }
 
     fn function_names(&self) -> Vec<String> {
