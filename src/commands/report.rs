@@ -86,6 +86,21 @@ fn address(text: &str) -> anyhow::Result<IpAddr> {
         .map_err(|_| InputError::new(format!("--ip {text}: not an IP address")).into())
 }
 
+/// The source as a page shows it: an S3 or CloudWatch Logs source as given, a relative path as
+/// given, an absolute one by its last two folders (`…/logs/AWSLogs`): no home directory.
+fn shown_source(source: &str) -> String {
+    let s = source.trim_end_matches('/');
+    let relative = !s.starts_with('/') && !s.starts_with('~') && !s.starts_with("..");
+    if s.starts_with("s3://") || s.starts_with("logs:") || (relative && !s.is_empty()) {
+        return s.to_string();
+    }
+    let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.len() {
+        0 => s.to_string(),
+        n => format!("…/{}", parts[n.saturating_sub(2)..].join("/")),
+    }
+}
+
 /// `--sql NAME=FILE`: the section's name, the file as given, and its statement.
 fn adhoc_section(arg: &str) -> anyhow::Result<(String, String, String)> {
     let (name, file) =
@@ -190,6 +205,11 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
         return cost::show_all(engine.as_ref(), "section", &planned, &table, printer).await;
     };
     engine.admit(&planned).await?;
+    // The embedded engine reads the source once for all sections, when it fits in memory.
+    let read_before = match planned.len() > 1 {
+        true => engine.read_once().await?.unwrap_or(0),
+        false => 0,
+    };
 
     let mut sections = Vec::new();
     let mut failures = 0;
@@ -233,15 +253,26 @@ pub async fn exec(settings: &Settings, printer: &Printer, args: ReportArgs) -> a
             format!("Athena (work group {}, database {})", settings.workgroup, settings.table.database)
         }
         EngineKind::Local => {
-            format!("embedded engine over {}", local.as_ref().map(|l| l.source.as_str()).unwrap_or_default())
+            format!(
+                "embedded engine over {}",
+                shown_source(local.as_ref().map(|l| l.source.as_str()).unwrap_or_default())
+            )
         }
     };
+    // A page to send names no local folder: the source by its last folders, in footers too.
+    if let Some(src) = local.as_ref().map(|l| l.source.trim_end_matches('/')).filter(|s| !s.is_empty()) {
+        let shown = shown_source(src);
+        for a in sections.iter_mut().filter_map(|s| s.outcome.as_mut().ok()) {
+            a.footer.text = a.footer.text.replace(src, &shown);
+        }
+    }
     let title = match (&args.title, ip) {
         (Some(t), _) => t.clone(),
         (None, Some(ip)) => format!("Investigation of {ip}"),
         (None, None) => "VPC Flow Logs report".into(),
     };
-    let report = Report { title, window, engine: engine_name, generated: settings.now, notes, sections };
+    let report =
+        Report { title, window, engine: engine_name, generated: settings.now, notes, read_before, sections };
     out.write_all(report.html().as_bytes())?;
     out.commit()?;
     let (scanned, cost) = report.totals();

@@ -121,6 +121,12 @@ pub trait Engine: Send + Sync {
         Ok(())
     }
 
+    /// Reads the table once, into memory, for the statements that follow (a report's sections),
+    /// when it fits; answers the bytes read, or `None` when it did not (Athena; a source too large).
+    async fn read_once(&self) -> Result<Option<i64>, EngineError> {
+        Ok(None)
+    }
+
     /// What to print on stderr when a statement failed (what was read, what it cost).
     fn footer_on_error(&self) -> Option<String> {
         None

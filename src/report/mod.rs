@@ -45,6 +45,8 @@ pub struct Report {
     pub generated: Timestamp,
     /// Things the reader should know (defaults that stood in for settings).
     pub notes: Vec<String>,
+    /// Bytes read before the sections ran: the source, read once for all of them.
+    pub read_before: i64,
     pub sections: Vec<Section>,
 }
 
@@ -78,12 +80,13 @@ impl Report {
         self.sections
             .iter()
             .filter_map(|s| s.outcome.as_ref().ok())
-            .fold((0, 0.0), |(b, c), a| (b + a.footer.scanned, c + a.footer.cost_usd))
+            .fold((self.read_before, 0.0), |(b, c), a| (b + a.footer.scanned, c + a.footer.cost_usd))
     }
 
     pub fn html(&self) -> String {
         let (scanned, cost) = self.totals();
         let mut charts = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
         let mut body = String::new();
         let mut toc = String::new();
         for (i, s) in self.sections.iter().enumerate() {
@@ -102,19 +105,27 @@ impl Report {
             );
             let _ = write!(
                 body,
-                "<section id=\"{}\"><h2>{}</h2><p class=\"query\"><code>{}</code></p><p class=\"desc\">{}</p>",
+                "<section id=\"{}\"><h2>{}</h2><p class=\"query\"><code>{}</code></p><div class=\"desc\">{}</div>",
                 esc(&id),
                 esc(&s.title),
                 esc(&s.command),
-                esc(s.description.trim())
+                markdown(s.description.trim())
             );
             match &s.outcome {
                 Err(e) => {
                     let _ = write!(body, "<p class=\"error\">{}</p>", esc(e));
                 }
                 Ok(a) => {
-                    let _ = write!(body, "<p class=\"meta\">{}</p>", esc(&a.footer.text));
-                    if let Some(chart) = chart(i, a) {
+                    // The footer's first line is the section's; its warnings are the page's, once.
+                    let mut lines = a.footer.text.lines();
+                    let _ = write!(body, "<p class=\"meta\">{}</p>", esc(lines.next().unwrap_or_default()));
+                    for w in lines.map(str::trim).filter(|l| !l.is_empty()) {
+                        if !warnings.iter().any(|seen| seen == w) {
+                            warnings.push(w.to_string());
+                        }
+                    }
+                    let partial = partial_buckets(a, &self.window);
+                    if let Some(chart) = chart(i, a, &partial) {
                         for (j, series) in chart["series"].as_array().into_iter().flatten().enumerate() {
                             let _ = write!(
                                 body,
@@ -123,19 +134,34 @@ impl Report {
                             );
                         }
                         charts.push(chart);
+                        if partial.iter().any(|p| p.is_some()) {
+                            body.push_str(
+                                "<p class=\"partial\">The window starts or ends inside the first or last bucket: \
+                                 those buckets are partial, left out of the chart (a gap, not a drop) and \
+                                 marked in the table.</p>",
+                            );
+                        }
                         // The charts show the series; its table is there on demand.
                         let _ = write!(body, "<details><summary>Table ({count})</summary>");
-                        table(&mut body, a);
+                        table(&mut body, a, &partial);
                         body.push_str("</details>");
                     } else {
-                        table(&mut body, a);
+                        table(&mut body, a, &[None, None]);
                     }
                 }
             }
             let _ =
                 write!(body, "<details><summary>SQL</summary><pre>{}</pre></details></section>", esc(&s.sql));
         }
-        let notes: String = self.notes.iter().map(|n| format!("<p class=\"note\">{}</p>", esc(n))).collect();
+        let mut notes: String =
+            self.notes.iter().map(|n| format!("<p class=\"note\">{}</p>", esc(n))).collect();
+        if !warnings.is_empty() {
+            notes.push_str("<div class=\"warnings\">");
+            for w in &warnings {
+                let _ = write!(notes, "<p>{}</p>", esc(w));
+            }
+            notes.push_str("</div>");
+        }
         let cost = if cost > 0.0 { format!(" · Athena cost ${cost:.4}") } else { String::new() };
         format!(
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -167,21 +193,81 @@ const ERROR_GUARD: &str = "window.athqErrors=[];window.addEventListener('error',
 
 /// A chart for a time series: when the result's first column is a time (a bucket), one chart per
 /// number column. Detections list times too (first seen), but a row there is not a point in time.
-fn chart(index: usize, a: &Answer) -> Option<serde_json::Value> {
+/// A partial bucket's values are left out (a gap): drawn, they would look like a drop.
+fn chart(index: usize, a: &Answer, partial: &[Option<usize>; 2]) -> Option<serde_json::Value> {
     let ts = time_series(&a.rows.columns, &a.rows.rows, &[]).ok()?;
-    if ts.time_column != 0 || ts.times.is_empty() {
+    // One bucket is no line to follow: its table says it.
+    if ts.time_column != 0 || ts.times.len() < 2 {
         return None;
     }
     let times: Vec<i64> = ts.times.iter().map(|t| t.as_second()).collect();
+    let cut: Vec<i64> = partial.iter().flatten().filter_map(|&r| bucket_second(a, r)).collect();
     let series: Vec<serde_json::Value> = ts
         .series
         .iter()
-        .map(|(name, values)| json!({"name": name, "bytes": name.contains("bytes"), "values": values}))
+        .map(|(name, values)| {
+            let values: Vec<Option<f64>> =
+                values.iter().zip(&times).map(|(v, t)| if cut.contains(t) { None } else { *v }).collect();
+            json!({"name": name, "bytes": name.contains("bytes"), "values": values})
+        })
         .collect();
     Some(json!({"index": index, "times": times, "series": series}))
 }
 
-fn table(body: &mut String, a: &Answer) {
+/// The time (epoch seconds) in row `r`'s first column.
+fn bucket_second(a: &Answer, r: usize) -> Option<i64> {
+    let ts = time_series(&a.rows.columns, std::slice::from_ref(a.rows.rows.get(r)?), &[]).ok()?;
+    ts.times.first().map(|t| t.as_second())
+}
+
+/// The rows of the first and last bucket of a time series when the window starts or ends inside
+/// them: a bucket as wide as the distance between the first two (the narrowest gap between any
+/// two), starting before the window or ending after it.
+fn partial_buckets(a: &Answer, window: &TimeWindow) -> [Option<usize>; 2] {
+    let Ok(ts) = time_series(&a.rows.columns, &a.rows.rows, &[]) else { return [None, None] };
+    if ts.time_column != 0 || ts.times.len() < 2 {
+        return [None, None];
+    }
+    let secs: Vec<i64> = ts.times.iter().map(|t| t.as_second()).collect();
+    let Some(width) = secs.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 0).min() else {
+        return [None, None];
+    };
+    // Rows are in time order in a bucketed result; find them by their time, to be sure.
+    let row_of = |sec: i64| (0..a.rows.rows.len()).find(|&r| bucket_second(a, r) == Some(sec));
+    let (first, last) = (secs[0], secs[secs.len() - 1]);
+    [
+        (first < window.from.as_second()).then(|| row_of(first)).flatten(),
+        (last + width > window.to.as_second()).then(|| row_of(last)).flatten(),
+    ]
+}
+
+/// A query's description, from its Markdown: paragraphs, and `code` spans.
+fn markdown(text: &str) -> String {
+    let mut out = String::new();
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let escaped = esc(&para.split_whitespace().collect::<Vec<_>>().join(" "));
+        let mut html = String::new();
+        for (i, piece) in escaped.split('`').enumerate() {
+            // Odd pieces sit between backticks; an unpaired last one is left as written.
+            let paired = i % 2 == 1 && escaped.matches('`').count() > i;
+            match paired {
+                true => {
+                    let _ = write!(html, "<code>{piece}</code>");
+                }
+                false if i % 2 == 1 => {
+                    let _ = write!(html, "`{piece}");
+                }
+                false => html.push_str(piece),
+            }
+        }
+        let _ = write!(out, "<p>{html}</p>");
+    }
+    out
+}
+
+/// The rows as a sortable table; byte counts human-readable, the exact number on hover (and
+/// sorted by it); partial buckets marked.
+fn table(body: &mut String, a: &Answer, partial: &[Option<usize>; 2]) {
     let rows = &a.rows.rows;
     if rows.is_empty() {
         body.push_str("<p class=\"empty\">No rows: nothing matched in this window.</p>");
@@ -193,11 +279,25 @@ fn table(body: &mut String, a: &Answer) {
         let _ = write!(body, "<th{}>{}</th>", if num { " data-num" } else { "" }, esc(&c.name));
     }
     body.push_str("</tr></thead><tbody>");
-    for r in rows.iter().take(TABLE_ROWS) {
+    for (r, row) in rows.iter().enumerate().take(TABLE_ROWS) {
         body.push_str("<tr>");
-        for (i, v) in r.iter().enumerate() {
-            let num = a.rows.columns.get(i).is_some_and(|c| matches!(c.kind, Kind::Integer | Kind::Float));
+        for (i, v) in row.iter().enumerate() {
+            let col = a.rows.columns.get(i);
+            let num = col.is_some_and(|c| matches!(c.kind, Kind::Integer | Kind::Float));
+            let bytes =
+                col.is_some_and(|c| c.kind == Kind::Integer && c.name.to_ascii_lowercase().contains("bytes"));
             match v {
+                Some(v) if bytes && v.parse::<i64>().is_ok() => {
+                    let n: i64 = v.parse().unwrap_or_default();
+                    let _ = write!(
+                        body,
+                        "<td class=\"n\" data-v=\"{n}\" title=\"{n} bytes\">{}</td>",
+                        human_bytes(n)
+                    );
+                }
+                Some(v) if i == 0 && partial.contains(&Some(r)) => {
+                    let _ = write!(body, "<td>{} <span class=\"partial\">(partial)</span></td>", esc(v));
+                }
                 Some(v) => {
                     let _ = write!(body, "<td{}>{}</td>", if num { " class=\"n\"" } else { "" }, esc(v));
                 }
@@ -235,6 +335,7 @@ mod tests {
             engine: "embedded engine over ./logs".into(),
             generated: t("2026-11-21T00:05:00Z"),
             notes: vec![],
+            read_before: 0,
             sections,
         }
     }
@@ -264,14 +365,80 @@ mod tests {
             &[("bucket_start", Kind::Text), ("flows", Kind::Integer), ("total_bytes", Kind::Integer)],
             &[&["2026-11-20 01:00:00.000", "5", "100"], &["2026-11-20 00:00:00.000", "3", "50"]],
         );
-        let c = chart(0, &series).unwrap();
+        let c = chart(0, &series, &[None, None]).unwrap();
         assert_eq!(c["times"], json!([1795132800, 1795136400]));
         assert_eq!(c["series"][1], json!({"name": "total_bytes", "bytes": true, "values": [50.0, 100.0]}));
         let listing = answer(
             &[("srcaddr", Kind::Text), ("first_seen", Kind::Text), ("flows", Kind::Integer)],
             &[&["10.0.0.1", "2026-11-20 01:00:00.000", "5"]],
         );
-        assert!(chart(0, &listing).is_none());
+        assert!(chart(0, &listing, &[None, None]).is_none());
+    }
+
+    #[test]
+    fn partial_first_and_last_buckets_are_marked_and_left_out_of_the_chart() {
+        // Hourly buckets; the window runs from 00:30 to 03:30: the first and last are partial.
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let window = TimeWindow { from: t("2026-11-20T00:30:00Z"), to: t("2026-11-20T03:30:00Z") };
+        let series = answer(
+            &[("bucket_start", Kind::Text), ("flows", Kind::Integer)],
+            &[
+                &["2026-11-20 00:00:00.000", "800"],
+                &["2026-11-20 01:00:00.000", "1650"],
+                &["2026-11-20 02:00:00.000", "1640"],
+                &["2026-11-20 03:00:00.000", "230"],
+            ],
+        );
+        let partial = partial_buckets(&series, &window);
+        assert_eq!(partial, [Some(0), Some(3)]);
+        let c = chart(0, &series, &partial).unwrap();
+        assert_eq!(c["series"][0]["values"], json!([null, 1650.0, 1640.0, null]));
+        let mut body = String::new();
+        table(&mut body, &series, &partial);
+        assert_eq!(body.matches("(partial)").count(), 2, "{body}");
+        // A window on bucket edges has none.
+        let whole = TimeWindow { from: t("2026-11-20T00:00:00Z"), to: t("2026-11-20T04:00:00Z") };
+        assert_eq!(partial_buckets(&series, &whole), [None, None]);
+    }
+
+    #[test]
+    fn byte_counts_read_as_sizes_with_the_exact_number_on_hover() {
+        let a =
+            answer(&[("srcaddr", Kind::Text), ("total_bytes", Kind::Integer)], &[&["10.0.0.1", "3722189"]]);
+        let mut body = String::new();
+        table(&mut body, &a, &[None, None]);
+        assert!(
+            body.contains("<td class=\"n\" data-v=\"3722189\" title=\"3722189 bytes\">3.5 MiB</td>"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn descriptions_render_their_markdown() {
+        assert_eq!(
+            markdown("Counts `flows` <per> source.\n\nSecond `para"),
+            "<p>Counts <code>flows</code> &lt;per&gt; source.</p><p>Second `para</p>"
+        );
+    }
+
+    #[test]
+    fn warnings_are_the_pages_once() {
+        let with_warning = || {
+            let mut a = answer(&[("x", Kind::Integer)], &[&["1"]]);
+            a.footer.text = "local · 1 file(s) read\nwarning: 3 corrupt line(s) skipped".into();
+            a
+        };
+        let section = |q: &str| Section {
+            query: q.into(),
+            command: format!("athq run {q}"),
+            title: q.into(),
+            description: String::new(),
+            sql: String::new(),
+            outcome: Ok(with_warning()),
+        };
+        let html = report(vec![section("a"), section("b")]).html();
+        assert_eq!(html.matches("3 corrupt line(s) skipped").count(), 1, "{html}");
+        assert!(html.contains("<div class=\"warnings\"><p>warning: 3 corrupt line(s) skipped</p></div>"));
     }
 
     #[test]

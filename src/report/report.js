@@ -54,7 +54,8 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
-          var x = a.cells[col].textContent, y = b.cells[col].textContent;
+          var x = a.cells[col].getAttribute('data-v') || a.cells[col].textContent;
+          var y = b.cells[col].getAttribute('data-v') || b.cells[col].textContent;
           if (num) { x = x === 'NULL' ? -Infinity : parseFloat(x); y = y === 'NULL' ? -Infinity : parseFloat(y); return dir * (x - y); }
           return dir * x.localeCompare(y);
         });

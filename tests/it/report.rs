@@ -243,14 +243,18 @@ fn a_report_about_one_address_holds_its_peers_its_traffic_the_detections_naming_
     let adhoc = section("scanner-ports");
     assert!(adhoc.contains("athq report --sql scanner-ports="), "{adhoc}");
     assert!(adhoc.contains("<td class=\"n\">"), "{adhoc}");
-    let points =
-        crate::local::local(dir.path(), "peer-over-time", &["-p", "ip=192.0.2.23"]).stdout.lines().count()
-            - 1;
-    assert!(points > 0);
-    check_in_browser(&page, 0, points, None);
-    let (dom, _) = open_in_browser(&chromium().unwrap_or_else(|| PathBuf::from("chromium")), &page, None);
-    for name in ["peer-over-time", "peer", "vertical-scan", "scanner-ports"] {
-        assert!(dom.contains(&format!("id=\"q-{name}\"")), "{name} is not on the page the browser drew");
+    if let Some(chrome) = chromium() {
+        let (dom, log) = open_in_browser(&chrome, &page, None);
+        assert_eq!(
+            attr(&dom, "<html", "data-ready").as_deref(),
+            Some("1"),
+            "the page's script did not finish"
+        );
+        assert_eq!(attr(&dom, "<html", "data-errors"), None, "script errors");
+        assert!(!log.contains("Uncaught"), "console errors: {log}");
+        for name in ["peer-over-time", "peer", "vertical-scan", "scanner-ports"] {
+            assert!(dom.contains(&format!("id=\"q-{name}\"")), "{name} is not on the page the browser drew");
+        }
     }
     // A bad address or ad-hoc file is the user's to fix, before anything runs.
     let o = run(athq(dir.path()).args(["report", "--engine", "local", "--source", src, "--ip", "192.0.2"]));
@@ -267,4 +271,78 @@ fn a_report_about_one_address_holds_its_peers_its_traffic_the_detections_naming_
     ]));
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--sql x=missing.sql: cannot read missing.sql"), "{}", o.stderr);
+}
+
+/// `3.1 MiB` as bytes.
+fn size_of(text: &str) -> f64 {
+    let (n, unit) = text.split_once(' ').unwrap();
+    let scale = match unit {
+        "B" => 1.0,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "GiB" => 1024.0 * 1024.0 * 1024.0,
+        other => panic!("unit {other}"),
+    };
+    n.parse::<f64>().unwrap() * scale
+}
+
+#[test]
+fn a_report_to_send_names_no_local_folder_warns_once_marks_partial_buckets_and_reads_the_source_once() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "20000"]);
+    // One corrupt line, which every section's reading meets.
+    let some = crate::local::walk(dir.path())
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with(".log.gz"))
+        .unwrap();
+    std::fs::write(
+        some.parent().unwrap().join("extra.log"),
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+         2 123456789012 eni-1 10.0.0.1 10.0.0.2 1 2 6 many 10 1795300000 1795300060 ACCEPT OK\n",
+    )
+    .unwrap();
+    let source = dir.path().join("AWSLogs");
+    let on_disk: u64 = crate::local::walk(&source).iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    let page = dir.path().join("r.html");
+    let o = run(athq(dir.path())
+        .args([
+            "report",
+            "--days",
+            "3",
+            "--engine",
+            "local",
+            "--source",
+            source.to_str().unwrap(),
+            "--output",
+        ])
+        .arg(&page));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    // The source by its last folders: no local path.
+    assert!(!html.contains(dir.path().to_str().unwrap()), "a local path is on the page");
+    let last = dir.path().file_name().unwrap().to_string_lossy().to_string();
+    assert!(html.contains(&format!("embedded engine over …/{last}/AWSLogs")), "{}", &html[..1500]);
+    // One warning block for the page, not one a section.
+    assert_eq!(html.matches("1 corrupt line(s) skipped").count(), 1);
+    assert!(html.contains("<div class=\"warnings\">"));
+    // The window starts and ends inside hours: bytes-over-time's first and last buckets are partial.
+    let at = html.find("<section id=\"q-bytes-over-time\"").unwrap();
+    let section = &html[at..at + html[at..].find("</section>").unwrap()];
+    assert_eq!(section.matches("(partial)</span>").count(), 2, "{section}");
+    assert!(section.contains("<p class=\"partial\">"));
+    // Byte counts read as sizes, exact on hover; descriptions from Markdown.
+    assert!(html.contains(" bytes\">") && html.contains("data-v=\""));
+    assert!(html.contains("<div class=\"desc\"><p>") && html.contains("<code>"));
+    assert!(!html.contains("`sources`"), "Markdown backticks shown as written");
+    // The source read once for all sections: what the page says was read is the source's size.
+    let read = o.stderr.split("sections; ").nth(1).and_then(|r| r.split(" read").next()).unwrap();
+    let read = size_of(read);
+    assert!(
+        read <= on_disk as f64 * 1.05 && read >= on_disk as f64 * 0.5,
+        "read {read} of {on_disk} on disk: {}",
+        o.stderr
+    );
+    assert!(html.contains("from memory: the source was read once"));
+    let points = crate::local::local(dir.path(), "bytes-over-time", &[]).stdout.lines().count() - 1;
+    check_in_browser(&page, 4, points, None);
 }
