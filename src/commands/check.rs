@@ -20,12 +20,7 @@ pub fn exec(settings: &Settings, printer: &Printer, _args: CheckArgs) -> anyhow:
     };
     let mut checked = 0;
     for q in lib.iter() {
-        let params: Vec<(String, String)> = q
-            .params
-            .iter()
-            .filter(|p| p.default.is_none() && p.default_from.is_none())
-            .map(|p| (p.name.clone(), p.sample()))
-            .collect();
+        let params = q.sample_params();
         for dialect in [Dialect::Athena, Dialect::Local] {
             let ctx =
                 RenderContext { table: &settings.table, vpc_cidrs: &nets, window, dialect, relative: None };

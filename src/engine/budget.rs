@@ -453,13 +453,7 @@ mod tests {
             relative: None,
         };
         for q in lib.iter() {
-            let params: Vec<(String, String)> = q
-                .params
-                .iter()
-                .filter(|p| p.default.is_none() && p.default_from.is_none())
-                .map(|p| (p.name.clone(), p.sample()))
-                .collect();
-            let sql = crate::render::render(q, &params, &ctx).unwrap();
+            let sql = crate::render::render(q, &q.sample_params(), &ctx).unwrap();
             assert_eq!(reads(&sql, &table, "AwsDataCatalog"), Reads::Table, "{}:\n{sql}", q.name);
         }
     }

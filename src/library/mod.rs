@@ -83,6 +83,15 @@ pub struct Query {
 }
 
 impl Query {
+    /// A value for each parameter with no default, of its type: what renders the query for a check.
+    pub fn sample_params(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .filter(|p| p.default.is_none() && p.default_from.is_none())
+            .map(|p| (p.name.clone(), p.sample()))
+            .collect()
+    }
+
     pub fn param(&self, name: &str) -> Option<(usize, &ParamSpec)> {
         self.params.iter().enumerate().find(|(_, p)| p.name == name)
     }

@@ -381,7 +381,7 @@ fn an_s3_source_reads_the_same_files() {
 }
 
 /// `1.5 MiB` → bytes.
-fn bytes_of(human: &str) -> f64 {
+pub fn bytes_of(human: &str) -> f64 {
     let (n, unit) = human.trim().split_once(' ').unwrap();
     let scale = match unit {
         "B" => 1.0,
@@ -1004,4 +1004,23 @@ fn the_layout_is_read_from_the_paths_when_none_is_configured() {
     std::fs::write(hive.path().join("athq.yaml"), "table:\n  layout: plain\n").unwrap();
     let o = exec_csv(hive.path(), "SELECT year FROM vpc_flow_logs LIMIT 1", &[]);
     assert_ne!(o.code, 0, "{}", o.stdout);
+}
+
+#[test]
+fn firehose_objects_are_read_as_such_with_no_layout_configured() {
+    // The same delivery, with and without `layout: firehose` in athq.yaml: the same answers.
+    let (told, untold) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(told.path().join("athq.yaml"), "table:\n  layout: firehose\n  granularity: hour\n")
+        .unwrap();
+    for d in [&told, &untold] {
+        sample(d.path(), &["--layout", "firehose", "--seed", "13", "--records", "5000"]);
+    }
+    let big = ["-p", "limit=100000"];
+    let want = local(told.path(), "bytes-by-pair", &big).stdout;
+    assert!(want.lines().count() > 20, "{want}");
+    assert_eq!(local(untold.path(), "bytes-by-pair", &big).stdout, want);
+    let hours = "SELECT ingest_hour, COUNT(*) AS n FROM vpc_flow_logs GROUP BY 1 ORDER BY 1";
+    let o = exec_csv(untold.path(), hours, &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, exec_csv(told.path(), hours, &[]).stdout);
 }

@@ -273,19 +273,6 @@ fn a_report_about_one_address_holds_its_peers_its_traffic_the_detections_naming_
     assert!(o.stderr.contains("--sql x=missing.sql: cannot read missing.sql"), "{}", o.stderr);
 }
 
-/// `3.1 MiB` as bytes.
-fn size_of(text: &str) -> f64 {
-    let (n, unit) = text.split_once(' ').unwrap();
-    let scale = match unit {
-        "B" => 1.0,
-        "KiB" => 1024.0,
-        "MiB" => 1024.0 * 1024.0,
-        "GiB" => 1024.0 * 1024.0 * 1024.0,
-        other => panic!("unit {other}"),
-    };
-    n.parse::<f64>().unwrap() * scale
-}
-
 #[test]
 fn a_report_to_send_names_no_local_folder_warns_once_marks_partial_buckets_and_reads_the_source_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -336,7 +323,7 @@ fn a_report_to_send_names_no_local_folder_warns_once_marks_partial_buckets_and_r
     assert!(!html.contains("`sources`"), "Markdown backticks shown as written");
     // The source read once for all sections: what the page says was read is the source's size.
     let read = o.stderr.split("sections; ").nth(1).and_then(|r| r.split(" read").next()).unwrap();
-    let read = size_of(read);
+    let read = crate::local::bytes_of(read);
     assert!(
         read <= on_disk as f64 * 1.05 && read >= on_disk as f64 * 0.5,
         "read {read} of {on_disk} on disk: {}",
