@@ -1024,3 +1024,32 @@ fn firehose_objects_are_read_as_such_with_no_layout_configured() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, exec_csv(told.path(), hours, &[]).stdout);
 }
+
+#[test]
+fn zoned_timestamps_are_refused_naming_the_construct_never_answered_differently() {
+    // Athena: hour(from_unixtime(1796000000) AT TIME ZONE 'America/New_York') is 19 (the UTC
+    // instant 2026-11-30 00:53:20 seen in New York); DataFusion's reading of it gives 5. Until
+    // zoned timestamps are reproduced, the engine refuses rather than answer 5.
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "500", "--days", "1"]);
+    for (sql, construct) in [
+        ("SELECT hour(from_unixtime(1796000000) AT TIME ZONE 'America/New_York') AS h", "`AT TIME ZONE`"),
+        (
+            "SELECT date_format(from_unixtime(start) AT TIME ZONE 'Asia/Tokyo', '%H:%i') AS t FROM vpc_flow_logs",
+            "`AT TIME ZONE`",
+        ),
+        ("SELECT hour(from_unixtime(1796000000, 'Asia/Tokyo')) AS h", "`from_unixtime` with a time zone"),
+    ] {
+        let o = exec_csv(dir.path(), sql, &[]);
+        assert_eq!(o.code, 1, "{sql}: {}", o.stdout);
+        assert_eq!(o.stdout, "", "{sql}");
+        assert!(
+            o.stderr.contains(&format!("{construct} is not supported on the embedded engine")),
+            "{sql}: {}",
+            o.stderr
+        );
+    }
+    // UTC, as Athena's from_unixtime is, still answers: hour 0 of 2026-11-30.
+    let o = exec_csv(dir.path(), "SELECT hour(from_unixtime(1796000000)) AS h", &[]);
+    assert_eq!(o.stdout, "h\n0\n", "{}", o.stderr);
+}
