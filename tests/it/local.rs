@@ -1053,3 +1053,31 @@ fn zoned_timestamps_are_refused_naming_the_construct_never_answered_differently(
     let o = exec_csv(dir.path(), "SELECT hour(from_unixtime(1796000000)) AS h", &[]);
     assert_eq!(o.stdout, "h\n0\n", "{}", o.stderr);
 }
+
+#[test]
+fn a_function_called_with_the_wrong_arguments_is_a_sql_error_naming_it() {
+    // regexp_extract(srcaddr) indexed past its arguments inside the function, and the caught panic
+    // blamed "damaged data in the source".
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path(), &["--records", "500", "--days", "1"]);
+    for (sql, says) in [
+        (
+            "SELECT regexp_extract(srcaddr) AS x FROM vpc_flow_logs",
+            "function `regexp_extract` does not take these arguments: it was called as regexp_extract(varchar); it takes `regexp_extract(s, pattern[, group])`",
+        ),
+        (
+            "SELECT regexp_extract(srcaddr, '(\\d+)', 1, 2, 3) AS x FROM vpc_flow_logs",
+            "function `regexp_extract` does not take these arguments",
+        ),
+        (
+            "SELECT split_part(srcaddr) AS x FROM vpc_flow_logs",
+            "function `split_part` does not take these arguments",
+        ),
+    ] {
+        let o = exec_csv(dir.path(), sql, &[]);
+        assert_eq!(o.code, 1, "{sql}: {}", o.stdout);
+        assert!(o.stderr.contains(says), "{sql}: {}", o.stderr);
+        assert!(!o.stderr.contains("damaged data") && !o.stderr.contains("panicked"), "{}", o.stderr);
+        assert!(!o.stderr.contains("bug in DataFusion"), "{}", o.stderr);
+    }
+}

@@ -183,6 +183,40 @@ fn sql_error(e: DataFusionError, sql: &str) -> EngineError {
             None => format!("function `{name}` is not available here"),
         });
     }
+    // A function called with arguments none of its forms takes: named, with its forms.
+    if let Some(rest) = text.split("No function matches the given name and argument types '").nth(1)
+        && let Some((call, after)) = rest.split_once('\'')
+    {
+        let name = call.split('(').next().unwrap_or(call);
+        let documented = trino::FUNCTIONS.iter().chain(udf::FUNCTIONS).find(|(n, _)| *n == name);
+        let forms = match documented {
+            // athq's own, when its description starts with how it is called.
+            Some((_, what)) if what.starts_with(&format!("`{name}(")) => {
+                what.split("`:").next().map(|f| format!("{f}`")).unwrap_or_default()
+            }
+            _ => after
+                .split("Candidate functions:")
+                .nth(1)
+                .map(|c| c.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+        };
+        // Arrow's type names, as Athena names them.
+        let mut call = call.to_string();
+        for (arrow, athena) in [
+            ("Utf8View", "varchar"),
+            ("LargeUtf8", "varchar"),
+            ("Utf8", "varchar"),
+            ("Int64", "bigint"),
+            ("Int32", "integer"),
+            ("Float64", "double"),
+            ("Boolean", "boolean"),
+        ] {
+            call = call.replace(arrow, athena);
+        }
+        return EngineError::Sql(format!(
+            "function `{name}` does not take these arguments: it was called as {call}; it takes {forms}"
+        ));
+    }
     match e.find_root() {
         DataFusionError::SQL(e, _) => {
             use datafusion::sql::sqlparser::parser::ParserError;

@@ -16,8 +16,8 @@ use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType}
 use datafusion::common::{DataFusionError, Result, ScalarValue};
 use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::{
-    Accumulator, ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-    create_udaf,
+    Accumulator, ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature,
+    Volatility, create_udaf,
 };
 use datafusion::prelude::SessionContext;
 use jiff::{Span, Timestamp, Unit};
@@ -80,7 +80,11 @@ pub fn register(ctx: &SessionContext) -> Result<()> {
     ctx.register_udf(ScalarUDF::new_from_impl(Trino {
         name: "regexp_extract",
         kind: Kind::RegexpExtract,
-        signature: Signature::variadic_any(Volatility::Immutable),
+        // (string, pattern) or (string, pattern, group): checked when the statement is planned.
+        signature: Signature::one_of(
+            vec![TypeSignature::Any(2), TypeSignature::Any(3)],
+            Volatility::Immutable,
+        ),
     }));
     ctx.register_udaf(create_udaf(
         "count_if",
