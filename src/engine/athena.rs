@@ -78,6 +78,7 @@ impl Athena {
             settings.catalog.clone(),
             aws.s3(),
             notify,
+            settings.now,
         );
         Ok(Athena {
             client: aws.athena(),

@@ -236,6 +236,8 @@ pub struct Budget {
     catalog: String,
     s3: aws_sdk_s3::Client,
     notify: Notify,
+    /// The run's clock (`ATHQ_NOW` in tests): ad-hoc SQL's window ends here, as `exec`'s does.
+    now: jiff::Timestamp,
     known: tokio::sync::Mutex<HashMap<String, Cost>>,
 }
 
@@ -246,8 +248,9 @@ impl Budget {
         catalog: String,
         s3: aws_sdk_s3::Client,
         notify: Notify,
+        now: jiff::Timestamp,
     ) -> Budget {
-        Budget { limit, table, catalog, s3, notify, known: Default::default() }
+        Budget { limit, table, catalog, s3, notify, now, known: Default::default() }
     }
 
     /// What the statement would scan: estimated once a run.
@@ -264,7 +267,7 @@ impl Budget {
                 let (window, columns) = match &opts.scope {
                     Some(scope) => (scope.window, scope.columns.clone()),
                     None => {
-                        let everything = TimeWindow::everything(jiff::Timestamp::now());
+                        let everything = TimeWindow::everything(self.now);
                         (everything, estimate::columns_in(sql, &self.table))
                     }
                 };

@@ -36,7 +36,7 @@ const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇'
 pub struct NotChartable(pub String);
 
 /// A time as flow-log results print it: `2026-11-22 10:00:00.000`, ISO 8601, or epoch seconds.
-fn parse_time(s: &str) -> Option<Timestamp> {
+pub fn parse_time(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     if let Ok(n) = s.parse::<i64>() {
         // Epoch seconds in a plausible range (2001–2286), not a count.

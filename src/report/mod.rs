@@ -216,8 +216,7 @@ fn chart(index: usize, a: &Answer, partial: &[Option<usize>; 2]) -> Option<serde
 
 /// The time (epoch seconds) in row `r`'s first column.
 fn bucket_second(a: &Answer, r: usize) -> Option<i64> {
-    let ts = time_series(&a.rows.columns, std::slice::from_ref(a.rows.rows.get(r)?), &[]).ok()?;
-    ts.times.first().map(|t| t.as_second())
+    crate::output::chart::parse_time(a.rows.rows.get(r)?.first()?.as_deref()?).map(|t| t.as_second())
 }
 
 /// The rows of the first and last bucket of a time series when the window starts or ends inside
