@@ -71,72 +71,6 @@ const KEYWORDS: &[&str] = &[
     "FILTER",
 ];
 
-/// Trino functions of use on flow logs, offered on Athena (which cannot be asked for its list).
-const TRINO_FUNCTIONS: &[&str] = &[
-    "abs",
-    "approx_distinct",
-    "approx_percentile",
-    "arbitrary",
-    "array_agg",
-    "array_join",
-    "avg",
-    "cardinality",
-    "ceil",
-    "coalesce",
-    "concat",
-    "contains",
-    "count",
-    "count_if",
-    "current_date",
-    "current_timestamp",
-    "date",
-    "date_add",
-    "date_diff",
-    "date_format",
-    "date_parse",
-    "date_trunc",
-    "day",
-    "day_of_week",
-    "floor",
-    "format",
-    "format_datetime",
-    "from_iso8601_timestamp",
-    "from_unixtime",
-    "greatest",
-    "hour",
-    "if",
-    "is_subnet_of",
-    "least",
-    "length",
-    "lower",
-    "lpad",
-    "max",
-    "max_by",
-    "min",
-    "min_by",
-    "minute",
-    "month",
-    "now",
-    "regexp_extract",
-    "regexp_like",
-    "regexp_replace",
-    "round",
-    "row_number",
-    "rank",
-    "dense_rank",
-    "split",
-    "split_part",
-    "strpos",
-    "substr",
-    "sum",
-    "to_unixtime",
-    "trim",
-    "try",
-    "upper",
-    "week",
-    "year",
-];
-
 /// What can be completed, refreshed when the engine changes.
 #[derive(Debug, Default)]
 pub struct Completions {
@@ -180,7 +114,7 @@ impl Completions {
             return (start, Vec::new());
         }
         let functions: Vec<&str> = if self.functions.is_empty() {
-            TRINO_FUNCTIONS.to_vec()
+            crate::engine::local::names::TRINO.to_vec()
         } else {
             self.functions.iter().map(String::as_str).collect()
         };

@@ -60,6 +60,20 @@ def text_to_csv(root, out_path, headerless=False):
     return columns
 
 
+def shown(v, inside=False):
+    """A value as Athena prints it: lists `[1, 2]`, maps and structs `{k=v}`, NULL inside them,
+    booleans in lower case."""
+    if v is None:
+        return "NULL" if inside else ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list):
+        return "[" + ", ".join(shown(x, True) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{shown(k, True)}={shown(x, True)}" for k, x in v.items()) + "}"
+    return str(v) if inside else v
+
+
 def main():
     fmt, root, sql = sys.argv[1], sys.argv[2], sys.argv[3]
     con = duckdb.connect()
@@ -83,7 +97,7 @@ def main():
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow([d[0] for d in rel.description])
         for row in rel.fetchall():
-            out.writerow(["" if v is None else v for v in row])
+            out.writerow(["" if v is None else shown(v) for v in row])
 
 
 if __name__ == "__main__":

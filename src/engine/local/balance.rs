@@ -18,7 +18,7 @@ const MIN_CHAIN: usize = 16;
 
 /// Regroups the statement's long chains (see the module's note).
 pub fn balance(statement: &mut datafusion::sql::parser::Statement) {
-    if let datafusion::sql::parser::Statement::Statement(s) = statement {
+    if let Some(s) = super::fun::sql_mut(statement) {
         balance_sql(s);
     }
 }

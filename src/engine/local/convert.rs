@@ -1,9 +1,10 @@
 //! Arrow results as athq's text rows: column kinds from Arrow types, values as Athena prints them
-//! (timestamps `2026-11-22 10:05:00.000`). A result with no rows keeps its columns, so an empty
+//! (timestamps `2026-11-22 10:05:00.000`, arrays `[1, 2]`, maps `{a=1}`, rows `{x=1, y=a}`). A result with no rows keeps its columns, so an empty
 //! answer still prints its header. It must not run queries.
 
-use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use crate::engine::{Column, Kind};
@@ -33,16 +34,60 @@ pub fn rows(batch: &RecordBatch) -> datafusion::common::Result<Rows> {
         .iter()
         .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((0..batch.num_rows())
-        .map(|r| {
-            batch
-                .columns()
+    let mut out = Vec::with_capacity(batch.num_rows());
+    for r in 0..batch.num_rows() {
+        let mut row = Vec::with_capacity(batch.num_columns());
+        for (c, f) in batch.columns().iter().zip(&formatters) {
+            row.push(match c.is_null(r) {
+                true => None,
+                false if c.data_type().is_nested() => Some(nested(c.as_ref(), r, &options)?),
+                false => Some(f.value(r).to_string()),
+            });
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// An array, map or row value as Trino prints it: `[1, 2]`, `{a=1, b=2}`, `{x=1, y=a}`, with
+/// `NULL` inside.
+fn nested(a: &dyn Array, i: usize, options: &FormatOptions) -> Result<String, ArrowError> {
+    if a.is_null(i) {
+        return Ok("NULL".into());
+    }
+    let items = |values: &dyn Array| -> Result<String, ArrowError> {
+        let parts = (0..values.len()).map(|j| nested(values, j, options)).collect::<Result<Vec<_>, _>>()?;
+        Ok(format!("[{}]", parts.join(", ")))
+    };
+    match a.data_type() {
+        DataType::List(_) => items(a.as_list::<i32>().value(i).as_ref()),
+        DataType::LargeList(_) => items(a.as_list::<i64>().value(i).as_ref()),
+        DataType::FixedSizeList(..) => items(a.as_fixed_size_list().value(i).as_ref()),
+        DataType::Map(..) => {
+            let entries = a.as_map().value(i);
+            let (keys, values) = (entries.column(0), entries.column(1));
+            let parts = (0..entries.len())
+                .map(|j| {
+                    Ok(format!(
+                        "{}={}",
+                        nested(keys.as_ref(), j, options)?,
+                        nested(values.as_ref(), j, options)?
+                    ))
+                })
+                .collect::<Result<Vec<_>, ArrowError>>()?;
+            Ok(format!("{{{}}}", parts.join(", ")))
+        }
+        DataType::Struct(fields) => {
+            let s = a.as_struct();
+            let parts = fields
                 .iter()
-                .zip(&formatters)
-                .map(|(c, f)| (!c.is_null(r)).then(|| f.value(r).to_string()))
-                .collect()
-        })
-        .collect())
+                .zip(s.columns())
+                .map(|(f, c)| Ok(format!("{}={}", f.name(), nested(c.as_ref(), i, options)?)))
+                .collect::<Result<Vec<_>, ArrowError>>()?;
+            Ok(format!("{{{}}}", parts.join(", ")))
+        }
+        _ => Ok(ArrayFormatter::try_new(a, options)?.value(i).to_string()),
+    }
 }
 
 /// A type as Athena (Trino) names it, for DESCRIBE: `varchar`, `bigint`, `timestamp(3)`,

@@ -14,10 +14,15 @@ pub mod convert;
 #[cfg(feature = "aws")]
 pub mod cwlogs;
 pub mod files;
+pub mod fun;
 pub mod gunzip;
+pub mod json;
 pub mod memory;
+pub mod names;
+pub mod nested;
 pub mod overflow;
 pub mod parquet;
+pub mod pasted;
 pub mod provider;
 /// S3 and CloudWatch Logs sources; a build without AWS has none, and this stands in for them.
 #[cfg(feature = "aws")]
@@ -31,6 +36,7 @@ pub mod stats;
 pub mod text;
 pub mod trino;
 pub mod udf;
+pub mod unnest;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -98,12 +104,35 @@ pub struct LocalEngine {
     _downloads: Option<tempfile::TempDir>,
 }
 
+/// The functions athq adds, by group, for the README.
+const GROUPS: &[(&str, &[(&str, &str)])] = &[
+    ("Dates and times", trino::FUNCTIONS),
+    ("Addresses", udf::FUNCTIONS),
+    ("Arrays and maps", nested::FUNCTIONS),
+    ("JSON", json::FUNCTIONS),
+    ("More of Trino's functions, and Trino's answers where DataFusion's differ", pasted::FUNCTIONS),
+];
+
+fn own_functions() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    GROUPS.iter().flat_map(|(_, f)| f.iter())
+}
+
 /// The functions and types the embedded engine adds to DataFusion's, as the README's Markdown
-/// table (the README holds exactly this; a test keeps it so).
+/// tables, and what it refuses (the README holds exactly this; a test keeps it so).
 pub fn functions_markdown() -> String {
-    let mut out = String::from("| function | what it does |\n|---|---|\n");
-    for (name, what) in trino::FUNCTIONS.iter().chain(udf::FUNCTIONS) {
-        out.push_str(&format!("| `{name}` | {what} |\n"));
+    let mut out = String::new();
+    for (group, functions) in GROUPS {
+        out.push_str(&format!("**{group}**\n\n| function | what it does |\n|---|---|\n"));
+        for (name, what) in *functions {
+            out.push_str(&format!("| `{name}` | {what} |\n"));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "**Refused, rather than answered differently from Athena**\n\n| function | why |\n|---|---|\n",
+    );
+    for (name, why) in names::REFUSED {
+        out.push_str(&format!("| `{name}` | {why} |\n"));
     }
     out
 }
@@ -144,8 +173,8 @@ fn nesting(sql: &str) -> usize {
 fn refuse_zoned(statement: &datafusion::sql::parser::Statement) -> datafusion::common::Result<()> {
     use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, visit_expressions};
     use std::ops::ControlFlow;
-    let datafusion::sql::parser::Statement::Statement(inner) = statement else { return Ok(()) };
-    let found = visit_expressions(inner.as_ref(), |e| match e {
+    let Some(inner) = fun::sql_of(statement) else { return Ok(()) };
+    let found = visit_expressions(inner, |e| match e {
         Expr::AtTimeZone { .. } => ControlFlow::Break("`AT TIME ZONE`"),
         Expr::Function(f)
             if f.name.to_string().eq_ignore_ascii_case("from_unixtime")
@@ -172,23 +201,19 @@ fn too_deep() -> String {
     )
 }
 
-fn sql_error(e: DataFusionError, sql: &str) -> EngineError {
+fn sql_error(e: DataFusionError, sql: &str, available: &[String]) -> EngineError {
     let text = e.find_root().to_string();
     if let Some(rest) = text.split("Invalid function '").nth(1)
-        && let Some((name, after)) = rest.split_once('\'')
+        && let Some((name, _)) = rest.split_once('\'')
     {
-        let nearest = after.split("Did you mean '").nth(1).and_then(|r| r.split('\'').next());
-        return EngineError::Sql(match nearest {
-            Some(n) => format!("function `{name}` is not available here; the nearest one is `{n}`"),
-            None => format!("function `{name}` is not available here"),
-        });
+        return EngineError::Sql(names::unknown(name, available));
     }
     // A function called with arguments none of its forms takes: named, with its forms.
     if let Some(rest) = text.split("No function matches the given name and argument types '").nth(1)
         && let Some((call, after)) = rest.split_once('\'')
     {
         let name = call.split('(').next().unwrap_or(call);
-        let documented = trino::FUNCTIONS.iter().chain(udf::FUNCTIONS).find(|(n, _)| *n == name);
+        let documented = own_functions().find(|(n, _)| *n == name);
         let forms = match documented {
             // athq's own, when its description starts with how it is called.
             Some((_, what)) if what.starts_with(&format!("`{name}(")) => {
@@ -258,6 +283,76 @@ fn no_files(source: &str, window: &TimeWindow, sel: &Selection) -> EngineError {
     }
 }
 
+/// A session with athq's SQL: Trino's NULL ordering, its subscripts, types and functions, the
+/// refusals, checked arithmetic and the memory limit.
+fn session(threads: usize, database: &str, memory_limit: Option<u64>) -> Result<SessionContext, EngineError> {
+    let mut config = SessionConfig::new()
+        .with_target_partitions(threads)
+        .with_default_catalog_and_schema("awsdatacatalog", database)
+        .with_information_schema(true);
+    // Nesting (CASE in CASE, parentheses, subqueries) as deep as generated SQL goes: the
+    // parser's own limit is 50. The stack has room for it (see lib.rs).
+    config.options_mut().sql_parser.recursion_limit =
+        datafusion::common::config::ConfigNonZeroUsize::try_new(PARSER_DEPTH).map_err(df_error)?;
+    // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
+    config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
+    // The Parquet table is a union of one branch per partition, its partition columns constant
+    // in each branch. DataFusion 55 then sorts ORDER BY … LIMIT per partition without those
+    // columns, and its TopK operators share one threshold across partitions (also through the
+    // dynamic filter pushed into the scans): one day's threshold drops another day's rows that
+    // belong in the answer (found by the corpus on Parquet, intermittently). Sorting after the
+    // partitions are merged keeps the partition columns in every comparison.
+    config.options_mut().optimizer.repartition_sorts = false;
+    config.options_mut().optimizer.enable_topk_dynamic_filter_pushdown = false;
+    // A Parquet footer is fetched exactly (its length, then it): flow-log footers are a few
+    // KiB, and DataFusion's 512 KiB guess reads a small file whole (64 KiB still doubled
+    // what one column of the sample's files costs).
+    config.options_mut().execution.parquet.metadata_size_hint = None;
+    let mut state = datafusion::execution::SessionStateBuilder::new()
+        .with_config(config)
+        .with_runtime_env(memory::runtime(memory_limit).map_err(df_error)?)
+        // Before DataFusion's own: `a[i]` and `m[k]` as Trino has them.
+        .with_expr_planners(vec![Arc::new(nested::TrinoAccess(
+            nested::subscript_udf(),
+            pasted::substr_udf(),
+        ))])
+        .with_default_features()
+        // Without `eliminate_duplicated_expr`: it drops sort keys that functional dependencies
+        // make redundant, and DataFusion 55 keeps a grouped subquery's key unique through an
+        // UNNEST, so `ORDER BY srcaddr, port` over unnested ports sorted by srcaddr alone (found
+        // by the corpus). The rule only saves a redundant comparison.
+        .with_optimizer_rules(
+            datafusion::optimizer::Optimizer::new()
+                .rules
+                .into_iter()
+                .filter(|r| r.name() != "eliminate_duplicated_expr")
+                .collect(),
+        )
+        .with_type_planner(Arc::new(udf::TrinoTypes))
+        // After type coercion: integer arithmetic that overflows fails, as on Athena.
+        .with_analyzer_rule(Arc::new(overflow::CheckedArithmetic::new()))
+        // After type coercion too: a double cast to text, which Trino writes differently.
+        .with_analyzer_rule(names::double_text());
+    if let Some(limit) = memory_limit {
+        state = state.with_physical_optimizer_rule(Arc::new(memory::SpillableTopK::new(limit)));
+    }
+    let state = state.build();
+    let ctx = SessionContext::new_with_state(state);
+    ctx.register_udf(udf::CidrContains::udf());
+    ctx.register_udf(udf::CidrContains::trino_contains());
+    ctx.register_udf(udf::CidrContains::is_subnet_of());
+    for f in udf::IpCast::udfs() {
+        ctx.register_udf(f);
+    }
+    trino::register(&ctx).map_err(df_error)?;
+    nested::register(&ctx);
+    json::register(&ctx);
+    unnest::register(&ctx);
+    pasted::register(&ctx).map_err(df_error)?;
+    overflow::register(&ctx);
+    Ok(ctx)
+}
+
 impl LocalEngine {
     /// Lists the source, keeps the window's files, checks them and registers them as `table`.
     pub async fn open(
@@ -286,48 +381,7 @@ impl LocalEngine {
         let table = &table;
         let source_bytes: u64 = selection.kept.iter().map(|f| f.size).sum();
         let threads = opts.threads.max(1);
-        let mut config = SessionConfig::new()
-            .with_target_partitions(threads)
-            .with_default_catalog_and_schema("awsdatacatalog", &table.database)
-            .with_information_schema(true);
-        // Nesting (CASE in CASE, parentheses, subqueries) as deep as generated SQL goes: the
-        // parser's own limit is 50. The stack has room for it (see lib.rs).
-        config.options_mut().sql_parser.recursion_limit =
-            datafusion::common::config::ConfigNonZeroUsize::try_new(PARSER_DEPTH).map_err(df_error)?;
-        // Trino puts NULLs last in both directions; DataFusion's default puts them first in DESC.
-        config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
-        // The Parquet table is a union of one branch per partition, its partition columns constant
-        // in each branch. DataFusion 55 then sorts ORDER BY … LIMIT per partition without those
-        // columns, and its TopK operators share one threshold across partitions (also through the
-        // dynamic filter pushed into the scans): one day's threshold drops another day's rows that
-        // belong in the answer (found by the corpus on Parquet, intermittently). Sorting after the
-        // partitions are merged keeps the partition columns in every comparison.
-        config.options_mut().optimizer.repartition_sorts = false;
-        config.options_mut().optimizer.enable_topk_dynamic_filter_pushdown = false;
-        // A Parquet footer is fetched exactly (its length, then it): flow-log footers are a few
-        // KiB, and DataFusion's 512 KiB guess reads a small file whole (64 KiB still doubled
-        // what one column of the sample's files costs).
-        config.options_mut().execution.parquet.metadata_size_hint = None;
-        let mut state = datafusion::execution::SessionStateBuilder::new()
-            .with_config(config)
-            .with_runtime_env(memory::runtime(opts.memory_limit).map_err(df_error)?)
-            .with_default_features()
-            .with_type_planner(Arc::new(udf::TrinoTypes))
-            // After type coercion: integer arithmetic that overflows fails, as on Athena.
-            .with_analyzer_rule(Arc::new(overflow::CheckedArithmetic::new()));
-        if let Some(limit) = opts.memory_limit {
-            state = state.with_physical_optimizer_rule(Arc::new(memory::SpillableTopK::new(limit)));
-        }
-        let state = state.build();
-        let ctx = SessionContext::new_with_state(state);
-        ctx.register_udf(udf::CidrContains::udf());
-        ctx.register_udf(udf::CidrContains::trino_contains());
-        ctx.register_udf(udf::CidrContains::is_subnet_of());
-        for f in udf::IpCast::udfs() {
-            ctx.register_udf(f);
-        }
-        trino::register(&ctx).map_err(df_error)?;
-        overflow::register(&ctx);
+        let ctx = session(threads, &table.database, opts.memory_limit)?;
 
         let (parquet, text): (Vec<LogFile>, Vec<LogFile>) =
             selection.kept.into_iter().partition(|f| f.kind == FileKind::Parquet);
@@ -435,9 +489,12 @@ impl LocalEngine {
     async fn plan(&self, sql: &str) -> datafusion::common::Result<datafusion::dataframe::DataFrame> {
         let state = self.ctx.state();
         let dialect = state.config().options().sql_parser.dialect;
-        let mut statement = state.sql_to_statement(&udf::typed_ip_literals(sql), &dialect)?;
+        let mut statement = state.sql_to_statement(&udf::trino_syntax(sql), &dialect)?;
         udf::rewrite_ip_casts(&mut statement);
         refuse_zoned(&statement)?;
+        names::refuse(&statement)?;
+        pasted::rewrite(&mut statement)?;
+        unnest::rewrite(&mut statement)?;
         balance::balance(&mut statement);
         let plan = state.statement_to_plan(statement).await?;
         datafusion::execution::context::SQLOptions::new().verify_plan(&plan)?;
@@ -450,7 +507,7 @@ impl LocalEngine {
     /// fails this query, not the process; a sink that fails or a dropped query stops the plan.
     async fn stream_into(&self, sql: &str, sink: &mut dyn RowSink) -> Result<(), EngineError> {
         use futures::StreamExt;
-        let df = self.plan(sql).await.map_err(|e| sql_error(e, sql))?;
+        let df = self.plan(sql).await.map_err(|e| sql_error(e, sql, &self.function_names()))?;
         // DESCRIBE names the types as Athena does (`varchar`, `bigint`), not as Arrow does.
         let described: Option<std::collections::HashMap<String, String>> = match df.logical_plan() {
             datafusion::logical_expr::LogicalPlan::DescribeTable(d) => Some(
@@ -480,8 +537,11 @@ impl LocalEngine {
         });
         let _abort = AbortOnDrop(task.abort_handle());
         while let Some(rows) = rx.recv().await {
-            let mut rows =
-                rows.map_err(|e| memory::exhausted(&e, &self.ctx).unwrap_or_else(|| df_error(e)))?;
+            let mut rows = rows.map_err(|e| match e.find_root() {
+                // A refusal found once the plan is typed (by an analyzer rule): the SQL's.
+                DataFusionError::Plan(_) => sql_error(e, sql, &self.function_names()),
+                _ => memory::exhausted(&e, &self.ctx).unwrap_or_else(|| df_error(e)),
+            })?;
             if let Some(types) = &described {
                 for row in &mut rows {
                     if let (Some(Some(name)), Some(ty)) = (row.first(), row.get(1))
@@ -709,6 +769,41 @@ mod tests {
                 &Quiet,
             )
             .await
+    }
+
+    /// A function with a Trino name is athq's own, one of DataFusion's checked to answer as
+    /// Trino's does, or refused: a DataFusion upgrade that adds a namesake fails here.
+    #[test]
+    fn every_function_with_a_trino_name_is_athqs_checked_or_refused() {
+        let ctx = session(1, "default", None).unwrap();
+        let state = ctx.state();
+        let own: Vec<&str> = own_functions().map(|(n, _)| *n).collect();
+        let mut unchecked = Vec::new();
+        let registered = state
+            .scalar_functions()
+            .keys()
+            .chain(state.aggregate_functions().keys())
+            .chain(state.window_functions().keys())
+            .chain(state.higher_order_functions().keys());
+        for name in registered {
+            let n = name.as_str();
+            let known = own.contains(&n)
+                || names::SAME_AS_TRINO.contains(&n)
+                || names::REFUSED.iter().any(|(r, _)| *r == n);
+            if names::TRINO.contains(&n) && !known {
+                unchecked.push(n.to_string());
+            }
+        }
+        unchecked.sort();
+        assert!(unchecked.is_empty(), "DataFusion functions with Trino names, not checked: {unchecked:?}");
+        for (name, _) in names::REFUSED {
+            let statement = format!("SELECT {name}(1)");
+            let dialect = datafusion::sql::sqlparser::dialect::GenericDialect {};
+            let parsed =
+                datafusion::sql::parser::DFParser::parse_sql_with_dialect(&statement, &dialect).unwrap();
+            let err = names::refuse(&parsed[0]).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{name}` is not supported on the embedded engine")), "{err}");
+        }
     }
 
     #[test]

@@ -126,9 +126,12 @@ impl CidrContains {
         CidrContains::function(Mode::Cidr)
     }
 
-    /// Replaces DataFusion's `contains`.
+    /// Replaces DataFusion's `contains`: an array's `contains(array, x)` too.
     pub fn trino_contains() -> ScalarUDF {
-        CidrContains::function(Mode::Contains)
+        ScalarUDF::new_from_impl(CidrContains {
+            signature: Signature::user_defined(Volatility::Immutable),
+            mode: Mode::Contains,
+        })
     }
 
     pub fn is_subnet_of() -> ScalarUDF {
@@ -159,16 +162,76 @@ impl datafusion::logical_expr::planner::TypePlanner for TrinoTypes {
         sql_type: &datafusion::sql::sqlparser::ast::DataType,
     ) -> datafusion::common::Result<Option<datafusion::arrow::datatypes::FieldRef>> {
         use datafusion::sql::sqlparser::ast::DataType as Sql;
+        let field = |t: DataType| Some(Arc::new(datafusion::arrow::datatypes::Field::new("", t, true)));
         Ok(match sql_type {
             Sql::Custom(name, modifiers)
                 if modifiers.is_empty()
                     && ["ipaddress", "ipprefix"].iter().any(|t| name.to_string().eq_ignore_ascii_case(t)) =>
             {
-                Some(Arc::new(datafusion::arrow::datatypes::Field::new("", DataType::Utf8, true)))
+                field(DataType::Utf8)
+            }
+            // Trino's MAP(k, v).
+            Sql::Map(k, v) => field(super::fun::map_type(scalar_type(k)?, scalar_type(v)?)),
+            // Trino's ROW(name type, …): the parser hands over its words.
+            Sql::Custom(name, words) if name.to_string().eq_ignore_ascii_case("row") => {
+                if words.is_empty() || words.len() % 2 != 0 {
+                    return Err(DataFusionError::Plan(format!(
+                        "the type {sql_type} is not supported on the embedded engine: it takes ROW(name type, …) of simple types"
+                    )));
+                }
+                let fields: Vec<datafusion::arrow::datatypes::Field> = words
+                    .chunks(2)
+                    .map(|pair| {
+                        let t = datafusion::sql::sqlparser::parser::Parser::new(
+                            &datafusion::sql::sqlparser::dialect::GenericDialect {},
+                        )
+                        .try_with_sql(&pair[1])
+                        .and_then(|mut p| p.parse_data_type())
+                        .map_err(|e| DataFusionError::Plan(format!("the type {sql_type}: {e}")))?;
+                        Ok(datafusion::arrow::datatypes::Field::new(
+                            pair[0].to_ascii_lowercase(),
+                            scalar_type(&t)?,
+                            true,
+                        ))
+                    })
+                    .collect::<datafusion::common::Result<_>>()?;
+                field(DataType::Struct(fields.into()))
+            }
+            Sql::JSON | Sql::JSONB => {
+                return Err(DataFusionError::Plan(
+                    "CAST to or from JSON is not supported on the embedded engine (Trino's JSON casts are not \
+                     reproduced): use json_parse, json_format and json_extract"
+                        .into(),
+                ));
             }
             _ => None,
         })
     }
+}
+
+/// A simple SQL type (the element of a MAP or ROW type) as Arrow's.
+fn scalar_type(t: &datafusion::sql::sqlparser::ast::DataType) -> datafusion::common::Result<DataType> {
+    use datafusion::sql::sqlparser::ast::DataType as Sql;
+    Ok(match t {
+        Sql::Varchar(_) | Sql::String(_) | Sql::Text | Sql::Char(_) | Sql::CharVarying(_) => DataType::Utf8,
+        Sql::BigInt(_) | Sql::Int64 => DataType::Int64,
+        Sql::Int(_) | Sql::Integer(_) | Sql::Int32 => DataType::Int32,
+        Sql::SmallInt(_) => DataType::Int16,
+        Sql::TinyInt(_) => DataType::Int8,
+        Sql::Double(_) | Sql::DoublePrecision | Sql::Float64 => DataType::Float64,
+        Sql::Real | Sql::Float(_) | Sql::Float32 => DataType::Float32,
+        Sql::Boolean | Sql::Bool => DataType::Boolean,
+        Sql::Date => DataType::Date32,
+        Sql::Array(datafusion::sql::sqlparser::ast::ArrayElemTypeDef::AngleBracket(inner)) => {
+            super::fun::list_type(scalar_type(inner)?)
+        }
+        Sql::Map(k, v) => super::fun::map_type(scalar_type(k)?, scalar_type(v)?),
+        other => {
+            return Err(DataFusionError::Plan(format!(
+                "the type {other} inside a MAP or ROW type is not supported on the embedded engine"
+            )));
+        }
+    })
 }
 
 /// The function that stands for a cast to `IPADDRESS` or `IPPREFIX`.
@@ -262,7 +325,7 @@ pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
         self as ast, CastKind, DataType as Sql, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentList,
         FunctionArguments, Ident, ObjectName,
     };
-    let datafusion::sql::parser::Statement::Statement(statement) = statement else { return };
+    let Some(statement) = super::fun::sql_mut(statement) else { return };
     let ip_type = |t: &Sql| match t {
         Sql::Custom(name, modifiers) if modifiers.is_empty() => {
             let n = name.to_string();
@@ -292,7 +355,7 @@ pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
             within_group: vec![],
         })
     };
-    let _ = ast::visit_expressions_mut(statement.as_mut(), |e| {
+    let _ = ast::visit_expressions_mut(statement, |e| {
         let replacement = match e {
             Expr::Cast { kind, expr, data_type, .. } => ip_type(data_type).map(|prefix| {
                 let lenient = matches!(kind, CastKind::TryCast | CastKind::SafeCast);
@@ -316,15 +379,11 @@ pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
     });
 }
 
-/// `IPADDRESS '10.0.0.1'` → `CAST('10.0.0.1' AS IPADDRESS)` (and IPPREFIX's): Trino's typed
-/// literals of these types, which DataFusion's parser does not read, in a form it does. Strings,
-/// quoted identifiers and comments are left as they are.
-pub fn typed_ip_literals(sql: &str) -> std::borrow::Cow<'_, str> {
+/// The statement's significant tokens (no whitespace or comments) with their byte ranges.
+fn located_tokens(sql: &str) -> Option<Vec<(datafusion::sql::sqlparser::tokenizer::Token, usize, usize)>> {
     use datafusion::sql::sqlparser::dialect::GenericDialect;
     use datafusion::sql::sqlparser::tokenizer::{Location, Token, Tokenizer};
-    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
-        return sql.into();
-    };
+    let tokens = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location().ok()?;
     // Byte offset of a 1-based line and column (columns count characters).
     let line_starts: Vec<usize> =
         std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
@@ -333,31 +392,64 @@ pub fn typed_ip_literals(sql: &str) -> std::borrow::Cow<'_, str> {
         let col = usize::try_from(l.column).ok()?.checked_sub(1)?;
         Some(sql[start..].char_indices().nth(col).map_or(sql.len(), |(i, _)| start + i))
     };
-    let significant: Vec<usize> =
-        (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_))).collect();
-    let mut edits = Vec::new();
-    for pair in significant.windows(2) {
-        let (word, lit) = (&tokens[pair[0]], &tokens[pair[1]]);
-        let (Token::Word(w), Token::SingleQuotedString(_)) = (&word.token, &lit.token) else { continue };
-        let ty = w.value.to_ascii_uppercase();
-        if w.quote_style.is_some() || !(ty == "IPADDRESS" || ty == "IPPREFIX") {
-            continue;
-        }
-        if let (Some(a), Some(b), Some(c)) =
-            (offset(word.span.start), offset(lit.span.start), offset(lit.span.end))
-        {
-            edits.push((a, b, c, ty));
+    tokens
+        .into_iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .map(|t| Some((t.token, offset(t.span.start)?, offset(t.span.end)?)))
+        .collect()
+}
+
+/// Trino's syntax that DataFusion's parser does not read, rewritten in the statement's text
+/// (strings, quoted identifiers and comments are left as they are):
+/// `IPADDRESS '10.0.0.1'` → `CAST('10.0.0.1' AS IPADDRESS)` (and IPPREFIX's typed literals), and
+/// the type `ARRAY(varchar)` → `ARRAY<varchar>` (`ARRAY` followed by a parenthesis is always a
+/// type in Trino: its constructor takes brackets).
+pub fn trino_syntax(sql: &str) -> std::borrow::Cow<'_, str> {
+    use datafusion::sql::sqlparser::tokenizer::Token;
+    let Some(tokens) = located_tokens(sql) else { return sql.into() };
+    // (from, to, replacement) byte ranges, in order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut open: Vec<Option<usize>> = Vec::new();
+    for (k, (token, from, to)) in tokens.iter().enumerate() {
+        let next = tokens.get(k + 1);
+        match token {
+            Token::Word(w) if w.quote_style.is_none() => {
+                let ty = w.value.to_ascii_uppercase();
+                if (ty == "IPADDRESS" || ty == "IPPREFIX")
+                    && let Some((Token::SingleQuotedString(_), lit, end)) = next
+                {
+                    edits.push((*from, *end, format!("CAST({} AS {ty})", &sql[*lit..*end])));
+                }
+            }
+            Token::LParen => {
+                let array_type = k > 0
+                    && matches!(&tokens[k - 1].0, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("array"));
+                open.push(array_type.then_some(*from));
+                if array_type {
+                    edits.push((*from, *to, "<".into()));
+                }
+            }
+            Token::RParen => {
+                if let Some(Some(_)) = open.pop() {
+                    edits.push((*from, *to, ">".into()));
+                }
+            }
+            _ => {}
         }
     }
     if edits.is_empty() {
         return sql.into();
     }
+    edits.sort_by_key(|e| e.0);
     let mut out = String::with_capacity(sql.len() + 16 * edits.len());
     let mut last = 0;
-    for (word, lit, end, ty) in edits {
-        out.push_str(&sql[last..word]);
-        out.push_str(&format!("CAST({} AS {ty})", &sql[lit..end]));
-        last = end;
+    for (from, to, with) in edits {
+        if from < last {
+            continue;
+        }
+        out.push_str(&sql[last..from]);
+        out.push_str(&with);
+        last = to;
     }
     out.push_str(&sql[last..]);
     out.into()
@@ -394,7 +486,39 @@ impl ScalarUDFImpl for CidrContains {
         Ok(DataType::Boolean)
     }
 
+    /// `contains`: an array and a value as they are (checked by the array's function), else two
+    /// strings.
+    fn coerce_types(&self, args: &[DataType]) -> datafusion::common::Result<Vec<DataType>> {
+        use super::fun::{element, is_text};
+        match args {
+            [a, b] if a.is_nested() => {
+                let t =
+                    element(a).ok_or_else(|| super::fun::wrong("contains", "an array and a value", args))?;
+                super::fun::common("contains", &t, b)?;
+                Ok(args.to_vec())
+            }
+            [a, b] if is_text(a) && is_text(b) => Ok(vec![DataType::Utf8, DataType::Utf8]),
+            _ => Err(super::fun::wrong(
+                "contains",
+                "an array and a value, or a network (CIDR text) and an address",
+                args,
+            )),
+        }
+    }
+
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> datafusion::common::Result<ColumnarValue> {
+        if self.mode == Mode::Contains
+            && let Some(first) = args.args.first()
+            && first.data_type().is_nested()
+        {
+            let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+            let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+            let out = super::nested::array_contains("contains", &arrays, args.number_rows)?;
+            return Ok(match scalar {
+                true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
+                false => ColumnarValue::Array(out),
+            });
+        }
         let [net, addr] = args.args.as_slice() else {
             return Err(DataFusionError::Execution("cidr_contains takes two arguments".into()));
         };
@@ -501,13 +625,15 @@ mod tests {
     #[test]
     fn typed_literals_become_casts() {
         assert_eq!(
-            typed_ip_literals(
-                "SELECT x = IPADDRESS '10.0.0.1' AND\n  y = ipprefix 'é''s/8' -- IPADDRESS '1'"
-            ),
+            trino_syntax("SELECT x = IPADDRESS '10.0.0.1' AND\n  y = ipprefix 'é''s/8' -- IPADDRESS '1'"),
             "SELECT x = CAST('10.0.0.1' AS IPADDRESS) AND\n  y = CAST('é''s/8' AS IPPREFIX) -- IPADDRESS '1'"
         );
         let untouched = "SELECT 'IPADDRESS ''x''', \"ipaddress\" FROM t";
-        assert_eq!(typed_ip_literals(untouched), untouched);
+        assert_eq!(trino_syntax(untouched), untouched);
+        assert_eq!(
+            trino_syntax("SELECT CAST(x AS ARRAY(ARRAY(varchar))), ARRAY[1](1), 'ARRAY(x)'"),
+            "SELECT CAST(x AS ARRAY<ARRAY<varchar>>), ARRAY[1](1), 'ARRAY(x)'"
+        );
     }
 
     #[test]

@@ -1,0 +1,2 @@
+SELECT printf('%05d|%x|%.3f|%-4s|', dstport, dstport, bytes / 1000.0, action) AS line FROM flows
+WHERE dstport IN (22, 443) AND action IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT 6

@@ -1,0 +1,1 @@
+SELECT true AS none, COUNT(*) AS n FROM flows WHERE srcaddr LIKE '%.%.%.%'
