@@ -1043,33 +1043,98 @@ fn firehose_objects_are_read_as_such_with_no_layout_configured() {
     assert_eq!(o.stdout, exec_csv(told.path(), hours, &[]).stdout);
 }
 
+/// What Python's zoneinfo says of epoch seconds in a zone: `hour`, `HH:MM`, the weekday (Monday
+/// 1), the date and the ISO offset, one line each, comma-separated.
+fn zoneinfo(epochs: &[i64], zone: &str) -> Vec<String> {
+    let script = "import sys, datetime, zoneinfo\n\
+                  z = zoneinfo.ZoneInfo(sys.argv[1])\n\
+                  for s in sys.argv[2:]:\n\
+                  \x20   d = datetime.datetime.fromtimestamp(int(s), z)\n\
+                  \x20   print(f\"{d.hour},{d:%H:%M},{d.isoweekday()},{d:%Y-%m-%d},{d.isoformat(timespec='milliseconds')}\")\n";
+    let out = std::process::Command::new(crate::support::python())
+        .args(["-c", script, zone])
+        .args(epochs.iter().map(|e| e.to_string()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+}
+
 #[test]
-fn zoned_timestamps_are_refused_naming_the_construct_never_answered_differently() {
+fn zoned_timestamps_give_athenas_wall_clock_answers() {
     // Athena: hour(from_unixtime(1796000000) AT TIME ZONE 'America/New_York') is 19 (the UTC
-    // instant 2026-11-30 00:53:20 seen in New York); DataFusion's reading of it gives 5. Until
-    // zoned timestamps are reproduced, the engine refuses rather than answer 5.
+    // instant 2026-11-30 00:53:20 seen in New York); DataFusion's own reading gave 5. Every answer
+    // here is checked against Python's zoneinfo, across a DST change and a half-hour zone.
     let dir = tempfile::tempdir().unwrap();
     sample(dir.path(), &["--records", "500", "--days", "1"]);
-    for (sql, construct) in [
-        ("SELECT hour(from_unixtime(1796000000) AT TIME ZONE 'America/New_York') AS h", "`AT TIME ZONE`"),
-        (
-            "SELECT date_format(from_unixtime(start) AT TIME ZONE 'Asia/Tokyo', '%H:%i') AS t FROM vpc_flow_logs",
-            "`AT TIME ZONE`",
-        ),
-        ("SELECT hour(from_unixtime(1796000000, 'Asia/Tokyo')) AS h", "`from_unixtime` with a time zone"),
-    ] {
-        let o = exec_csv(dir.path(), sql, &[]);
-        assert_eq!(o.code, 1, "{sql}: {}", o.stdout);
-        assert_eq!(o.stdout, "", "{sql}");
-        assert!(
-            o.stderr.contains(&format!("{construct} is not supported on the embedded engine")),
-            "{sql}: {}",
-            o.stderr
-        );
+    let epochs = [1_796_000_000i64, 1_772_953_200, 1_772_960_400, 1_762_063_200, 1_800_000_000];
+    for zone in ["America/New_York", "Asia/Tokyo", "Asia/Kolkata", "Europe/London"] {
+        let want = zoneinfo(&epochs, zone);
+        for (epoch, want) in epochs.iter().zip(&want) {
+            let f: Vec<&str> = want.split(',').collect();
+            let sql = format!(
+                "SELECT hour(from_unixtime({epoch}) AT TIME ZONE '{zone}') AS h, \
+                 date_format(from_unixtime({epoch}) AT TIME ZONE '{zone}', '%H:%i') AS hm, \
+                 day_of_week(from_unixtime({epoch}, '{zone}')) AS dow, \
+                 CAST(at_timezone(from_unixtime({epoch}), '{zone}') AS DATE) AS d, \
+                 to_iso8601(from_unixtime({epoch}) AT TIME ZONE '{zone}') AS iso, \
+                 EXTRACT(HOUR FROM from_unixtime({epoch}) AT TIME ZONE '{zone}') AS eh, \
+                 to_unixtime(from_unixtime({epoch}) AT TIME ZONE '{zone}') = {epoch} AS same_instant"
+            );
+            let o = exec_csv(dir.path(), &sql, &[]);
+            assert_eq!(o.code, 0, "{sql}: {}", o.stderr);
+            // zoneinfo's ISO offset is +00:00 where Trino writes Z.
+            let iso = f[4].replace("+00:00", "Z");
+            let expected = format!(
+                "h,hm,dow,d,iso,eh,same_instant\n{},{},{},{},{iso},{},true\n",
+                f[0], f[1], f[2], f[3], f[0]
+            );
+            assert_eq!(o.stdout, expected, "{zone} {epoch}");
+        }
     }
-    // UTC, as Athena's from_unixtime is, still answers: hour 0 of 2026-11-30.
-    let o = exec_csv(dir.path(), "SELECT hour(from_unixtime(1796000000)) AS h", &[]);
-    assert_eq!(o.stdout, "h\n0\n", "{}", o.stderr);
+    // A zoned value prints its wall clock and zone; from_iso8601_timestamp and parse_datetime give
+    // UTC values; the session zone is UTC.
+    let o = exec_csv(
+        dir.path(),
+        "SELECT from_unixtime(1796000000, 'America/New_York') AS ny, from_iso8601_timestamp('2026-11-21T10:00:00Z') AS iso, \
+         parse_datetime('21/Nov/2026:10:00:00 +0000', 'dd/MMM/yyyy:HH:mm:ss Z') AS s3, current_timezone() AS tz, \
+         with_timezone(date_parse('2026-11-21 10:00', '%Y-%m-%d %H:%i'), 'Asia/Tokyo') AS tokyo_wall",
+        &[],
+    );
+    assert_eq!(
+        o.stdout,
+        "ny,iso,s3,tz,tokyo_wall\n2026-11-29 19:53:20.000 America/New_York,2026-11-21 10:00:00.000 UTC,\
+         2026-11-21 10:00:00.000 UTC,UTC,2026-11-21 10:00:00.000 Asia/Tokyo\n",
+        "{}",
+        o.stderr
+    );
+    // Local time per hour of the day over real flows agrees with zoneinfo, row by row.
+    let o = exec_csv(
+        dir.path(),
+        "SELECT start, hour(from_unixtime(start) AT TIME ZONE 'America/New_York') AS h FROM vpc_flow_logs \
+         WHERE start IS NOT NULL ORDER BY start LIMIT 50",
+        &[],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let rows: Vec<(i64, String)> = o
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (s, h) = l.split_once(',').unwrap();
+            (s.parse().unwrap(), h.to_string())
+        })
+        .collect();
+    let epochs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let want = zoneinfo(&epochs, "America/New_York");
+    for ((_, h), w) in rows.iter().zip(want) {
+        assert_eq!(h, w.split(',').next().unwrap());
+    }
+    // An offset other than UTC in text Trino would keep per value is refused, not shifted.
+    let o =
+        exec_csv(dir.path(), "SELECT hour(from_iso8601_timestamp('2026-11-21T10:00:00+02:00')) AS h", &[]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stderr.contains("has the offset +02:00: only UTC (Z) is supported"), "{}", o.stderr);
 }
 
 #[test]

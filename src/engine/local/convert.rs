@@ -41,12 +41,20 @@ pub fn rows(batch: &RecordBatch) -> datafusion::common::Result<Rows> {
             row.push(match c.is_null(r) {
                 true => None,
                 false if c.data_type().is_nested() => Some(nested(c.as_ref(), r, &options)?),
+                false if matches!(c.data_type(), DataType::Timestamp(_, Some(_))) => zoned(c, r),
                 false => Some(f.value(r).to_string()),
             });
         }
         out.push(row);
     }
     Ok(out)
+}
+
+/// A timestamp with a time zone as Athena prints it: `2026-11-21 05:00:00.000 America/New_York`.
+fn zoned(c: &datafusion::arrow::array::ArrayRef, r: usize) -> Option<String> {
+    let DataType::Timestamp(_, Some(z)) = c.data_type() else { return None };
+    let (t, _, _) = super::zones::instants("", c).ok()?;
+    super::zones::zoned_text(t.value(r), z)
 }
 
 /// An array, map or row value as Trino prints it: `[1, 2]`, `{a=1, b=2}`, `{x=1, y=a}`, with

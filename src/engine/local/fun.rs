@@ -49,6 +49,7 @@ impl Fun {
     /// A function taking any of `arities` arguments (of any type: `returns` checks them).
     pub fn udf(name: &'static str, arities: &[usize], returns: Returns, evaluates: Evaluates) -> ScalarUDF {
         let signature = match arities {
+            [0] => Signature::nullary(Volatility::Immutable),
             [n] => Signature::any(*n, Volatility::Immutable),
             many => Signature::one_of(
                 many.iter().map(|n| TypeSignature::Any(*n)).collect(),
@@ -323,4 +324,37 @@ pub fn sql_of(
         Statement::Explain(e) => sql_of(e.statement.as_ref()),
         _ => None,
     }
+}
+
+/// A function call in a statement's syntax tree, for the rewrites.
+pub fn sql_call(
+    name: &str,
+    args: Vec<datafusion::sql::sqlparser::ast::Expr>,
+) -> datafusion::sql::sqlparser::ast::Expr {
+    use datafusion::sql::sqlparser::ast::{
+        self as ast, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments,
+    };
+    ast::Expr::Function(ast::Function {
+        name: ast::ObjectName::from(vec![ast::Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    })
+}
+
+/// The columns a plan node's expressions read: its inputs' schemas, merged.
+pub fn input_schema(node: &datafusion::logical_expr::LogicalPlan) -> datafusion::common::DFSchema {
+    let mut schema = datafusion::common::DFSchema::empty();
+    for input in node.inputs() {
+        schema.merge(input.schema());
+    }
+    schema
 }

@@ -37,6 +37,7 @@ pub mod text;
 pub mod trino;
 pub mod udf;
 pub mod unnest;
+pub mod zones;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -107,6 +108,7 @@ pub struct LocalEngine {
 /// The functions athq adds, by group, for the README.
 const GROUPS: &[(&str, &[(&str, &str)])] = &[
     ("Dates and times", trino::FUNCTIONS),
+    ("Time zones", zones::FUNCTIONS),
     ("Addresses", udf::FUNCTIONS),
     ("Arrays and maps", nested::FUNCTIONS),
     ("JSON", json::FUNCTIONS),
@@ -164,34 +166,6 @@ fn nesting(sql: &str) -> usize {
         deepest = deepest.max(depth);
     }
     deepest
-}
-
-/// Trino's zoned timestamps are not reproduced here: DataFusion reads `AT TIME ZONE` on a
-/// timestamp without a zone as wall-clock time in that zone (Athena converts from UTC), and
-/// `hour` or `date_format` of a zoned value answer in UTC. A statement using them is refused,
-/// naming the construct, rather than answered differently from Athena.
-fn refuse_zoned(statement: &datafusion::sql::parser::Statement) -> datafusion::common::Result<()> {
-    use datafusion::sql::sqlparser::ast::{Expr, FunctionArguments, visit_expressions};
-    use std::ops::ControlFlow;
-    let Some(inner) = fun::sql_of(statement) else { return Ok(()) };
-    let found = visit_expressions(inner, |e| match e {
-        Expr::AtTimeZone { .. } => ControlFlow::Break("`AT TIME ZONE`"),
-        Expr::Function(f)
-            if f.name.to_string().eq_ignore_ascii_case("from_unixtime")
-                && matches!(&f.args, FunctionArguments::List(l) if l.args.len() > 1) =>
-        {
-            ControlFlow::Break("`from_unixtime` with a time zone")
-        }
-        _ => ControlFlow::Continue(()),
-    });
-    match found {
-        ControlFlow::Break(what) => Err(DataFusionError::Plan(format!(
-            "{what} is not supported on the embedded engine: Trino's timestamps with a time zone are not \
-             reproduced here, and the answer would differ from Athena's; compute in UTC (`from_unixtime(x)` \
-             is UTC, as on Athena), or run the statement on Athena"
-        ))),
-        ControlFlow::Continue(()) => Ok(()),
-    }
 }
 
 fn too_deep() -> String {
@@ -331,6 +305,8 @@ fn session(threads: usize, database: &str, memory_limit: Option<u64>) -> Result<
         .with_type_planner(Arc::new(udf::TrinoTypes))
         // After type coercion: integer arithmetic that overflows fails, as on Athena.
         .with_analyzer_rule(Arc::new(overflow::CheckedArithmetic::new()))
+        // Casts to and from zoned timestamps with Trino's meaning (the wall clock in the zone).
+        .with_analyzer_rule(zones::ZonedCasts::rule())
         // After type coercion too: a double cast to text, which Trino writes differently.
         .with_analyzer_rule(names::double_text());
     if let Some(limit) = memory_limit {
@@ -348,6 +324,7 @@ fn session(threads: usize, database: &str, memory_limit: Option<u64>) -> Result<
     nested::register(&ctx);
     json::register(&ctx);
     unnest::register(&ctx);
+    zones::register(&ctx);
     pasted::register(&ctx).map_err(df_error)?;
     overflow::register(&ctx);
     Ok(ctx)
@@ -491,7 +468,7 @@ impl LocalEngine {
         let dialect = state.config().options().sql_parser.dialect;
         let mut statement = state.sql_to_statement(&udf::trino_syntax(sql), &dialect)?;
         udf::rewrite_ip_casts(&mut statement);
-        refuse_zoned(&statement)?;
+        zones::rewrite(&mut statement)?;
         names::refuse(&statement)?;
         pasted::rewrite(&mut statement)?;
         unnest::rewrite(&mut statement)?;

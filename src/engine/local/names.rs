@@ -13,7 +13,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use datafusion::common::{DFSchema, DataFusionError, Result};
+use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
 use datafusion::optimizer::AnalyzerRule;
 
@@ -516,11 +516,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     ("transform_keys", "lambdas over maps are not supported here"),
     ("transform_values", "lambdas over maps are not supported here"),
     ("map_filter", "lambdas over maps are not supported here"),
-    ("parse_datetime", "Trino's timestamps with a time zone are not reproduced yet"),
-    ("with_timezone", "Trino's timestamps with a time zone are not reproduced yet"),
-    ("at_timezone", "Trino's timestamps with a time zone are not reproduced yet"),
-    ("to_iso8601", "Trino's timestamps with a time zone are not reproduced yet"),
-    ("current_timezone", "Trino's timestamps with a time zone are not reproduced yet"),
 ];
 
 /// Trino functions the engine lacks that a plain expression replaces.
@@ -604,10 +599,7 @@ pub struct DoubleText;
 impl AnalyzerRule for DoubleText {
     fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
         plan.apply_with_subqueries(|node| {
-            let mut schema = DFSchema::empty();
-            for input in node.inputs() {
-                schema.merge(input.schema());
-            }
+            let schema = super::fun::input_schema(node);
             node.apply_expressions(|e| {
                 e.apply(|e| {
                     let (inner, to) = match e {

@@ -109,6 +109,24 @@ pub fn register(ctx: &SessionContext) {
 pub struct TrinoAccess(pub Arc<ScalarUDF>, pub Arc<ScalarUDF>);
 
 impl ExprPlanner for TrinoAccess {
+    /// `EXTRACT(HOUR FROM ts)` as `hour(ts)`: Trino's parts, read in a zoned value's zone.
+    fn plan_extract(&self, args: Vec<Expr>) -> Result<PlannerResult<Vec<Expr>>> {
+        let field = match args.first() {
+            Some(Expr::Literal(ScalarValue::Utf8(Some(f)), _)) => f.to_ascii_lowercase(),
+            _ => return Ok(PlannerResult::Original(args)),
+        };
+        let name = match field.as_str() {
+            "year" | "quarter" | "month" | "week" | "day" | "hour" | "minute" | "second" => field.clone(),
+            "dow" | "day_of_week" => "day_of_week".into(),
+            "doy" | "day_of_year" => "day_of_year".into(),
+            _ => return Ok(PlannerResult::Original(args)),
+        };
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(
+            Arc::new(super::trino::part_udf(&name)),
+            vec![args[1].clone()],
+        ))))
+    }
+
     fn plan_substring(&self, args: Vec<Expr>) -> Result<PlannerResult<Vec<Expr>>> {
         Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(self.1.clone(), args))))
     }

@@ -153,10 +153,7 @@ impl AnalyzerRule for CheckedArithmetic {
     fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
         plan.transform_up_with_subqueries(|plan| {
             // Expressions are typed by what the node reads: its inputs' columns.
-            let mut schema = DFSchema::empty();
-            for input in plan.inputs() {
-                schema.merge(input.schema());
-            }
+            let schema = super::fun::input_schema(&plan);
             let names = NamePreserver::new(&plan);
             plan.map_expressions(|expr| {
                 let saved = names.save(&expr);

@@ -738,22 +738,6 @@ pub fn rewrite(statement: &mut datafusion::sql::parser::Statement) -> Result<()>
         self as ast, CastKind, DataType as Sql, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
     };
     let Some(statement) = super::fun::sql_mut(statement) else { return Ok(()) };
-    let call = |name: &str, args: Vec<Expr>| {
-        Expr::Function(ast::Function {
-            name: ast::ObjectName::from(vec![ast::Ident::new(name)]),
-            uses_odbc_syntax: false,
-            parameters: FunctionArguments::None,
-            args: FunctionArguments::List(ast::FunctionArgumentList {
-                duplicate_treatment: None,
-                args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
-                clauses: vec![],
-            }),
-            filter: None,
-            null_treatment: None,
-            over: None,
-            within_group: vec![],
-        })
-    };
     let mut refused = None;
     let _ = ast::visit_expressions_mut(statement, |e| {
         let replacement = match e {
@@ -863,13 +847,13 @@ pub fn rewrite(statement: &mut datafusion::sql::parser::Statement) -> Result<()>
                                 array: false,
                             });
                         }
-                        Some(call("named_struct", args))
+                        Some(super::fun::sql_call("named_struct", args))
                     }
                     _ => None,
                 }
             }
             Expr::TypedString(ts) if matches!(ts.data_type, Sql::JSON) => {
-                Some(call("json_parse", vec![Expr::Value(ts.value.clone())]))
+                Some(super::fun::sql_call("json_parse", vec![Expr::Value(ts.value.clone())]))
             }
             _ => None,
         };

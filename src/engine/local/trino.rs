@@ -99,6 +99,27 @@ pub fn register(ctx: &SessionContext) -> Result<()> {
     Ok(())
 }
 
+/// The time-part function of a name (`hour`, `day_of_week`), for EXTRACT.
+pub fn part_udf(name: &str) -> ScalarUDF {
+    let part = match name {
+        "year" => DatePart::Year,
+        "quarter" => DatePart::Quarter,
+        "month" => DatePart::Month,
+        "week" => DatePart::Week,
+        "day" => DatePart::Day,
+        "day_of_week" => DatePart::DayOfWeekMonday0,
+        "day_of_year" => DatePart::DayOfYear,
+        "hour" => DatePart::Hour,
+        "minute" => DatePart::Minute,
+        _ => DatePart::Second,
+    };
+    let name: &'static str = PARTS.iter().find(|p| **p == name).copied().unwrap_or("second");
+    udf(name, Kind::Part(part))
+}
+
+const PARTS: &[&str] =
+    &["year", "quarter", "month", "week", "day", "day_of_week", "day_of_year", "hour", "minute", "second"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Part(DatePart),
@@ -153,6 +174,17 @@ fn udf(name: &'static str, kind: Kind) -> ScalarUDF {
 
 fn err(name: &str, what: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::Execution(format!("{name}: {what}"))
+}
+
+/// The offset at the end of an ISO 8601 time (`Z`, `+02:00`), if it has one.
+fn iso_offset(text: &str) -> Option<&str> {
+    let t = text.trim();
+    if t.ends_with(['Z', 'z']) {
+        return Some(&t[t.len() - 1..]);
+    }
+    let time = &t[t.find(['T', ' '])? + 1..];
+    let at = time.rfind(['+', '-'])?;
+    Some(&time[at..])
 }
 
 /// Any timestamp or date array as UTC microseconds.
@@ -237,7 +269,7 @@ fn strftime_of(fmt: &str) -> String {
 }
 
 /// A Joda pattern (`yyyy-MM-dd HH:mm:ss`, as `format_datetime` takes) as strftime's.
-fn strftime_of_joda(pattern: &str) -> String {
+pub fn strftime_of_joda(pattern: &str) -> String {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -366,11 +398,17 @@ impl ScalarUDFImpl for Trino {
         &self.signature
     }
 
-    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
         Ok(match self.kind {
             Kind::Part(_) | Kind::DateDiff => DataType::Int64,
             Kind::ToUnixtime => DataType::Float64,
-            Kind::FromIso8601 | Kind::DateAdd | Kind::DateParse => MICROS,
+            // A zoned timestamp stays in its zone; Trino's from_iso8601_timestamp gives one.
+            Kind::DateAdd => match args.get(2) {
+                Some(DataType::Timestamp(_, Some(z))) => super::zones::zoned_type(z),
+                _ => MICROS,
+            },
+            Kind::FromIso8601 => super::zones::zoned_type("UTC"),
+            Kind::DateParse => MICROS,
             Kind::DateFormat | Kind::FormatDatetime | Kind::RegexpExtract => DataType::Utf8,
         })
     }
@@ -381,6 +419,33 @@ impl ScalarUDFImpl for Trino {
         let a = ColumnarValue::values_to_arrays(&args.args)?;
         let name = self.name;
         let out: ArrayRef = match self.kind {
+            Kind::Part(part) if matches!(a[0].data_type(), DataType::Timestamp(_, Some(_))) => {
+                // A zoned value's parts are its wall clock's, in its zone.
+                let (t, tz, _) = super::zones::instants(name, &a[0])?;
+                Arc::new(
+                    t.iter()
+                        .map(|v| {
+                            let z = super::zones::wall(v?, &tz)?;
+                            Some(
+                                i64::from(match part {
+                                    DatePart::Year => z.year(),
+                                    DatePart::Quarter => i16::from((z.month() - 1) / 3 + 1),
+                                    DatePart::Month => i16::from(z.month()),
+                                    DatePart::Week => i16::from(z.date().iso_week_date().week()),
+                                    DatePart::Day => i16::from(z.day()),
+                                    DatePart::DayOfWeekMonday0 => {
+                                        i16::from(z.weekday().to_monday_one_offset()) - 1
+                                    }
+                                    DatePart::DayOfYear => z.day_of_year(),
+                                    DatePart::Hour => i16::from(z.hour()),
+                                    DatePart::Minute => i16::from(z.minute()),
+                                    _ => i16::from(z.second()),
+                                }) + i64::from(part == DatePart::DayOfWeekMonday0),
+                            )
+                        })
+                        .collect::<Int64Array>(),
+                )
+            }
             Kind::Part(part) => {
                 let parts = date_part(&micros(name, &a[0])?, part)?;
                 let parts = cast(&parts, &DataType::Int64)?;
@@ -394,21 +459,37 @@ impl ScalarUDFImpl for Trino {
                 }
             }
             Kind::ToUnixtime => {
-                let t = micros(name, &a[0])?;
+                let (t, _, _) = super::zones::instants(name, &a[0])?;
                 Arc::new(t.iter().map(|v| v.map(|us| us as f64 / 1e6)).collect::<Float64Array>())
             }
             Kind::FromIso8601 => {
                 let texts = strings(&a[0])?;
-                Arc::new(
-                    (0..rows)
-                        .map(|i| {
-                            Some(crate::render::window::parse_time(str_at(&texts, i)?).ok()?.as_microsecond())
-                        })
-                        .collect::<TimestampMicrosecondArray>(),
-                )
+                let mut out = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let Some(text) = str_at(&texts, i) else {
+                        out.push(None);
+                        continue;
+                    };
+                    // Trino keeps each value's offset; here the column is UTC, so another offset
+                    // would read a different wall clock: refused.
+                    if let Some(offset) = iso_offset(text)
+                        .filter(|o| !matches!(*o, "Z" | "z" | "+00:00" | "+0000" | "-00:00" | "+00"))
+                    {
+                        return Err(err(
+                            name,
+                            format!(
+                                "\"{text}\" has the offset {offset}: only UTC (Z) is supported on the embedded engine \
+                                 (Trino keeps each value's own zone)"
+                            ),
+                        ));
+                    }
+                    out.push(crate::render::window::parse_time(text).ok().map(|t| t.as_microsecond()));
+                }
+                Arc::new(TimestampMicrosecondArray::from(out).with_timezone("UTC"))
             }
             Kind::DateAdd => {
-                let (units, counts, t) = (strings(&a[0])?, ints(&a[1])?, micros(name, &a[2])?);
+                let (units, counts) = (strings(&a[0])?, ints(&a[1])?);
+                let (t, tz, zoned) = super::zones::instants(name, &a[2])?;
                 let mut out = Vec::with_capacity(rows);
                 for i in 0..rows {
                     let (Some(u), Some(n), Some(us)) =
@@ -419,17 +500,19 @@ impl ScalarUDFImpl for Trino {
                     };
                     let n = if u.eq_ignore_ascii_case("quarter") { n * 3 } else { n };
                     let span = span(name, unit(name, u)?, n)?;
-                    let z = at(us)
-                        .ok_or_else(|| err(name, "timestamp out of range"))?
-                        .to_zoned(jiff::tz::TimeZone::UTC);
+                    let z = at(us).ok_or_else(|| err(name, "timestamp out of range"))?.to_zoned(tz.clone());
                     out.push(Some(
                         z.checked_add(span).map_err(|e| err(name, e))?.timestamp().as_microsecond(),
                     ));
                 }
-                Arc::new(TimestampMicrosecondArray::from(out))
+                Arc::new(TimestampMicrosecondArray::from(out).with_timezone_opt(zoned))
             }
             Kind::DateDiff => {
-                let (units, x, y) = (strings(&a[0])?, micros(name, &a[1])?, micros(name, &a[2])?);
+                let (units, (x, tz, _), (y, _, _)) = (
+                    strings(&a[0])?,
+                    super::zones::instants(name, &a[1])?,
+                    super::zones::instants(name, &a[2])?,
+                );
                 let mut out = Vec::with_capacity(rows);
                 for i in 0..rows {
                     let (Some(u), Some(from), Some(to)) =
@@ -445,7 +528,7 @@ impl ScalarUDFImpl for Trino {
                         out.push(Some((to - from) / len));
                         continue;
                     }
-                    let utc = |us| at(us).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC));
+                    let utc = |us| at(us).map(|t| t.to_zoned(tz.clone()));
                     let (Some(from), Some(to)) = (utc(from), utc(to)) else {
                         out.push(None);
                         continue;
@@ -502,7 +585,7 @@ impl ScalarUDFImpl for Trino {
             }
             Kind::DateFormat | Kind::FormatDatetime => {
                 let joda = self.kind == Kind::FormatDatetime;
-                let (t, patterns) = (micros(name, &a[0])?, strings(&a[1])?);
+                let ((t, tz, _), patterns) = (super::zones::instants(name, &a[0])?, strings(&a[1])?);
                 let mut formats = Formats {
                     translate: |p: &str| if joda { strftime_of_joda(p) } else { strftime_of(p) },
                     last: None,
@@ -511,7 +594,7 @@ impl ScalarUDFImpl for Trino {
                     (0..rows)
                         .map(|i| {
                             let fmt = formats.get(str_at(&patterns, i)?);
-                            let z = at(int_at_ts(&t, i)?)?.to_zoned(jiff::tz::TimeZone::UTC);
+                            let z = at(int_at_ts(&t, i)?)?.to_zoned(tz.clone());
                             Some(z.strftime(fmt).to_string())
                         })
                         .collect::<StringArray>(),

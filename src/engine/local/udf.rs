@@ -321,10 +321,7 @@ impl ScalarUDFImpl for IpCast {
 /// Rewrites Trino's casts to `IPADDRESS`/`IPPREFIX` and their typed literals in `statement` into
 /// [`IpCast`] calls, innermost first.
 pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
-    use datafusion::sql::sqlparser::ast::{
-        self as ast, CastKind, DataType as Sql, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-        FunctionArguments, Ident, ObjectName,
-    };
+    use datafusion::sql::sqlparser::ast::{self as ast, CastKind, DataType as Sql, Expr};
     let Some(statement) = super::fun::sql_mut(statement) else { return };
     let ip_type = |t: &Sql| match t {
         Sql::Custom(name, modifiers) if modifiers.is_empty() => {
@@ -339,22 +336,6 @@ pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
         }
         _ => None,
     };
-    let call = |name: String, arg: Expr| {
-        Expr::Function(ast::Function {
-            name: ObjectName::from(vec![Ident::new(name)]),
-            uses_odbc_syntax: false,
-            parameters: FunctionArguments::None,
-            args: FunctionArguments::List(FunctionArgumentList {
-                duplicate_treatment: None,
-                args: vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))],
-                clauses: vec![],
-            }),
-            filter: None,
-            null_treatment: None,
-            over: None,
-            within_group: vec![],
-        })
-    };
     let _ = ast::visit_expressions_mut(statement, |e| {
         let replacement = match e {
             Expr::Cast { kind, expr, data_type, .. } => ip_type(data_type).map(|prefix| {
@@ -364,11 +345,11 @@ pub fn rewrite_ip_casts(statement: &mut datafusion::sql::parser::Statement) {
                     if lenient { "try_" } else { "" },
                     if prefix { "ipprefix" } else { "ipaddress" }
                 );
-                call(name, (**expr).clone())
+                super::fun::sql_call(&name, vec![(**expr).clone()])
             }),
             Expr::TypedString(ts) => ip_type(&ts.data_type).map(|prefix| {
                 let name = if prefix { "ipprefix_cast" } else { "ipaddress_cast" };
-                call(name.to_string(), Expr::Value(ts.value.clone()))
+                super::fun::sql_call(name, vec![Expr::Value(ts.value.clone())])
             }),
             _ => None,
         };
