@@ -9,6 +9,7 @@ pub mod cost;
 mod cwlogs;
 mod detections;
 pub mod faults;
+mod fuzz;
 mod guards;
 mod history;
 mod hostile;
