@@ -508,7 +508,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     ("cosine_distance", "DataFusion's takes arrays, Trino's maps"),
     ("map_entries", "its rows print differently from Trino's"),
     ("array_first", "DataFusion's takes a lambda; use element_at(array, 1)"),
-    ("human_readable_seconds", "Trino's wording of durations is not reproduced"),
     ("reduce", "lambdas with an accumulator are not supported here"),
     ("all_match", "use NOT any_match(array, x -> NOT (…)), minding NULLs"),
     ("none_match", "use NOT any_match(array, x -> …), minding NULLs"),

@@ -41,6 +41,7 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
         "`format('%s: %.2f', a, b)`: Java's `%s`, `%d`, `%x`, `%f` and `%%` with widths and precision",
     ),
     ("format_number", "`format_number(1234567)`: `1.23M`, with K, M, B, T and Q"),
+    ("human_readable_seconds", "`human_readable_seconds(96)`: `1 minute, 36 seconds`"),
     ("bitwise_and", "`bitwise_and(tcp_flags, 2) > 0`: SYN set"),
     ("bitwise_or", "`bitwise_or(x, y)`"),
     ("bitwise_xor", "`bitwise_xor(x, y)`"),
@@ -81,6 +82,7 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
 pub fn register(ctx: &SessionContext) -> Result<()> {
     for f in [
         Fun::udf("format_number", &[1], format_number_type, format_number),
+        Fun::udf("human_readable_seconds", &[1], format_number_type, human_readable_seconds),
         Fun::udf("bitwise_and", &[2], two_ints, |n, a, _| bitwise(n, a, |x, y| Some(x & y))),
         Fun::udf("bitwise_or", &[2], two_ints, |n, a, _| bitwise(n, a, |x, y| Some(x | y))),
         Fun::udf("bitwise_xor", &[2], two_ints, |n, a, _| bitwise(n, a, |x, y| Some(x ^ y))),
@@ -283,6 +285,43 @@ fn format_number(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
         })
         .collect();
     Ok(Arc::new(out))
+}
+
+/// A duration as Trino words it: weeks, days, hours, minutes and seconds that are not zero, the
+/// seconds rounded (half up) and the sign dropped; `0 seconds` for none.
+fn duration_words(x: f64) -> String {
+    let mut s = (x.abs() + 0.5).floor() as i64;
+    let mut parts = Vec::new();
+    for (unit, len) in [("week", 604_800), ("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)] {
+        let n = s / len;
+        s %= len;
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    if parts.is_empty() { "0 seconds".into() } else { parts.join(", ") }
+}
+
+fn human_readable_seconds(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
+    let x = doubles(&a[0])?;
+    let out = x
+        .iter()
+        .map(|v| match v {
+            Some(v) if !v.is_finite() => {
+                let java = if v.is_nan() {
+                    "NaN"
+                } else if v > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                };
+                Err(fail(name, format!("Invalid argument found: {java}")))
+            }
+            Some(v) => Ok(Some(duration_words(v))),
+            None => Ok(None),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(StringArray::from(out)))
 }
 
 fn url_type(name: &str, args: &[DataType]) -> Result<DataType> {
@@ -1385,6 +1424,16 @@ mod tests {
         assert_eq!(half_up_fixed(1.23456, 2), "1.23");
         assert_eq!(half_up_fixed(2.0, 3), "2.000");
         assert_eq!(group("1234567.5"), "1,234,567.5");
+    }
+
+    #[test]
+    fn durations_are_worded_as_trino_words_them() {
+        assert_eq!(duration_words(96.0), "1 minute, 36 seconds");
+        assert_eq!(duration_words(3762.0), "1 hour, 2 minutes, 42 seconds");
+        assert_eq!(duration_words(56363463.0), "93 weeks, 1 day, 8 hours, 31 minutes, 3 seconds");
+        assert_eq!(duration_words(0.4), "0 seconds");
+        assert_eq!(duration_words(-61.5), "1 minute, 2 seconds");
+        assert_eq!(duration_words(604800.0), "1 week");
     }
 
     #[test]
