@@ -31,6 +31,10 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("json_array_get", "`json_array_get(json_array, i)`: element i, from 0 (negative counts from the end)"),
     ("json_array_contains", "`json_array_contains(json_array, value)`: whether the array holds the value"),
     ("is_json_scalar", "whether JSON is a number, string, boolean or null"),
+    (
+        "CAST(json AS ARRAY(t))",
+        "a JSON array as an array (and `MAP(varchar, t)` from an object); other values fail the cast",
+    ),
 ];
 
 /// Registers the functions on a session.
@@ -537,5 +541,115 @@ mod tests {
         assert_eq!(canonical_of("1e20"), "1.0E20");
         assert!(whole("{\"a\": }").is_none());
         assert!(whole(&"[".repeat(10_000)).is_none());
+    }
+}
+
+/// `CAST(json AS ARRAY(t))` and `CAST(json AS MAP(varchar, t))`: JSON text read into Trino's
+/// types (a JSON value is text here, and Trino has no other cast from text to an array or a map).
+/// Elements: strings, numbers and booleans as Trino converts them; anything else fails the cast.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct JsonCast {
+    target: DataType,
+    signature: datafusion::logical_expr::Signature,
+}
+
+impl JsonCast {
+    pub fn udf(target: DataType) -> datafusion::logical_expr::ScalarUDF {
+        datafusion::logical_expr::ScalarUDF::new_from_impl(JsonCast {
+            target,
+            signature: datafusion::logical_expr::Signature::any(
+                1,
+                datafusion::logical_expr::Volatility::Immutable,
+            ),
+        })
+    }
+}
+
+/// One JSON value as a scalar of type `t`, as Trino's cast from JSON gives it.
+fn json_scalar(
+    v: &serde_json::Value,
+    t: &DataType,
+) -> std::result::Result<datafusion::common::ScalarValue, String> {
+    use datafusion::common::ScalarValue as S;
+    use serde_json::Value as J;
+    let bad = || format!("Cannot cast {v} to {}", super::convert::athena_type(t));
+    if matches!(t, DataType::Utf8View | DataType::LargeUtf8) {
+        return json_scalar(v, &DataType::Utf8)?.cast_to(t).map_err(|e| e.to_string());
+    }
+    Ok(match (v, t) {
+        (J::Null, t) => S::try_from(t).map_err(|e| e.to_string())?,
+        (J::String(s), DataType::Utf8) => S::Utf8(Some(s.clone())),
+        (J::Number(n), DataType::Utf8) => S::Utf8(Some(n.to_string())),
+        (J::Bool(b), DataType::Utf8) => S::Utf8(Some(b.to_string())),
+        (J::Number(n), t) if t.is_integer() => {
+            S::Int64(Some(n.as_i64().ok_or_else(bad)?)).cast_to(t).map_err(|_| bad())?
+        }
+        (J::String(s), t) if t.is_integer() => {
+            S::Int64(Some(s.trim().parse().map_err(|_| bad())?)).cast_to(t).map_err(|_| bad())?
+        }
+        (J::Bool(b), t) if t.is_integer() => S::Int64(Some(i64::from(*b))).cast_to(t).map_err(|_| bad())?,
+        (J::Number(n), DataType::Float64) => S::Float64(Some(n.as_f64().ok_or_else(bad)?)),
+        (J::String(s), DataType::Float64) => S::Float64(Some(s.trim().parse().map_err(|_| bad())?)),
+        (J::Bool(b), DataType::Boolean) => S::Boolean(Some(*b)),
+        (J::String(s), DataType::Boolean) => S::Boolean(Some(s.parse().map_err(|_| bad())?)),
+        (J::Array(items), DataType::List(f)) => {
+            let values = items
+                .iter()
+                .map(|i| json_scalar(i, f.data_type()))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let a = super::fun::list_of(f.data_type(), vec![Some(values)]).map_err(|e| e.to_string())?;
+            S::try_from_array(&a, 0).map_err(|e| e.to_string())?
+        }
+        (J::Object(m), t @ DataType::Map(..)) => {
+            let (kt, vt) = super::fun::map_types(t).ok_or_else(bad)?;
+            if !is_text(&kt) {
+                return Err(bad());
+            }
+            let entries = m
+                .iter()
+                .map(|(k, v)| Ok((json_scalar(&J::String(k.clone()), &kt)?, json_scalar(v, &vt)?)))
+                .collect::<std::result::Result<Vec<_>, String>>()?;
+            let a = super::fun::map_of(&kt, &vt, vec![Some(entries)]).map_err(|e| e.to_string())?;
+            S::try_from_array(&a, 0).map_err(|e| e.to_string())?
+        }
+        _ => return Err(bad()),
+    })
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for JsonCast {
+    fn name(&self) -> &str {
+        "json_cast"
+    }
+
+    fn signature(&self) -> &datafusion::logical_expr::Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(self.target.clone())
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> Result<datafusion::logical_expr::ColumnarValue> {
+        use datafusion::logical_expr::ColumnarValue;
+        let scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
+        let a = ColumnarValue::values_to_arrays(&args.args)?;
+        let values = (0..a[0].len())
+            .map(|i| match text(&a[0], i) {
+                None => datafusion::common::ScalarValue::try_from(&self.target),
+                Some(s) => {
+                    let v: serde_json::Value = serde_json::from_str(s)
+                        .map_err(|_| fail("CAST", format!("Cannot cast '{s}' to JSON")))?;
+                    json_scalar(&v, &self.target).map_err(|e| fail("CAST", e))
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let out = datafusion::common::ScalarValue::iter_to_array(values)?;
+        Ok(match scalar {
+            true => ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&out, 0)?),
+            false => ColumnarValue::Array(out),
+        })
     }
 }

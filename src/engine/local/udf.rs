@@ -199,8 +199,8 @@ impl datafusion::logical_expr::planner::TypePlanner for TrinoTypes {
             }
             Sql::JSON | Sql::JSONB => {
                 return Err(DataFusionError::Plan(
-                    "CAST to or from JSON is not supported on the embedded engine (Trino's JSON casts are not \
-                     reproduced): use json_parse, json_format and json_extract"
+                    "CAST to JSON is not supported on the embedded engine (a JSON value is text here): use \
+                     json_parse, json_format and json_extract; CAST(json AS ARRAY(…)) and MAP(…) are supported"
                         .into(),
                 ));
             }
