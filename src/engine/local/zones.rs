@@ -99,11 +99,10 @@ pub fn zoned_type(name: &str) -> DataType {
 pub fn instants(name: &str, a: &ArrayRef) -> Result<(TimestampMicrosecondArray, TimeZone, Option<String>)> {
     use datafusion::arrow::compute::kernels::cast::cast;
     let (unit_array, zone_name) = match a.data_type() {
-        DataType::Timestamp(unit, Some(z)) => {
+        DataType::Timestamp(_, Some(z)) => {
             // Same zone, microseconds: Arrow keeps the instant; then the zone is dropped as a
             // label only.
             let us = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, Some(z.clone())))?;
-            let _ = unit;
             let arr = us.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>().clone();
             (arr.with_timezone_opt(None::<String>), Some(z.to_string()))
         }
