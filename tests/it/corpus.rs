@@ -119,6 +119,7 @@ fn every_refused_construct_is_named_in_its_refusal() {
             "sequence over date, date is not supported",
         ),
         ("SELECT typeof('abc')", "typeof of a literal is not supported"),
+        ("SELECT CAST(JSON '1.5' AS VARCHAR)", "a JSON fraction (1.5) cast to varchar is not supported"),
         ("SELECT format('%e', 1.5E0)", "the conversion `%e` is not supported"),
         (
             "SELECT * FROM vpc_flow_logs LEFT JOIN UNNEST(ARRAY[1]) AS t(x) ON true",

@@ -103,7 +103,8 @@ fn nested(a: &dyn Array, i: usize, options: &FormatOptions) -> Result<String, Ar
 pub fn athena_type(dt: &DataType) -> String {
     use datafusion::arrow::datatypes::TimeUnit;
     match dt {
-        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => "varchar".into(),
+        DataType::Utf8 | DataType::Utf8View => "varchar".into(),
+        DataType::LargeUtf8 => "json".into(),
         DataType::Int8 | DataType::UInt8 => "tinyint".into(),
         DataType::Int16 | DataType::UInt16 => "smallint".into(),
         DataType::Int32 | DataType::UInt32 => "integer".into(),

@@ -1,5 +1,6 @@
 //! Trino's JSON functions on the embedded engine. A JSON value is text here, as compact as Trino
-//! prints it (`{"a":1}`); a path is Trino's JSONPath subset (`$`, `.key`, `["key"]`, `[0]`).
+//! prints it (`{"a":1}`), typed [`JSON`] so that a cast of it reads the JSON (as Trino's casts
+//! from `json` do: `CAST(JSON '"abc"' AS VARCHAR)` is `abc`), not the text; a path is Trino's JSONPath subset (`$`, `.key`, `["key"]`, `[0]`).
 //! Values are found by scanning the text, not by building a document: `json_extract_scalar`
 //! over a column of CloudTrail records reads each record once and allocates only its answer.
 //! As on Trino, text that is not JSON gives NULL from the extracting functions and an error from
@@ -7,7 +8,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, LargeStringArray, StringArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
 use datafusion::prelude::SessionContext;
@@ -32,17 +33,23 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("json_array_contains", "`json_array_contains(json_array, value)`: whether the array holds the value"),
     ("is_json_scalar", "whether JSON is a number, string, boolean or null"),
     (
-        "CAST(json AS ARRAY(t))",
-        "a JSON array as an array (and `MAP(varchar, t)` from an object); other values fail the cast",
+        "CAST(json AS t)",
+        "a JSON value as a value of `t`: `CAST(JSON '\"abc\"' AS VARCHAR)` is `abc`, a number or string \
+         as a number, an array as `ARRAY(t)`, an object as `MAP(varchar, t)`; other values fail the cast",
     ),
 ];
+
+/// The type of a JSON value: text, but a type no file column and no other function has (a
+/// table's text columns are string views), so that the casts of a JSON value can be told apart
+/// from the casts of text and read as Trino reads them.
+pub const JSON: DataType = DataType::LargeUtf8;
 
 /// Registers the functions on a session.
 pub fn register(ctx: &SessionContext) {
     for f in [
         Fun::udf("json_extract_scalar", &[2], text_and_path, json_extract_scalar),
-        Fun::udf("json_extract", &[2], text_and_path, json_extract),
-        Fun::udf("json_parse", &[1], one_text, json_parse),
+        Fun::udf("json_extract", &[2], json_of_text_and_path, json_extract),
+        Fun::udf("json_parse", &[1], json_of_text, json_parse),
         Fun::udf("json_format", &[1], one_text, json_format),
         Fun::udf("json_size", &[2], int_of_text_and_path, json_size),
         Fun::udf("json_array_length", &[1], int_of_text, json_array_length),
@@ -61,6 +68,10 @@ fn text_and_path(name: &str, args: &[DataType]) -> Result<DataType> {
     }
 }
 
+fn json_of_text_and_path(name: &str, args: &[DataType]) -> Result<DataType> {
+    text_and_path(name, args).map(|_| JSON)
+}
+
 fn int_of_text_and_path(name: &str, args: &[DataType]) -> Result<DataType> {
     text_and_path(name, args).map(|_| DataType::Int64)
 }
@@ -70,6 +81,10 @@ fn one_text(name: &str, args: &[DataType]) -> Result<DataType> {
         true => Ok(DataType::Utf8),
         false => Err(wrong(name, "JSON or text", args)),
     }
+}
+
+fn json_of_text(name: &str, args: &[DataType]) -> Result<DataType> {
+    one_text(name, args).map(|_| JSON)
 }
 
 fn int_of_text(name: &str, args: &[DataType]) -> Result<DataType> {
@@ -82,7 +97,7 @@ fn bool_of_text(name: &str, args: &[DataType]) -> Result<DataType> {
 
 fn array_get_type(name: &str, args: &[DataType]) -> Result<DataType> {
     match is_text(&args[0]) && is_int(&args[1]) {
-        true => Ok(DataType::Utf8),
+        true => Ok(JSON),
         false => Err(wrong(name, "a JSON array and an index", args)),
     }
 }
@@ -407,7 +422,7 @@ fn json_extract_scalar(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef>
 
 fn json_extract(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
     let out = with_path(name, a, |doc, path| find(doc, path).map(canonical_of))?;
-    Ok(Arc::new(StringArray::from(out)))
+    Ok(Arc::new(LargeStringArray::from(out)))
 }
 
 fn json_size(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
@@ -434,7 +449,7 @@ fn json_parse(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
             }
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Arc::new(StringArray::from(out)))
+    Ok(Arc::new(LargeStringArray::from(out)))
 }
 
 fn json_format(_: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
@@ -456,7 +471,7 @@ fn json_array_length(_: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
 
 fn json_array_get(name: &str, a: &[ArrayRef], _: usize) -> Result<ArrayRef> {
     let index = ints(name, &a[1])?;
-    let out: StringArray = (0..a[0].len())
+    let out: LargeStringArray = (0..a[0].len())
         .map(|i| {
             let v = whole(text(&a[0], i)?)?;
             if v.as_bytes()[0] != b'[' || index.is_null(i) {
@@ -544,19 +559,22 @@ mod tests {
     }
 }
 
-/// `CAST(json AS ARRAY(t))` and `CAST(json AS MAP(varchar, t))`: JSON text read into Trino's
-/// types (a JSON value is text here, and Trino has no other cast from text to an array or a map).
+/// A cast of a [`JSON`] value, and `CAST(text AS ARRAY(t))` / `MAP(varchar, t)`: JSON text read
+/// into Trino's types (Trino has no other cast from text to an array or a map).
 /// Elements: strings, numbers and booleans as Trino converts them; anything else fails the cast.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct JsonCast {
     target: DataType,
+    /// `TRY_CAST`: a value that does not convert is NULL.
+    lenient: bool,
     signature: datafusion::logical_expr::Signature,
 }
 
 impl JsonCast {
-    pub fn udf(target: DataType) -> datafusion::logical_expr::ScalarUDF {
+    pub fn udf(target: DataType, lenient: bool) -> datafusion::logical_expr::ScalarUDF {
         datafusion::logical_expr::ScalarUDF::new_from_impl(JsonCast {
             target,
+            lenient,
             signature: datafusion::logical_expr::Signature::any(
                 1,
                 datafusion::logical_expr::Volatility::Immutable,
@@ -579,6 +597,13 @@ fn json_scalar(
     Ok(match (v, t) {
         (J::Null, t) => S::try_from(t).map_err(|e| e.to_string())?,
         (J::String(s), DataType::Utf8) => S::Utf8(Some(s.clone())),
+        // Trino writes a fraction as a double does (`1.5E0`), a form this engine refuses for doubles.
+        (J::Number(n), DataType::Utf8) if !(n.is_i64() || n.is_u64()) => {
+            return Err(format!(
+                "a JSON fraction ({n}) cast to varchar is not supported on the embedded engine (Athena \
+                 writes it as a double, 1.5E0): use json_extract_scalar or json_format"
+            ));
+        }
         (J::Number(n), DataType::Utf8) => S::Utf8(Some(n.to_string())),
         (J::Bool(b), DataType::Utf8) => S::Utf8(Some(b.to_string())),
         (J::Number(n), t) if t.is_integer() => {
@@ -589,6 +614,7 @@ fn json_scalar(
         }
         (J::Bool(b), t) if t.is_integer() => S::Int64(Some(i64::from(*b))).cast_to(t).map_err(|_| bad())?,
         (J::Number(n), DataType::Float64) => S::Float64(Some(n.as_f64().ok_or_else(bad)?)),
+        (J::Number(n), DataType::Float32) => S::Float32(Some(n.as_f64().ok_or_else(bad)? as f32)),
         (J::String(s), DataType::Float64) => S::Float64(Some(s.trim().parse().map_err(|_| bad())?)),
         (J::Bool(b), DataType::Boolean) => S::Boolean(Some(*b)),
         (J::String(s), DataType::Boolean) => S::Boolean(Some(s.parse().map_err(|_| bad())?)),
@@ -640,9 +666,14 @@ impl datafusion::logical_expr::ScalarUDFImpl for JsonCast {
             .map(|i| match text(&a[0], i) {
                 None => datafusion::common::ScalarValue::try_from(&self.target),
                 Some(s) => {
-                    let v: serde_json::Value = serde_json::from_str(s)
-                        .map_err(|_| fail("CAST", format!("Cannot cast '{s}' to JSON")))?;
-                    json_scalar(&v, &self.target).map_err(|e| fail("CAST", e))
+                    let v = serde_json::from_str::<serde_json::Value>(s)
+                        .map_err(|_| format!("Cannot cast '{s}' to JSON"))
+                        .and_then(|v| json_scalar(&v, &self.target));
+                    match (v, self.lenient) {
+                        (Ok(v), _) => Ok(v),
+                        (Err(_), true) => datafusion::common::ScalarValue::try_from(&self.target),
+                        (Err(e), false) => Err(fail("CAST", e)),
+                    }
                 }
             })
             .collect::<Result<Vec<_>>>()?;

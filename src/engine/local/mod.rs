@@ -203,7 +203,7 @@ fn sql_error(e: DataFusionError, sql: &str, available: &[String]) -> EngineError
         let mut call = call.to_string();
         for (arrow, athena) in [
             ("Utf8View", "varchar"),
-            ("LargeUtf8", "varchar"),
+            ("LargeUtf8", "json"),
             ("Utf8", "varchar"),
             ("Int64", "bigint"),
             ("Int32", "integer"),

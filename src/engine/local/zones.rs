@@ -374,11 +374,18 @@ impl ZonedCasts {
                 let zone_name = Expr::Literal(ScalarValue::Utf8(Some(z.to_string())), None);
                 Transformed::yes(call(&self.at, vec![inner.clone(), zone_name]))
             }
-            // JSON (text here) to an array or a map: Trino's cast from JSON.
+            // A JSON value, or text to an array or a map: Trino's cast from JSON.
+            (to, false) if from == super::json::JSON && *to != super::json::JSON => Transformed::yes(call(
+                &Arc::new(super::json::JsonCast::udf(to.clone(), lenient)),
+                vec![inner.clone()],
+            )),
             (DataType::List(_) | DataType::Map(..), false)
                 if matches!(from, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8) =>
             {
-                Transformed::yes(call(&Arc::new(super::json::JsonCast::udf(to.clone())), vec![inner.clone()]))
+                Transformed::yes(call(
+                    &Arc::new(super::json::JsonCast::udf(to.clone(), lenient)),
+                    vec![inner.clone()],
+                ))
             }
             (DataType::Timestamp(_, Some(_)), false) => {
                 return Err(DataFusionError::Plan(format!(
