@@ -275,6 +275,321 @@ fn parse_cidrs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<IpNet
         .collect()
 }
 
+/// Where values are read from, for the steps of [`Settings::resolve`]: the environment (empty
+/// values count as unset) and the config file, so that an error names the flag, variable or
+/// file line a value came from.
+struct Lookup<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    origin: Origin<'a>,
+}
+
+impl Lookup<'_> {
+    fn env(&self, name: &str) -> Option<String> {
+        (self.env)(name).filter(|v| !v.is_empty())
+    }
+
+    /// A value and where it came from: the flag, else the variable, else the file.
+    fn pick(
+        &self,
+        flag: &Option<String>,
+        flag_name: &'static str,
+        var: &'static str,
+        file: &Option<String>,
+    ) -> Option<(String, From)> {
+        flag.clone()
+            .map(|v| (v, From::Flag(flag_name)))
+            .or_else(|| self.env(var).map(|v| (v, From::Env(var))))
+            .or_else(|| file.clone().map(|v| (v, From::File)))
+    }
+
+    fn err_at(&self, from: From, key: &str, message: String) -> SettingsError {
+        match from {
+            From::Flag(name) | From::Env(name) => invalid(name, message),
+            From::File => self.origin.err(key, message),
+        }
+    }
+}
+
+/// The config file in use (`--config`, `ATHQ_CONFIG`, else found from `cwd`), its text and
+/// its parsed content (empty when there is none).
+fn load(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    cwd: &Path,
+) -> Result<(Option<PathBuf>, String, FileConfig), SettingsError> {
+    let named = flags
+        .config
+        .clone()
+        .or_else(|| env(env_vars::ATHQ_CONFIG).filter(|v| !v.is_empty()).map(PathBuf::from));
+    let config_file = match named {
+        Some(p) => {
+            let p = if p.is_absolute() { p } else { cwd.join(p) };
+            if !p.is_file() {
+                return Err(SettingsError::NotFound(p));
+            }
+            Some(p)
+        }
+        None => discover(cwd),
+    };
+    let text = match &config_file {
+        Some(p) => {
+            std::fs::read_to_string(p).map_err(|source| SettingsError::Read { path: p.clone(), source })?
+        }
+        None => String::new(),
+    };
+    let file: FileConfig = if text.trim().is_empty() {
+        FileConfig::default()
+    } else {
+        serde_yaml::from_str(&text).map_err(|e| {
+            let path = config_file.as_ref().expect("text comes from a file").display();
+            let origin = match e.location() {
+                Some(l) => format!("{path}:{}", l.line()),
+                None => path.to_string(),
+            };
+            let msg = e.to_string();
+            invalid(&origin, msg.split(" at line ").next().unwrap_or(&msg))
+        })?
+    };
+    Ok((config_file, text, file))
+}
+
+fn engine(flags: &Overrides, at: &Lookup, file: Option<EngineKind>) -> Result<EngineKind, SettingsError> {
+    Ok(match (flags.engine, at.env(env_vars::ATHQ_ENGINE)) {
+        (Some(e), _) => e,
+        (None, Some(v)) => match v.as_str() {
+            "athena" => EngineKind::Athena,
+            "local" => EngineKind::Local,
+            _ => {
+                return Err(invalid(
+                    env_vars::ATHQ_ENGINE,
+                    format!("`{v}` is not an engine: use athena or local"),
+                ));
+            }
+        },
+        (None, None) => file.unwrap_or(EngineKind::Athena),
+    })
+}
+
+fn vpc_cidrs(
+    flags: &Overrides,
+    at: &Lookup,
+    file: &Option<Vec<String>>,
+) -> Result<Vec<IpNet>, SettingsError> {
+    match flags
+        .vpc_cidrs
+        .clone()
+        .map(|v| ("--vpc-cidrs", v))
+        .or_else(|| at.env(env_vars::ATHQ_VPC_CIDRS).map(|v| (env_vars::ATHQ_VPC_CIDRS, v)))
+    {
+        Some((from, v)) => parse_cidrs(v.split(',')).map_err(|m| invalid(from, m)),
+        None => {
+            parse_cidrs(file.iter().flatten().map(String::as_str)).map_err(|m| at.origin.err("vpc_cidrs", m))
+        }
+    }
+}
+
+/// Library folders: the file's (relative to it), then `ATHQ_LIBRARY`'s, then `--library`'s.
+fn library_dirs(
+    flags: &Overrides,
+    at: &Lookup,
+    file: &Option<Vec<PathBuf>>,
+    base_dir: &Path,
+    cwd: &Path,
+) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> =
+        file.iter().flatten().map(|d| if d.is_absolute() { d.clone() } else { base_dir.join(d) }).collect();
+    if let Some(v) = at.env(env_vars::ATHQ_LIBRARY) {
+        dirs.extend(std::env::split_paths(&v));
+    }
+    dirs.extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
+    dirs
+}
+
+/// The embedded engine's settings: source, threads, memory limit (and the scan budget).
+struct LocalSettings {
+    source: Option<String>,
+    threads: Option<usize>,
+    memory_limit: Option<u64>,
+    max_scan: Option<u64>,
+}
+
+fn local_settings(at: &Lookup, file: &FileConfig, base_dir: &Path) -> Result<LocalSettings, SettingsError> {
+    // A relative source in athq.yaml is relative to the file, like `library:`.
+    let source = match at.env(env_vars::ATHQ_SOURCE) {
+        Some(v) => Some(v),
+        None => file.source.clone().map(|s| {
+            if s.starts_with("s3://") || s.starts_with("logs:") || Path::new(&s).is_absolute() {
+                s
+            } else {
+                base_dir.join(&s).to_string_lossy().to_string()
+            }
+        }),
+    };
+    let threads = match at.env(env_vars::ATHQ_THREADS) {
+        Some(v) => Some(parse_threads(&v).map_err(|e| invalid(env_vars::ATHQ_THREADS, e))?),
+        None => file
+            .threads
+            .map(|n| parse_threads(&n.to_string()).map_err(|e| at.origin.err("threads", e)))
+            .transpose()?,
+    };
+    let memory_limit = match at.env(env_vars::ATHQ_MEMORY_LIMIT) {
+        Some(v) => Some(parse_memory_limit(&v).map_err(|e| invalid(env_vars::ATHQ_MEMORY_LIMIT, e))?),
+        None => file
+            .memory_limit
+            .as_deref()
+            .map(|v| parse_memory_limit(v).map_err(|e| at.origin.err("memory_limit", e)))
+            .transpose()?,
+    };
+    let max_scan = file
+        .max_scan
+        .as_deref()
+        .map(|v| {
+            parse_size(v).ok_or_else(|| {
+                at.origin.err("max_scan", format!("`{v}` is not a size such as 5GB or 500MiB"))
+            })
+        })
+        .transpose()?;
+    if let Some(s) = source.as_deref().filter(|s| s.starts_with("s3://")) {
+        table::validate_location(s).map_err(|e| match at.env(env_vars::ATHQ_SOURCE) {
+            Some(_) => invalid(env_vars::ATHQ_SOURCE, e.to_string()),
+            None => at.origin.err("source", e.to_string()),
+        })?;
+    }
+    Ok(LocalSettings { source, threads, memory_limit, max_scan })
+}
+
+/// Athena's names: the work group (and every `--workgroup`), the catalog, the output location.
+struct AthenaNames {
+    workgroup: String,
+    workgroups: Vec<String>,
+    catalog: String,
+    output_location: Option<String>,
+}
+
+fn athena_names(flags: &Overrides, at: &Lookup, file: &FileConfig) -> Result<AthenaNames, SettingsError> {
+    let (workgroup, wg_from) = at
+        .pick(&flags.workgroups.last().cloned(), "--workgroup", env_vars::ATHQ_WORKGROUP, &file.workgroup)
+        .unwrap_or_else(|| ("primary".into(), From::File));
+    let (catalog, catalog_from) = at
+        .pick(&flags.catalog, "--catalog", env_vars::ATHQ_CATALOG, &file.catalog)
+        .unwrap_or_else(|| ("AwsDataCatalog".into(), From::File));
+    let output_location = match at.pick(
+        &flags.output_location,
+        "--output-location",
+        env_vars::ATHQ_OUTPUT_LOCATION,
+        &file.output_location,
+    ) {
+        Some((loc, from)) => Some(
+            table::validate_location(&loc).map_err(|e| at.err_at(from, "output_location", e.to_string()))?,
+        ),
+        None => None,
+    };
+    for (key, v, from) in flags
+        .workgroups
+        .iter()
+        .map(|w| ("workgroup", w, From::Flag("--workgroup")))
+        .chain([("workgroup", &workgroup, wg_from), ("catalog", &catalog, catalog_from)])
+    {
+        let ok = !v.is_empty()
+            && v.len() <= 128
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !ok {
+            return Err(at.err_at(from, key, format!("`{v}` is not a valid {key} name")));
+        }
+    }
+    let workgroups = match flags.workgroups.is_empty() {
+        true => vec![workgroup.clone()],
+        false => flags.workgroups.clone(),
+    };
+    Ok(AthenaNames { workgroup, workgroups, catalog, output_location })
+}
+
+/// The flow-log table: `table:` in the file, `--database` / `--table` and their variables, the
+/// logs' regions defaulting to the region in use (flag, file, then the AWS variables; a region
+/// only in an AWS profile is not read here, to keep resolution offline).
+fn table_profile(
+    flags: &Overrides,
+    at: &Lookup,
+    ft: FileTable,
+    database: Option<String>,
+    region: Option<&str>,
+) -> Result<TableProfile, SettingsError> {
+    let origin = &at.origin;
+    let mut t = TableProfile::new_default();
+    if let Some((db, from)) =
+        at.pick(&flags.database, "--database", env_vars::ATHQ_DATABASE, &ft.database.or(database))
+    {
+        table::validate_identifier("database", &db)
+            .map_err(|e| at.err_at(from, "database", e.to_string()))?;
+        t.database = db;
+    }
+    if let Some((name, from)) = at.pick(&flags.table, "--table", env_vars::ATHQ_TABLE, &ft.name) {
+        table::validate_identifier("table", &name).map_err(|e| at.err_at(from, "name", e.to_string()))?;
+        t.name = name;
+    }
+    if let Some(loc) = ft.location {
+        t.location = Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
+    }
+    t.format = ft.format.unwrap_or(t.format);
+    t.layout = ft.layout.unwrap_or(t.layout);
+    t.layout_given |= ft.layout.is_some();
+    match (ft.hourly, ft.granularity) {
+        (Some(h), Some(g)) if h != (g == table::Granularity::Hour) => {
+            return Err(origin.err("hourly", format!("hourly: {h} contradicts granularity: {}", g.name())));
+        }
+        (_, Some(g)) => t.granularity = g,
+        (Some(true), None) => t.granularity = table::Granularity::Hour,
+        (Some(false), None) => t.granularity = table::Granularity::Day,
+        (None, None) => {}
+    }
+    t.partition_column = ft.partition_column.or(t.partition_column);
+    t.partitioning = ft.partitioning.unwrap_or(t.partitioning);
+    if let Some(spec) = ft.fields {
+        let parsed = match spec {
+            FieldsSpec::Named(s) => FieldSet::parse(&s),
+            FieldsSpec::List(l) => FieldSet::from_names(l.iter().map(String::as_str)),
+        };
+        t.fields = parsed.map_err(|e| origin.err("fields", e.to_string()))?;
+    }
+    for a in ft.accounts.into_iter().flatten() {
+        let a = match a {
+            Scalar::Text(s) => s,
+            Scalar::Number(n) if n.to_string().len() == 12 => n.to_string(),
+            Scalar::Number(n) => {
+                return Err(origin.err(
+                    "accounts",
+                    format!(
+                        "account id {n} was read as a number and is not 12 digits: quote account ids \
+                         ('012345678901')"
+                    ),
+                ));
+            }
+        };
+        table::validate_account(&a).map_err(|e| origin.err("accounts", e.to_string()))?;
+        t.accounts.push(a);
+    }
+    for r in ft.regions.into_iter().flatten() {
+        table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
+        t.regions.push(r);
+    }
+    if t.regions.is_empty()
+        && let Some(r) = region
+            .map(str::to_string)
+            .or_else(|| at.env("AWS_REGION"))
+            .or_else(|| at.env("AWS_DEFAULT_REGION"))
+        && table::validate_region(&r).is_ok()
+    {
+        t.regions.push(r);
+    }
+    if let Some(s) = ft.projection_start {
+        t.projection_start = s
+            .parse()
+            .map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))?;
+    }
+    t.check_shape().map_err(|e| origin.err("layout", e.to_string()))?;
+    Ok(t)
+}
+
 impl Settings {
     /// Resolves settings from flags, an environment lookup, and the file found from `cwd`.
     pub fn resolve(
@@ -282,264 +597,43 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
         cwd: &Path,
     ) -> Result<Settings, SettingsError> {
-        let env = |name: &str| env(name).filter(|v| !v.is_empty());
-        let config_file = match flags.config.clone().or_else(|| env(env_vars::ATHQ_CONFIG).map(PathBuf::from))
-        {
-            Some(p) => {
-                let p = if p.is_absolute() { p } else { cwd.join(p) };
-                if !p.is_file() {
-                    return Err(SettingsError::NotFound(p));
-                }
-                Some(p)
-            }
-            None => discover(cwd),
-        };
-        let text = match &config_file {
-            Some(p) => std::fs::read_to_string(p)
-                .map_err(|source| SettingsError::Read { path: p.clone(), source })?,
-            None => String::new(),
-        };
-        let file: FileConfig = if text.trim().is_empty() {
-            FileConfig::default()
-        } else {
-            serde_yaml::from_str(&text).map_err(|e| {
-                let path = config_file.as_ref().expect("text comes from a file").display();
-                let origin = match e.location() {
-                    Some(l) => format!("{path}:{}", l.line()),
-                    None => path.to_string(),
-                };
-                let msg = e.to_string();
-                invalid(&origin, msg.split(" at line ").next().unwrap_or(&msg))
-            })?
-        };
-        let origin = Origin { path: config_file.as_deref(), text: &text };
+        let (config_file, text, mut file) = load(flags, env, cwd)?;
+        let at = Lookup { env, origin: Origin { path: config_file.as_deref(), text: &text } };
         let base_dir = config_file.as_deref().and_then(Path::parent).unwrap_or(cwd).to_path_buf();
-
-        // A value and where it came from, so an error names the flag, variable or file line.
-        let pick = |flag: &Option<String>,
-                    flag_name: &'static str,
-                    var: &'static str,
-                    file: &Option<String>|
-         -> Option<(String, From)> {
-            flag.clone()
-                .map(|v| (v, From::Flag(flag_name)))
-                .or_else(|| env(var).map(|v| (v, From::Env(var))))
-                .or_else(|| file.clone().map(|v| (v, From::File)))
-        };
-        let err_at = |from: From, key: &str, message: String| match from {
-            From::Flag(name) | From::Env(name) => invalid(name, message),
-            From::File => origin.err(key, message),
-        };
-
-        let engine = match (flags.engine, env(env_vars::ATHQ_ENGINE)) {
-            (Some(e), _) => e,
-            (None, Some(v)) => match v.as_str() {
-                "athena" => EngineKind::Athena,
-                "local" => EngineKind::Local,
-                _ => {
-                    return Err(invalid(
-                        env_vars::ATHQ_ENGINE,
-                        format!("`{v}` is not an engine: use athena or local"),
-                    ));
-                }
-            },
-            (None, None) => file.engine.unwrap_or(EngineKind::Athena),
-        };
-
-        let vpc_cidrs = match flags
-            .vpc_cidrs
-            .clone()
-            .map(|v| ("--vpc-cidrs", v))
-            .or_else(|| env(env_vars::ATHQ_VPC_CIDRS).map(|v| (env_vars::ATHQ_VPC_CIDRS, v)))
-        {
-            Some((from, v)) => parse_cidrs(v.split(',')).map_err(|m| invalid(from, m))?,
-            None => parse_cidrs(file.vpc_cidrs.iter().flatten().map(String::as_str))
-                .map_err(|m| origin.err("vpc_cidrs", m))?,
-        };
-
-        let mut library_dirs: Vec<PathBuf> = file
-            .library
-            .iter()
-            .flatten()
-            .map(|d| if d.is_absolute() { d.clone() } else { base_dir.join(d) })
-            .collect();
-        if let Some(v) = env(env_vars::ATHQ_LIBRARY) {
-            library_dirs.extend(std::env::split_paths(&v));
-        }
-        library_dirs
-            .extend(flags.library.iter().map(|d| if d.is_absolute() { d.clone() } else { cwd.join(d) }));
-
-        // A relative source in athq.yaml is relative to the file, like `library:`.
-        let source = match env(env_vars::ATHQ_SOURCE) {
-            Some(v) => Some(v),
-            None => file.source.map(|s| {
-                if s.starts_with("s3://") || s.starts_with("logs:") || Path::new(&s).is_absolute() {
-                    s
-                } else {
-                    base_dir.join(&s).to_string_lossy().to_string()
-                }
-            }),
-        };
-        let threads = match env(env_vars::ATHQ_THREADS) {
-            Some(v) => Some(parse_threads(&v).map_err(|e| invalid(env_vars::ATHQ_THREADS, e))?),
-            None => file
-                .threads
-                .map(|n| parse_threads(&n.to_string()).map_err(|e| origin.err("threads", e)))
-                .transpose()?,
-        };
-        let memory_limit = match env(env_vars::ATHQ_MEMORY_LIMIT) {
-            Some(v) => Some(parse_memory_limit(&v).map_err(|e| invalid(env_vars::ATHQ_MEMORY_LIMIT, e))?),
-            None => file
-                .memory_limit
-                .as_deref()
-                .map(|v| parse_memory_limit(v).map_err(|e| origin.err("memory_limit", e)))
-                .transpose()?,
-        };
-        let max_scan = file
-            .max_scan
-            .as_deref()
-            .map(|v| {
-                parse_size(v).ok_or_else(|| {
-                    origin.err("max_scan", format!("`{v}` is not a size such as 5GB or 500MiB"))
-                })
-            })
-            .transpose()?;
-        if let Some(s) = source.as_deref().filter(|s| s.starts_with("s3://")) {
-            table::validate_location(s).map_err(|e| match env(env_vars::ATHQ_SOURCE) {
-                Some(_) => invalid(env_vars::ATHQ_SOURCE, e.to_string()),
-                None => origin.err("source", e.to_string()),
-            })?;
-        }
-
-        let now = match env(env_vars::ATHQ_NOW) {
+        let engine = engine(flags, &at, file.engine)?;
+        let vpc_cidrs = vpc_cidrs(flags, &at, &file.vpc_cidrs)?;
+        let library_dirs = library_dirs(flags, &at, &file.library, &base_dir, cwd);
+        let local = local_settings(&at, &file, &base_dir)?;
+        let now = match at.env(env_vars::ATHQ_NOW) {
             Some(v) => parse_time(&v).map_err(|e| invalid(env_vars::ATHQ_NOW, e.to_string()))?,
             None => Timestamp::now(),
         };
-
-        let (workgroup, wg_from) =
-            pick(&flags.workgroups.last().cloned(), "--workgroup", env_vars::ATHQ_WORKGROUP, &file.workgroup)
-                .unwrap_or_else(|| ("primary".into(), From::File));
-        let (catalog, catalog_from) =
-            pick(&flags.catalog, "--catalog", env_vars::ATHQ_CATALOG, &file.catalog)
-                .unwrap_or_else(|| ("AwsDataCatalog".into(), From::File));
-        let output_location = match pick(
-            &flags.output_location,
-            "--output-location",
-            env_vars::ATHQ_OUTPUT_LOCATION,
-            &file.output_location,
-        ) {
-            Some((loc, from)) => Some(
-                table::validate_location(&loc).map_err(|e| err_at(from, "output_location", e.to_string()))?,
-            ),
-            None => None,
-        };
-        for (key, v, from) in flags
-            .workgroups
-            .iter()
-            .map(|w| ("workgroup", w, From::Flag("--workgroup")))
-            .chain([("workgroup", &workgroup, wg_from), ("catalog", &catalog, catalog_from)])
-        {
-            let ok = !v.is_empty()
-                && v.len() <= 128
-                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-            if !ok {
-                return Err(err_at(from, key, format!("`{v}` is not a valid {key} name")));
-            }
-        }
-
-        let ft = file.table.unwrap_or_default();
-        let mut t = TableProfile::new_default();
-        if let Some((db, from)) =
-            pick(&flags.database, "--database", env_vars::ATHQ_DATABASE, &ft.database.or(file.database))
-        {
-            table::validate_identifier("database", &db)
-                .map_err(|e| err_at(from, "database", e.to_string()))?;
-            t.database = db;
-        }
-        if let Some((name, from)) = pick(&flags.table, "--table", env_vars::ATHQ_TABLE, &ft.name) {
-            table::validate_identifier("table", &name).map_err(|e| err_at(from, "name", e.to_string()))?;
-            t.name = name;
-        }
-        if let Some(loc) = ft.location {
-            t.location =
-                Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
-        }
-        t.format = ft.format.unwrap_or(t.format);
-        t.layout = ft.layout.unwrap_or(t.layout);
-        t.layout_given |= ft.layout.is_some();
-        match (ft.hourly, ft.granularity) {
-            (Some(h), Some(g)) if h != (g == table::Granularity::Hour) => {
-                return Err(
-                    origin.err("hourly", format!("hourly: {h} contradicts granularity: {}", g.name()))
-                );
-            }
-            (_, Some(g)) => t.granularity = g,
-            (Some(true), None) => t.granularity = table::Granularity::Hour,
-            (Some(false), None) => t.granularity = table::Granularity::Day,
-            (None, None) => {}
-        }
-        t.partition_column = ft.partition_column.or(t.partition_column);
-        t.partitioning = ft.partitioning.unwrap_or(t.partitioning);
-        if let Some(spec) = ft.fields {
-            let parsed = match spec {
-                FieldsSpec::Named(s) => FieldSet::parse(&s),
-                FieldsSpec::List(l) => FieldSet::from_names(l.iter().map(String::as_str)),
-            };
-            t.fields = parsed.map_err(|e| origin.err("fields", e.to_string()))?;
-        }
-        for a in ft.accounts.into_iter().flatten() {
-            let a = match a {
-                Scalar::Text(s) => s,
-                Scalar::Number(n) if n.to_string().len() == 12 => n.to_string(),
-                Scalar::Number(n) => {
-                    return Err(origin.err("accounts", format!("account id {n} was read as a number and is not 12 digits: quote account ids ('012345678901')")));
-                }
-            };
-            table::validate_account(&a).map_err(|e| origin.err("accounts", e.to_string()))?;
-            t.accounts.push(a);
-        }
-        for r in ft.regions.into_iter().flatten() {
-            table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
-            t.regions.push(r);
-        }
-        // The logs' regions default to the region in use (flag, file, then the AWS variables;
-        // a region only in an AWS profile is not read here, to keep resolution offline).
-        let region = flags.region.clone().or(file.region);
-        if t.regions.is_empty()
-            && let Some(r) =
-                region.clone().or_else(|| env("AWS_REGION")).or_else(|| env("AWS_DEFAULT_REGION"))
-            && table::validate_region(&r).is_ok()
-        {
-            t.regions.push(r);
-        }
-        if let Some(s) = ft.projection_start {
-            t.projection_start = s
-                .parse()
-                .map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))?;
-        }
-        t.check_shape().map_err(|e| origin.err("layout", e.to_string()))?;
-
+        let athena = athena_names(flags, &at, &file)?;
+        let region = flags.region.clone().or(file.region.take());
+        let table = table_profile(
+            flags,
+            &at,
+            file.table.take().unwrap_or_default(),
+            file.database.take(),
+            region.as_deref(),
+        )?;
         Ok(Settings {
-            config_file,
+            config_file: config_file.clone(),
             region,
             profile: flags.profile.clone().or(file.profile),
             endpoint_url: flags.endpoint_url.clone().or(file.endpoint_url),
-            workgroups: if flags.workgroups.is_empty() {
-                vec![workgroup.clone()]
-            } else {
-                flags.workgroups.clone()
-            },
-            workgroup,
-            catalog,
-            output_location,
+            workgroups: athena.workgroups,
+            workgroup: athena.workgroup,
+            catalog: athena.catalog,
+            output_location: athena.output_location,
             engine,
-            source,
-            threads,
-            memory_limit,
-            max_scan,
+            source: local.source,
+            threads: local.threads,
+            memory_limit: local.memory_limit,
+            max_scan: local.max_scan,
             vpc_cidrs,
             library_dirs,
-            table: t,
+            table,
             now,
             quiet: flags.quiet,
         })
