@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::engine::EngineError;
+use crate::logs::flowlogs::SERVICE;
 use crate::render::TimeWindow;
 
 /// How a log file is stored, from its name.
@@ -61,7 +62,7 @@ pub fn detect_layout(table: &mut crate::table::TableProfile, files: &[LogFile]) 
     }
     let firehose = |f: &LogFile| {
         let p = parts(f);
-        !p.iter().any(|c| c == "vpcflowlogs")
+        !p.iter().any(|c| c == SERVICE)
             && p.last()
                 .is_some_and(|n| crate::table::layout::firehose_stamp(n).is_some() && !n.ends_with(".log.gz"))
     };

@@ -80,11 +80,16 @@ impl ScalarUDFImpl for Fun {
         let out = (self.evaluates)(self.name, &arrays, rows)?;
         let want = args.return_field.data_type();
         let out = if out.data_type() != want { cast(&out, want)? } else { out };
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        answer(out, scalar)
     }
+}
+
+/// A function's answer: one value when every argument was one (`scalar`), else the column.
+pub fn answer(out: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
+    Ok(match scalar {
+        true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
+        false => ColumnarValue::Array(out),
+    })
 }
 
 /// An error in a call, at planning or while running, naming the function.

@@ -678,9 +678,6 @@ impl datafusion::logical_expr::ScalarUDFImpl for JsonCast {
             })
             .collect::<Result<Vec<_>>>()?;
         let out = datafusion::common::ScalarValue::iter_to_array(values)?;
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        super::fun::answer(out, scalar)
     }
 }

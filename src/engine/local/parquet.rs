@@ -142,7 +142,7 @@ fn fits(schema: &datafusion::arrow::datatypes::Schema) -> Result<(), String> {
     use datafusion::arrow::datatypes::DataType;
     let mut known = 0;
     for col in schema.fields() {
-        let Some(field) = crate::table::fields::lookup(col.name()) else { continue };
+        let Some(field) = crate::logs::flowlogs::fields::lookup(col.name()) else { continue };
         known += 1;
         let number = matches!(field.athena_type, "int" | "bigint");
         let ok = match col.data_type() {

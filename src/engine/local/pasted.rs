@@ -1008,10 +1008,7 @@ impl datafusion::logical_expr::ScalarUDFImpl for Wrapped {
         });
         let data = out.to_data().into_builder().nulls(nulls).build()?;
         let out = datafusion::arrow::array::make_array(data);
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        super::fun::answer(out, scalar)
     }
 }
 

@@ -13,7 +13,7 @@ use datafusion::arrow::array::{ArrayRef, Int64Builder, RecordBatch, RecordBatchO
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 
 use super::gunzip;
-use crate::table::fields;
+use crate::logs::flowlogs::fields;
 
 const BATCH_ROWS: usize = 8192;
 

@@ -426,22 +426,19 @@ impl ScalarUDFImpl for Trino {
                     t.iter()
                         .map(|v| {
                             let z = super::zones::wall(v?, &tz)?;
-                            Some(
-                                i64::from(match part {
-                                    DatePart::Year => z.year(),
-                                    DatePart::Quarter => i16::from((z.month() - 1) / 3 + 1),
-                                    DatePart::Month => i16::from(z.month()),
-                                    DatePart::Week => i16::from(z.date().iso_week_date().week()),
-                                    DatePart::Day => i16::from(z.day()),
-                                    DatePart::DayOfWeekMonday0 => {
-                                        i16::from(z.weekday().to_monday_one_offset()) - 1
-                                    }
-                                    DatePart::DayOfYear => z.day_of_year(),
-                                    DatePart::Hour => i16::from(z.hour()),
-                                    DatePart::Minute => i16::from(z.minute()),
-                                    _ => i16::from(z.second()),
-                                }) + i64::from(part == DatePart::DayOfWeekMonday0),
-                            )
+                            Some(i64::from(match part {
+                                DatePart::Year => z.year(),
+                                DatePart::Quarter => i16::from((z.month() - 1) / 3 + 1),
+                                DatePart::Month => i16::from(z.month()),
+                                DatePart::Week => i16::from(z.date().iso_week_date().week()),
+                                DatePart::Day => i16::from(z.day()),
+                                // Trino's day_of_week: Monday 1 to Sunday 7.
+                                DatePart::DayOfWeekMonday0 => i16::from(z.weekday().to_monday_one_offset()),
+                                DatePart::DayOfYear => z.day_of_year(),
+                                DatePart::Hour => i16::from(z.hour()),
+                                DatePart::Minute => i16::from(z.minute()),
+                                _ => i16::from(z.second()),
+                            }))
                         })
                         .collect::<Int64Array>(),
                 )
@@ -601,10 +598,7 @@ impl ScalarUDFImpl for Trino {
                 )
             }
         };
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        super::fun::answer(out, scalar)
     }
 }
 

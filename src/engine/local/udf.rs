@@ -311,10 +311,7 @@ impl ScalarUDFImpl for IpCast {
                 self.type_name()
             )));
         }
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(Arc::new(out)),
-        })
+        super::fun::answer(Arc::new(out), scalar)
     }
 }
 
@@ -495,10 +492,7 @@ impl ScalarUDFImpl for CidrContains {
             let scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
             let arrays = ColumnarValue::values_to_arrays(&args.args)?;
             let out = super::nested::array_contains("contains", &arrays, args.number_rows)?;
-            return Ok(match scalar {
-                true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-                false => ColumnarValue::Array(out),
-            });
+            return super::fun::answer(out, scalar);
         }
         let [net, addr] = args.args.as_slice() else {
             return Err(DataFusionError::Execution("cidr_contains takes two arguments".into()));
@@ -529,10 +523,7 @@ impl ScalarUDFImpl for CidrContains {
             i += 1;
             self.test(n, v)
         })?;
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(Arc::new(out)),
-        })
+        super::fun::answer(Arc::new(out), scalar)
     }
 }
 

@@ -366,10 +366,7 @@ impl ScalarUDFImpl for UnnestPart {
         } else {
             arrays[0].clone()
         };
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        super::fun::answer(out, scalar)
     }
 }
 

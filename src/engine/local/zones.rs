@@ -268,10 +268,7 @@ impl ScalarUDFImpl for Zoned {
             }
         };
         let out: ArrayRef = Arc::new(out.with_timezone(target.to_string()));
-        Ok(match scalar {
-            true => ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?),
-            false => ColumnarValue::Array(out),
-        })
+        super::fun::answer(out, scalar)
     }
 }
 
