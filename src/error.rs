@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use crate::engine::EngineError;
 use crate::library::LibraryError;
+use crate::logs::flowlogs::fields::FieldSetError;
 use crate::render::RenderError;
 use crate::render::window::WindowError;
 use crate::settings::SettingsError;
 use crate::table::TableError;
-use crate::table::fields::FieldSetError;
 use crate::table::partitions::PartitionError;
 
 /// Documented exit codes.

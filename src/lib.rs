@@ -7,6 +7,7 @@ pub mod engine;
 pub mod env_vars;
 pub mod error;
 pub mod library;
+pub mod logs;
 pub mod output;
 pub mod render;
 pub mod report;

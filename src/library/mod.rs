@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 pub use params::{ParamSpec, ParamType};
 
-use crate::table::fields::{self, Field};
+use crate::logs::flowlogs::fields::{self, Field};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_queries.rs"));

@@ -267,7 +267,7 @@ fn render_inner(
             if dialect == Dialect::Athena {
                 parts.extend(ctx.window.partition_predicate(ctx.table));
             }
-            parts.push(ctx.window.record_predicate());
+            parts.push(ctx.window.record_predicate(ctx.table.kind()));
             parts.join("\n  AND ")
         }
     };

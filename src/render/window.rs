@@ -8,6 +8,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
+use crate::logs::LogKind;
 use crate::sql::{ident, literal};
 use crate::table::{PartitionKind, TableProfile};
 
@@ -115,15 +116,9 @@ impl TimeWindow {
         Ok(TimeWindow { from, to })
     }
 
-    /// Records that overlap the window: `"end" >= from AND "start" < to` (epoch seconds).
-    pub fn record_predicate(&self) -> String {
-        format!(
-            "{} >= {} AND {} < {}",
-            ident("end"),
-            self.from.as_second(),
-            ident("start"),
-            self.to.as_second()
-        )
+    /// Records of `kind` in the window, on its own time columns.
+    pub fn record_predicate(&self, kind: &dyn LogKind) -> String {
+        kind.record_predicate(self.from, self.to)
     }
 
     /// The first and last instant whose folders can hold records of this window.
@@ -166,7 +161,7 @@ pub fn relative_predicate(last: SignedDuration, table: &TableProfile) -> String 
     let secs = last.as_secs();
     let ago = |extra: i64| format!("current_timestamp - INTERVAL '{}' SECOND", secs + extra);
     let slack = DELIVERY_SLACK_BEFORE.as_secs();
-    let record = format!("{} >= to_unixtime({})", ident("end"), ago(0));
+    let record = table.kind().record_since(&ago(0));
     let cols = table.time_partition_columns();
     let partition = match cols.first().map(|c| c.kind) {
         None => None,
@@ -364,6 +359,9 @@ mod tests {
     #[test]
     fn record_predicate_uses_epochs() {
         let w = window("2026-11-19", "2026-11-20");
-        assert_eq!(w.record_predicate(), "\"end\" >= 1795046400 AND \"start\" < 1795132800");
+        assert_eq!(
+            w.record_predicate(crate::logs::flow_logs()),
+            "\"end\" >= 1795046400 AND \"start\" < 1795132800"
+        );
     }
 }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use jiff::civil::{Date, DateTime};
 
+use crate::logs::flowlogs::SERVICE;
 use crate::sql::{ident, literal};
 use crate::table::partitions::{self, PartitionError};
 use crate::table::{Format, Layout, PartitionColumn, PartitionKind, Partitioning, TableProfile};
@@ -258,7 +259,7 @@ fn source_value(c: &PartitionColumn, account: &str, region: &str, at: DateTime) 
     match c.kind {
         PartitionKind::Account => account.to_string(),
         PartitionKind::Region => region.to_string(),
-        PartitionKind::Service => "vpcflowlogs".into(),
+        PartitionKind::Service => SERVICE.into(),
         kind => kind.time_value(at).unwrap_or_default(),
     }
 }
@@ -273,7 +274,7 @@ fn copy_column(source: &[PartitionColumn], target: &PartitionColumn) -> String {
     let expr = match target.kind {
         PartitionKind::Account => find(PartitionKind::Account),
         PartitionKind::Region => find(PartitionKind::Region),
-        PartitionKind::Service => Some(literal("vpcflowlogs")),
+        PartitionKind::Service => Some(literal(SERVICE)),
         PartitionKind::Year => part(PartitionKind::Year, 1, 4),
         PartitionKind::Month => part(PartitionKind::Month, 6, 2),
         PartitionKind::Day => part(PartitionKind::Day, 9, 2),

@@ -5,6 +5,7 @@
 
 use minijinja::Value;
 
+use crate::logs::flowlogs::SERVICE;
 use crate::sql::{self, hive_ident, literal};
 use crate::table::{Format, PartitionKind, Partitioning, TableError, TableProfile};
 
@@ -45,7 +46,7 @@ fn projection_properties(table: &TableProfile) -> Result<Vec<(String, String)>, 
             }
             PartitionKind::Service => {
                 add(name, "type", "enum".into());
-                add(name, "values", "vpcflowlogs".into());
+                add(name, "values", SERVICE.into());
             }
             PartitionKind::DaySlash => {
                 add(name, "type", "date".into());

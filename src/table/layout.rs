@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::{PartitionColumn, PartitionKind, Partitioning};
+use crate::logs::flowlogs::SERVICE;
 
 /// How the files are laid out in S3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -162,9 +163,9 @@ impl Layout {
     pub fn account_root(self, base: &str, account: &str, region: &str) -> String {
         match self {
             Layout::Firehose => base.to_string(),
-            Layout::Plain => format!("{base}{account}/vpcflowlogs/{region}/"),
+            Layout::Plain => format!("{base}{account}/{SERVICE}/{region}/"),
             Layout::Hive => {
-                format!("{base}aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/")
+                format!("{base}aws-account-id={account}/aws-service={SERVICE}/aws-region={region}/")
             }
         }
     }
@@ -175,7 +176,7 @@ impl Layout {
             Layout::Plain | Layout::Firehose => vec![self.account_root(base, account, region)],
             Layout::Hive => SERVICE_KEYS
                 .iter()
-                .map(|k| format!("{base}aws-account-id={account}/{k}=vpcflowlogs/aws-region={region}/"))
+                .map(|k| format!("{base}aws-account-id={account}/{k}={SERVICE}/aws-region={region}/"))
                 .collect(),
         }
     }
@@ -238,7 +239,7 @@ impl Layout {
 /// `<account>_vpcflowlogs_<region>_<flow log id>_<YYYYMMDDTHHMMZ>_<hash>.<ext>`.
 pub fn file_name(account: &str, region: &str, flow_log: &str, at: Timestamp, hash: u32, ext: &str) -> String {
     let t = at.to_zoned(TimeZone::UTC).strftime("%Y%m%dT%H%MZ").to_string();
-    format!("{account}_vpcflowlogs_{region}_{flow_log}_{t}_{hash:08x}.{ext}")
+    format!("{account}_{SERVICE}_{region}_{flow_log}_{t}_{hash:08x}.{ext}")
 }
 
 /// Firehose's name for an object it delivered at `at`:
@@ -331,10 +332,10 @@ pub fn partition_values(path: &Path, cols: &[PartitionColumn]) -> Vec<Option<Str
             keys.contains(&k).then(|| v.to_string())
         })
     };
-    let plain = parts.iter().position(|p| p == "vpcflowlogs").filter(|&i| i > 0 && i + 1 < parts.len() - 1);
+    let plain = parts.iter().position(|p| p == SERVICE).filter(|&i| i > 0 && i + 1 < parts.len() - 1);
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let from_name: Vec<&str> = name.split('_').collect();
-    let named = (from_name.len() > 3 && from_name[1] == "vpcflowlogs").then_some(&from_name);
+    let named = (from_name.len() > 3 && from_name[1] == SERVICE).then_some(&from_name);
     let account = keyed(&["aws-account-id"])
         .or_else(|| plain.map(|i| parts[i - 1].clone()))
         .or_else(|| named.map(|n| n[0].to_string()));
@@ -348,7 +349,7 @@ pub fn partition_values(path: &Path, cols: &[PartitionColumn]) -> Vec<Option<Str
         .map(|c| match c.kind {
             PartitionKind::Account => account.clone(),
             PartitionKind::Region => region.clone(),
-            PartitionKind::Service => Some(keyed(SERVICE_KEYS).unwrap_or_else(|| "vpcflowlogs".into())),
+            PartitionKind::Service => Some(keyed(SERVICE_KEYS).unwrap_or_else(|| SERVICE.into())),
             _ => at.and_then(|t| c.kind.time_value(t)),
         })
         .collect()

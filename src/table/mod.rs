@@ -5,7 +5,6 @@
 
 pub mod convert;
 pub mod ddl;
-pub mod fields;
 pub mod layout;
 pub mod partitions;
 
@@ -14,7 +13,7 @@ use std::fmt;
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
-pub use fields::{Field, FieldSet};
+pub use crate::logs::flowlogs::fields::{self, Field, FieldSet};
 pub use layout::{Granularity, Layout};
 
 /// How the log files are stored.
@@ -181,9 +180,14 @@ impl PartitionKind {
 }
 
 impl TableProfile {
+    /// The kind of log the table holds (flow logs: `table:` in athq.yaml means the flow-log table).
+    pub fn kind(&self) -> &'static dyn crate::logs::LogKind {
+        crate::logs::flow_logs()
+    }
+
     pub fn new_default() -> TableProfile {
         TableProfile {
-            name: "vpc_flow_logs".into(),
+            name: crate::logs::flow_logs().default_table().into(),
             database: "default".into(),
             location: None,
             format: Format::Text,

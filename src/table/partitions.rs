@@ -6,6 +6,7 @@
 
 use jiff::civil::{Date, DateTime};
 
+use crate::logs::flowlogs::SERVICE;
 use crate::sql::{hive_ident, literal};
 use crate::table::{Layout, PartitionKind, Partitioning, TableError, TableProfile};
 
@@ -137,7 +138,7 @@ pub fn partition_at(
         .map(|c| match c.kind {
             PartitionKind::Account => account.to_string(),
             PartitionKind::Region => region.to_string(),
-            PartitionKind::Service => "vpcflowlogs".into(),
+            PartitionKind::Service => SERVICE.into(),
             kind => kind.time_value(at).unwrap_or_default(),
         })
         .collect();

@@ -1,0 +1,56 @@
+//! Log kinds: everything particular to one kind of AWS log (its service folder, its table's name
+//! in AWS's documentation, its time predicate, its field catalog) lives in one folder here, and
+//! the rest of athq asks the kind through [`LogKind`] instead of assuming flow logs. A new kind is
+//! a new folder and one line in [`KINDS`]. It must not know about commands, engines or output.
+
+pub mod flowlogs;
+
+use jiff::Timestamp;
+
+/// What generic code asks of a log kind.
+pub trait LogKind: Sync + std::fmt::Debug {
+    /// The name `--kind` takes and a library query's `kind:` gives (`flowlogs`).
+    fn name(&self) -> &'static str;
+    /// What the logs are, for help and messages (`VPC Flow Logs`).
+    fn title(&self) -> &'static str;
+    /// The table's name in AWS's documentation (`vpc_flow_logs`), athq's default.
+    fn default_table(&self) -> &'static str;
+    /// The folder AWS delivers the logs under, after `AWSLogs/<account>/` (`vpcflowlogs`).
+    fn service_folder(&self) -> &'static str;
+    /// SQL that keeps the records of `[from, to)`, on the kind's own time columns.
+    fn record_predicate(&self, from: Timestamp, to: Timestamp) -> String;
+    /// SQL that keeps the records since `since`, a SQL timestamp expression evaluated when the
+    /// query runs (for saved queries, whose text must not change from one sync to the next).
+    fn record_since(&self, since: &str) -> String;
+}
+
+/// Every log kind athq knows: the registry, one line per kind.
+pub static KINDS: &[&dyn LogKind] = &[&flowlogs::FlowLogs];
+
+/// The kind called `name`.
+pub fn find(name: &str) -> Option<&'static dyn LogKind> {
+    KINDS.iter().copied().find(|k| k.name() == name)
+}
+
+/// The kind athq started with, and the one `table:` in athq.yaml means.
+pub fn flow_logs() -> &'static dyn LogKind {
+    &flowlogs::FlowLogs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_have_distinct_names_tables_and_folders() {
+        for (i, a) in KINDS.iter().enumerate() {
+            assert_eq!(find(a.name()).map(|k| k.name()), Some(a.name()));
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.name(), b.name());
+                assert_ne!(a.default_table(), b.default_table());
+                assert_ne!(a.service_folder(), b.service_folder());
+            }
+        }
+        assert!(find("nosuchkind").is_none());
+    }
+}
