@@ -119,6 +119,14 @@ def check(item):
         cols = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
         if len(cols) != item.get("columns", len(cols)):
             raise ValueError(f"{len(cols)} columns, expected {item['columns']}")
+        if "column_types" in item:
+            # [name, type] pairs as Hive writes them; compared without case or spaces.
+            squash = lambda s: "".join(s.split()).lower()
+            got = [[c.name.lower(), squash(c.args["kind"].sql(dialect="hive"))] for c in cols]
+            want = [[n.lower(), squash(t)] for n, t in item["column_types"]]
+            if got != want:
+                diff = [(g, w) for g, w in zip(got, want) if g != w][:3]
+                raise ValueError(f"columns differ ({len(got)} vs {len(want)}): {diff}")
     elif kind == "ctas":
         tree = parse_one(sql)
         if not isinstance(tree, exp.Create) or tree.args.get("kind") != "TABLE":

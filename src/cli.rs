@@ -629,7 +629,21 @@ pub struct ConvertArgs {
 #[derive(Debug, Args)]
 pub struct DdlArgs {
     #[command(flatten)]
+    pub kind: KindArgs,
+    #[command(flatten)]
     pub shape: TableShapeArgs,
+}
+
+/// Which kind of log a command is about.
+#[derive(Debug, Args, Default, Clone)]
+pub struct KindArgs {
+    /// The kind of log [default: flowlogs, the `table:` in athq.yaml]; other kinds' tables are
+    /// `tables:` entries
+    #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::logs::KINDS.iter().map(|k| k.name())))]
+    pub kind: Option<String>,
+    /// An organization trail's id (o-…): its logs are under AWSLogs/<id>/<account>/ (CloudTrail)
+    #[arg(long, value_name = "ID", requires = "kind")]
+    pub organization: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

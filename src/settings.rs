@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::env_vars;
+use crate::logs::{Delivery, LogKind};
 use crate::render::window::parse_time;
 use crate::table::{self, FieldSet, Format, Layout, Partitioning, TableProfile};
 
@@ -50,6 +51,8 @@ pub struct Settings {
     pub vpc_cidrs: Vec<IpNet>,
     pub library_dirs: Vec<PathBuf>,
     pub table: TableProfile,
+    /// The tables of other log kinds (`tables:`), each with its kind.
+    pub tables: Vec<(&'static dyn LogKind, Delivery)>,
     /// "Now", for time windows: the clock, or `ATHQ_NOW`.
     pub now: Timestamp,
     pub quiet: bool,
@@ -118,6 +121,21 @@ struct FileConfig {
     vpc_cidrs: Option<Vec<String>>,
     library: Option<Vec<PathBuf>>,
     table: Option<FileTable>,
+    tables: Option<std::collections::BTreeMap<String, FileKindTable>>,
+}
+
+/// A `tables:` entry: a table of another log kind and its delivery.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileKindTable {
+    kind: String,
+    database: Option<String>,
+    location: Option<String>,
+    organization: Option<String>,
+    accounts: Option<Vec<Scalar>>,
+    regions: Option<Vec<String>>,
+    partitioning: Option<Partitioning>,
+    projection_start: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -504,6 +522,120 @@ fn athena_names(flags: &Overrides, at: &Lookup, file: &FileConfig) -> Result<Ath
     Ok(AthenaNames { workgroup, workgroups, catalog, output_location })
 }
 
+/// Account ids as the file gives them (a YAML number of 12 digits is read as its digits).
+fn accounts(origin: &Origin, items: Option<Vec<Scalar>>) -> Result<Vec<String>, SettingsError> {
+    let mut out = Vec::new();
+    for a in items.into_iter().flatten() {
+        let a = match a {
+            Scalar::Text(s) => s,
+            Scalar::Number(n) if n.to_string().len() == 12 => n.to_string(),
+            Scalar::Number(n) => {
+                return Err(origin.err(
+                    "accounts",
+                    format!(
+                        "account id {n} was read as a number and is not 12 digits: quote account ids \
+                         ('012345678901')"
+                    ),
+                ));
+            }
+        };
+        table::validate_account(&a).map_err(|e| origin.err("accounts", e.to_string()))?;
+        out.push(a);
+    }
+    Ok(out)
+}
+
+fn regions(origin: &Origin, items: Option<Vec<String>>) -> Result<Vec<String>, SettingsError> {
+    let mut out = Vec::new();
+    for r in items.into_iter().flatten() {
+        table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn projection_start(origin: &Origin, s: &str) -> Result<jiff::civil::Date, SettingsError> {
+    s.parse().map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))
+}
+
+/// An organization trail's id: `o-` and 10 to 32 lowercase letters or digits.
+pub fn validate_organization(id: &str) -> Result<(), String> {
+    let rest = id.strip_prefix("o-").unwrap_or("");
+    match (10..=32).contains(&rest.len())
+        && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        true => Ok(()),
+        false => {
+            Err(format!("`{id}` is not an organization id (o- and 10 to 32 lowercase letters or digits)"))
+        }
+    }
+}
+
+/// `tables:`: each named table of another kind, its delivery checked as the flow-log table's is;
+/// what an entry leaves out comes from the flow-log table (database, bucket, accounts, regions).
+fn kind_tables(
+    at: &Lookup,
+    entries: Option<std::collections::BTreeMap<String, FileKindTable>>,
+    flow: &TableProfile,
+) -> Result<Vec<(&'static dyn LogKind, Delivery)>, SettingsError> {
+    let origin = &at.origin;
+    let mut out = Vec::new();
+    for (name, e) in entries.into_iter().flatten() {
+        let kind = crate::logs::find(&e.kind).ok_or_else(|| {
+            let names: Vec<&str> = crate::logs::KINDS.iter().map(|k| k.name()).collect();
+            origin.err("kind", format!("`{}` is not a log kind: use {}", e.kind, names.join(", ")))
+        })?;
+        if kind.name() == crate::logs::flow_logs().name() {
+            return Err(origin.err(
+                "kind",
+                format!("`{name}`: the flow-log table is `table:`; `tables:` holds the other log kinds"),
+            ));
+        }
+        table::validate_identifier("table", &name).map_err(|e| origin.err(&name, e.to_string()))?;
+        let mut d = default_delivery(kind, flow);
+        d.name = name;
+        if let Some(db) = e.database {
+            table::validate_identifier("database", &db).map_err(|e| origin.err("database", e.to_string()))?;
+            d.database = db;
+        }
+        if let Some(loc) = e.location {
+            d.location =
+                Some(table::validate_location(&loc).map_err(|e| origin.err("location", e.to_string()))?);
+        }
+        if let Some(org) = e.organization {
+            validate_organization(&org).map_err(|m| origin.err("organization", m))?;
+            d.organization = Some(org);
+        }
+        if e.accounts.is_some() {
+            d.accounts = accounts(origin, e.accounts)?;
+        }
+        if e.regions.is_some() {
+            d.regions = regions(origin, e.regions)?;
+        }
+        d.partitioning = e.partitioning.unwrap_or(d.partitioning);
+        if let Some(s) = e.projection_start {
+            d.projection_start = projection_start(origin, &s)?;
+        }
+        out.push((kind, d));
+    }
+    Ok(out)
+}
+
+/// A kind's table where `tables:` names none: AWS's name for it, in the flow-log table's
+/// database and logging bucket, over the same accounts and regions.
+pub fn default_delivery(kind: &dyn LogKind, flow: &TableProfile) -> Delivery {
+    Delivery {
+        name: kind.default_table().to_string(),
+        database: flow.database.clone(),
+        location: flow.location.clone(),
+        organization: None,
+        accounts: flow.accounts.clone(),
+        regions: flow.regions.clone(),
+        partitioning: flow.partitioning,
+        projection_start: flow.projection_start,
+    }
+}
+
 /// The flow-log table: `table:` in the file, `--database` / `--table` and their variables, the
 /// logs' regions defaulting to the region in use (flag, file, then the AWS variables; a region
 /// only in an AWS profile is not read here, to keep resolution offline).
@@ -551,27 +683,8 @@ fn table_profile(
         };
         t.fields = parsed.map_err(|e| origin.err("fields", e.to_string()))?;
     }
-    for a in ft.accounts.into_iter().flatten() {
-        let a = match a {
-            Scalar::Text(s) => s,
-            Scalar::Number(n) if n.to_string().len() == 12 => n.to_string(),
-            Scalar::Number(n) => {
-                return Err(origin.err(
-                    "accounts",
-                    format!(
-                        "account id {n} was read as a number and is not 12 digits: quote account ids \
-                         ('012345678901')"
-                    ),
-                ));
-            }
-        };
-        table::validate_account(&a).map_err(|e| origin.err("accounts", e.to_string()))?;
-        t.accounts.push(a);
-    }
-    for r in ft.regions.into_iter().flatten() {
-        table::validate_region(&r).map_err(|e| origin.err("regions", e.to_string()))?;
-        t.regions.push(r);
-    }
+    t.accounts = accounts(origin, ft.accounts)?;
+    t.regions = regions(origin, ft.regions)?;
     if t.regions.is_empty()
         && let Some(r) = region
             .map(str::to_string)
@@ -582,15 +695,22 @@ fn table_profile(
         t.regions.push(r);
     }
     if let Some(s) = ft.projection_start {
-        t.projection_start = s
-            .parse()
-            .map_err(|_| origin.err("projection_start", format!("`{s}` is not a date (YYYY-MM-DD)")))?;
+        t.projection_start = projection_start(origin, &s)?;
     }
     t.check_shape().map_err(|e| origin.err("layout", e.to_string()))?;
     Ok(t)
 }
 
 impl Settings {
+    /// The table of `kind`: the first `tables:` entry of that kind, else its default.
+    pub fn delivery(&self, kind: &dyn LogKind) -> Delivery {
+        self.tables
+            .iter()
+            .find(|(k, _)| k.name() == kind.name())
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| default_delivery(kind, &self.table))
+    }
+
     /// Resolves settings from flags, an environment lookup, and the file found from `cwd`.
     pub fn resolve(
         flags: &Overrides,
@@ -617,6 +737,7 @@ impl Settings {
             file.database.take(),
             region.as_deref(),
         )?;
+        let tables = kind_tables(&at, file.tables.take(), &table)?;
         Ok(Settings {
             config_file: config_file.clone(),
             region,
@@ -634,6 +755,7 @@ impl Settings {
             vpc_cidrs,
             library_dirs,
             table,
+            tables,
             now,
             quiet: flags.quiet,
         })
@@ -721,7 +843,7 @@ mod tests {
     fn bad_files_name_the_line() {
         assert_eq!(
             error("workgroup: a\ncolour: red\n"),
-            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `memory_limit`, `max_scan`, `vpc_cidrs`, `library`, `table`"
+            ":2: unknown field `colour`, expected one of `region`, `profile`, `endpoint_url`, `workgroup`, `catalog`, `database`, `output_location`, `engine`, `source`, `threads`, `memory_limit`, `max_scan`, `vpc_cidrs`, `library`, `table`, `tables`"
         );
         assert_eq!(
             error("vpc_cidrs:\n  - 10.0.0.1/16\n"),

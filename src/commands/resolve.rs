@@ -6,10 +6,11 @@
 
 use jiff::SignedDuration;
 
-use crate::cli::{ExecArgs, ExecOptions, LocalArgs, RunArgs, TableShapeArgs, WindowArgs};
+use crate::cli::{ExecArgs, ExecOptions, KindArgs, LocalArgs, RunArgs, TableShapeArgs, WindowArgs};
 use crate::engine::RunOptions;
 use crate::engine::local::LocalOptions;
 use crate::error::InputError;
+use crate::logs::{Delivery, LogKind};
 use crate::render::TimeWindow;
 use crate::render::window::{WindowSpec, parse_time};
 use crate::settings::{EngineKind, Settings};
@@ -200,24 +201,82 @@ pub fn table_with(settings: &Settings, shape: &TableShapeArgs) -> anyhow::Result
                 .hint("use v2, v3, v4, v5, all, or field names such as \"srcaddr dstaddr bytes\"")
         })?;
     }
+    delivery_flags(shape, &mut t.location, &mut t.accounts, &mut t.regions)?;
+    t.check_shape().map_err(|e| InputError::new(e.to_string()))?;
+    Ok(t)
+}
+
+/// `--location`, `--accounts` and `--regions`, checked, over the configured values.
+fn delivery_flags(
+    shape: &TableShapeArgs,
+    location: &mut Option<String>,
+    accounts: &mut Vec<String>,
+    regions: &mut Vec<String>,
+) -> anyhow::Result<()> {
     if let Some(l) = &shape.location {
-        t.location =
-            Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
+        *location = Some(tbl::validate_location(l).map_err(|e| InputError::new(format!("--location: {e}")))?);
     }
     if let Some(a) = &shape.accounts {
-        t.accounts = split_list(a);
-        for acct in &t.accounts {
+        *accounts = split_list(a);
+        for acct in accounts.iter() {
             tbl::validate_account(acct).map_err(|e| InputError::new(format!("--accounts: {e}")))?;
         }
     }
     if let Some(r) = &shape.regions {
-        t.regions = split_list(r);
-        for region in &t.regions {
+        *regions = split_list(r);
+        for region in regions.iter() {
             tbl::validate_region(region).map_err(|e| InputError::new(format!("--regions: {e}")))?;
         }
     }
-    t.check_shape().map_err(|e| InputError::new(e.to_string()))?;
-    Ok(t)
+    Ok(())
+}
+
+/// The kind `--kind` names, or `None` for flow logs (whose table is the `table:` profile).
+pub fn other_kind(args: &KindArgs) -> Option<&'static dyn LogKind> {
+    args.kind.as_deref().and_then(crate::logs::find).filter(|k| k.name() != crate::logs::flow_logs().name())
+}
+
+/// The table of another kind: its `tables:` entry (or default) with the flags over it. Flags
+/// that shape only the flow-log table are refused, not ignored.
+pub fn delivery_with(
+    settings: &Settings,
+    kind: &dyn LogKind,
+    args: &KindArgs,
+    shape: &TableShapeArgs,
+) -> anyhow::Result<Delivery> {
+    let flow_only = [
+        ("--format", shape.format.is_some()),
+        ("--layout", shape.layout.is_some()),
+        ("--hive", shape.hive),
+        ("--plain", shape.plain),
+        ("--hourly", shape.hourly),
+        ("--daily", shape.daily),
+        ("--monthly", shape.monthly),
+        ("--partition-column", shape.partition_column.is_some()),
+        ("--fields", shape.fields.is_some()),
+    ];
+    if let Some((flag, _)) = flow_only.iter().find(|(_, given)| *given) {
+        return Err(InputError::new(format!(
+            "{flag} shapes the flow-log table; it does nothing for {}",
+            kind.title()
+        ))
+        .hint(format!("{} delivers its logs in one layout: leave {flag} out", kind.title()))
+        .into());
+    }
+    let mut d = settings.delivery(kind);
+    delivery_flags(shape, &mut d.location, &mut d.accounts, &mut d.regions)?;
+    if shape.projection {
+        d.partitioning = Partitioning::Projection;
+    }
+    if let Some(p) = shape.partitioning {
+        d.partitioning = p;
+    }
+    if let Some(org) = &args.organization {
+        crate::settings::validate_organization(org)
+            .map_err(|m| InputError::new(format!("--organization: {m}")))?;
+        d.organization = Some(org.clone());
+    }
+    Ok(d)
 }
 
 fn split_list(s: &str) -> Vec<String> {

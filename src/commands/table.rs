@@ -6,7 +6,7 @@ use crate::cli::OutputArgs;
 use crate::cli::{ConvertArgs, TableCommand, Via};
 #[cfg(feature = "aws")]
 use crate::commands::aws;
-use crate::commands::resolve::run_options;
+use crate::commands::resolve::{delivery_with, other_kind, run_options};
 use crate::commands::{athena, cost, require_athena, run_statement, table_with};
 #[cfg(feature = "aws")]
 use crate::engine::glue;
@@ -21,10 +21,22 @@ use crate::table::{TableProfile, convert, ddl};
 
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> anyhow::Result<()> {
     match cmd {
-        TableCommand::Ddl(args) => {
-            let table = table_with(settings, &args.shape)?;
-            printer.line(&ddl::create_table(&table)?)
-        }
+        TableCommand::Ddl(args) => match other_kind(&args.kind) {
+            Some(kind) => {
+                let d = delivery_with(settings, kind, &args.kind, &args.shape)?;
+                let sql = kind.ddl(&d).map_err(|m| {
+                    InputError::new(m).hint(format!(
+                        "set them under `tables: {}:` in athq.yaml, or pass --location, --accounts, --regions",
+                        d.name
+                    ))
+                })?;
+                printer.line(&sql)
+            }
+            None => {
+                let table = table_with(settings, &args.shape)?;
+                printer.line(&ddl::create_table(&table)?)
+            }
+        },
         TableCommand::Create(args) => {
             let table = table_with(settings, &args.shape)?;
             let sql = ddl::create_table(&table)?;

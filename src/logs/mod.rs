@@ -3,9 +3,41 @@
 //! the rest of athq asks the kind through [`LogKind`] instead of assuming flow logs. A new kind is
 //! a new folder and one line in [`KINDS`]. It must not know about commands, engines or output.
 
+pub mod cloudtrail;
 pub mod flowlogs;
 
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// How Athena learns about partitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Partitioning {
+    /// Partition projection: no catalog partitions to maintain
+    Projection,
+    /// Partitions kept in the catalog (MSCK REPAIR TABLE or ALTER TABLE ADD PARTITION)
+    Managed,
+    /// No partitions: every query reads the whole location
+    None,
+}
+
+/// Where one kind's table reads its logs and how Athena finds its partitions: a `tables:` entry
+/// in athq.yaml (or, where there is none, the flow-log table's bucket, accounts and regions).
+/// Every value is validated before it gets here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub name: String,
+    pub database: String,
+    /// `s3://bucket/prefix/AWSLogs/`, ending in `/`.
+    pub location: Option<String>,
+    /// An organization trail's id (`o-…`), the folder between `AWSLogs/` and the accounts.
+    pub organization: Option<String>,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub partitioning: Partitioning,
+    /// The first day partition projection covers.
+    pub projection_start: jiff::civil::Date,
+}
 
 /// What generic code asks of a log kind.
 pub trait LogKind: Sync + std::fmt::Debug {
@@ -22,10 +54,12 @@ pub trait LogKind: Sync + std::fmt::Debug {
     /// SQL that keeps the records since `since`, a SQL timestamp expression evaluated when the
     /// query runs (for saved queries, whose text must not change from one sync to the next).
     fn record_since(&self, since: &str) -> String;
+    /// CREATE EXTERNAL TABLE for the kind's logs delivered as `d` says.
+    fn ddl(&self, d: &Delivery) -> Result<String, String>;
 }
 
 /// Every log kind athq knows: the registry, one line per kind.
-pub static KINDS: &[&dyn LogKind] = &[&flowlogs::FlowLogs];
+pub static KINDS: &[&dyn LogKind] = &[&flowlogs::FlowLogs, &cloudtrail::CloudTrail];
 
 /// The kind called `name`.
 pub fn find(name: &str) -> Option<&'static dyn LogKind> {

@@ -28,17 +28,7 @@ pub enum Format {
     Parquet,
 }
 
-/// How Athena learns about partitions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Partitioning {
-    /// Partition projection: no catalog partitions to maintain
-    Projection,
-    /// Partitions kept in the catalog (MSCK REPAIR TABLE or ALTER TABLE ADD PARTITION)
-    Managed,
-    /// No partitions: every query reads the whole location
-    None,
-}
+pub use crate::logs::Partitioning;
 
 /// A validated table profile.
 #[derive(Debug, Clone, PartialEq, Eq)]

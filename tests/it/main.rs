@@ -4,6 +4,7 @@
 mod athena;
 mod chart;
 mod cli;
+mod cloudtrail;
 mod corpus;
 pub mod cost;
 mod cwlogs;

@@ -40,4 +40,11 @@ impl super::LogKind for FlowLogs {
     fn record_since(&self, since: &str) -> String {
         format!("{} >= to_unixtime({since})", ident("end"))
     }
+
+    /// The flow-log table's DDL needs its whole profile (format, layout, fields), which is
+    /// `table:` in athq.yaml and `table::ddl` until that moves into this folder.
+    fn ddl(&self, _: &super::Delivery) -> Result<String, String> {
+        Err("the flow-log table's DDL comes from `table:` in athq.yaml: run `athq table ddl` without --kind"
+            .into())
+    }
 }

@@ -1,0 +1,153 @@
+//! CloudTrail, the second log kind: its table as AWS documents it, through the binary
+//! (`table ddl --kind cloudtrail`, flags and `tables:` in athq.yaml), checked by sqlglot's Athena
+//! dialect and against AWS's documented column list.
+
+use serde_json::json;
+
+use crate::run;
+use crate::support::athq;
+
+/// AWS's current CloudTrail table (Athena user guide, "Create a table for CloudTrail logs"), as
+/// its DDL spells the columns: written out here independently of athq's own list.
+const AWS_COLUMNS: &str = "eventVersion STRING;
+userIdentity STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, invokedBy: STRING, accessKeyId: STRING, userName: STRING, onBehalfOf: STRUCT<userId: STRING, identityStoreArn: STRING>, sessionContext: STRUCT<attributes: STRUCT<mfaAuthenticated: STRING, creationDate: STRING>, sessionIssuer: STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, userName: STRING>, ec2RoleDelivery: STRING, webIdFederationData: STRUCT<federatedProvider: STRING, attributes: MAP<STRING, STRING>>>>;
+eventTime STRING;
+eventSource STRING;
+eventName STRING;
+awsRegion STRING;
+sourceIpAddress STRING;
+userAgent STRING;
+errorCode STRING;
+errorMessage STRING;
+requestParameters STRING;
+responseElements STRING;
+additionalEventData STRING;
+requestId STRING;
+eventId STRING;
+readOnly STRING;
+resources ARRAY<STRUCT<arn: STRING, accountId: STRING, type: STRING>>;
+eventType STRING;
+apiVersion STRING;
+recipientAccountId STRING;
+serviceEventDetails STRING;
+sharedEventID STRING;
+vpcEndpointId STRING;
+vpcEndpointAccountId STRING;
+eventCategory STRING;
+addendum STRUCT<reason: STRING, updatedFields: STRING, originalRequestID: STRING, originalEventID: STRING>;
+sessionCredentialFromConsole STRING;
+edgeDeviceDetails STRING;
+tlsDetails STRUCT<tlsVersion: STRING, cipherSuite: STRING, clientProvidedHostHeader: STRING>";
+
+fn aws_columns() -> Vec<[String; 2]> {
+    AWS_COLUMNS
+        .split(";\n")
+        .map(|l| {
+            let (name, ty) = l.split_once(' ').unwrap();
+            [name.to_string(), ty.to_string()]
+        })
+        .collect()
+}
+
+fn ddl(dir: &std::path::Path, args: &[&str]) -> String {
+    let o = run(athq(dir).args(["table", "ddl", "--kind", "cloudtrail"]).args(args));
+    assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+    o.stdout
+}
+
+#[test]
+fn cloudtrails_table_is_awss_and_parses_for_each_delivery() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bucket = ["--location", "s3://trail-bucket/AWSLogs/"];
+    let two = ["--accounts", "111122223333,444455556666", "--regions", "us-east-1,eu-west-1"];
+    let one = ["--accounts", "111122223333", "--regions", "us-east-1"];
+    let cases = [
+        ("projection", [&bucket[..], &two, &["--projection"]].concat()),
+        ("projection-org", [&bucket[..], &two, &["--projection", "--organization", "o-a1b2c3d4e5"]].concat()),
+        ("managed", [&bucket[..], &two, &["--partitioning", "managed"]].concat()),
+        ("unpartitioned", [&bucket[..], &one, &["--partitioning", "none"]].concat()),
+    ];
+    let mut items = Vec::new();
+    let mut sql = std::collections::BTreeMap::new();
+    for (name, args) in &cases {
+        let s = ddl(d, args);
+        items.push(json!({"name": format!("cloudtrail-{name}"), "kind": "create", "sql": s, "column_types": aws_columns()}));
+        sql.insert(*name, s);
+    }
+    assert_eq!(crate::sqlglot::check(&items), Vec::<serde_json::Value>::new());
+    // The input format that unwraps `Records`, and where each delivery's objects are.
+    for s in sql.values() {
+        assert!(s.contains("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'"), "{s}");
+        assert!(s.contains("INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'"), "{s}");
+    }
+    assert!(sql["projection"].contains("'projection.aws_account_id.values' = '111122223333,444455556666'"));
+    assert!(sql["projection"].contains("'projection.aws_region.values' = 'us-east-1,eu-west-1'"));
+    assert!(sql["projection"].contains(
+        "'storage.location.template' = 's3://trail-bucket/AWSLogs/${aws_account_id}/CloudTrail/${aws_region}/${day}/'"
+    ));
+    assert!(sql["projection-org"].contains(
+        "'storage.location.template' = 's3://trail-bucket/AWSLogs/o-a1b2c3d4e5/${aws_account_id}/CloudTrail/${aws_region}/${day}/'"
+    ));
+    assert!(sql["managed"].contains("PARTITIONED BY") && !sql["managed"].contains("projection."));
+    // Without partitions, one account's trail folder: never the bucket root, which holds digests.
+    assert!(sql["unpartitioned"].contains("LOCATION 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/'"));
+}
+
+#[test]
+fn a_tables_entry_names_the_trail_and_the_flow_log_table_lends_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("athq.yaml"),
+        "table:\n  database: logs\n  location: s3://logging-bucket/AWSLogs/\n  accounts: ['111122223333']\n  regions: [us-east-1]\n  partitioning: projection\n\
+         tables:\n  org_trail:\n    kind: cloudtrail\n    organization: o-a1b2c3d4e5\n    regions: [us-east-1, us-west-2]\n    projection_start: 2025-06-01\n",
+    )
+    .unwrap();
+    let s = ddl(d, &[]);
+    assert!(s.starts_with("CREATE EXTERNAL TABLE IF NOT EXISTS `logs`.`org_trail` ("), "{s}");
+    assert!(s.contains("'projection.aws_account_id.values' = '111122223333'"), "{s}");
+    assert!(s.contains("'projection.aws_region.values' = 'us-east-1,us-west-2'"), "{s}");
+    assert!(s.contains("'projection.day.range' = '2025/06/01,NOW'"), "{s}");
+    assert!(s.contains("s3://logging-bucket/AWSLogs/o-a1b2c3d4e5/${aws_account_id}/CloudTrail/"), "{s}");
+    // The flow-log table is untouched by it.
+    let flow = run(athq(d).args(["table", "ddl"]));
+    assert!(flow.stdout.contains("`logs`.`vpc_flow_logs`"), "{}", flow.stdout);
+
+    // Mistakes are named with their file line, and flags that shape only flow logs are refused.
+    for (yaml, says) in [
+        (
+            "tables:\n  t:\n    kind: cloudtrial\n",
+            "athq.yaml:3: `cloudtrial` is not a log kind: use flowlogs, cloudtrail",
+        ),
+        (
+            "tables:\n  t:\n    kind: cloudtrail\n    organization: x-1\n",
+            "athq.yaml:4: `x-1` is not an organization id",
+        ),
+        ("tables:\n  t:\n    kind: flowlogs\n", "the flow-log table is `table:`"),
+        ("tables:\n  t:\n    kind: cloudtrail\n    colour: blue\n", "unknown field `colour`"),
+    ] {
+        std::fs::write(d.join("athq.yaml"), yaml).unwrap();
+        let o = run(athq(d).args(["table", "ddl", "--kind", "cloudtrail"]));
+        assert_eq!(o.code, 2, "{yaml}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{yaml}: {}", o.stderr);
+    }
+    std::fs::remove_file(d.join("athq.yaml")).unwrap();
+    for (args, says) in [
+        (
+            &["--format", "parquet"][..],
+            "--format shapes the flow-log table; it does nothing for AWS CloudTrail",
+        ),
+        (&[], "the table needs `location`"),
+        (
+            &["--location", "s3://trail-bucket/AWSLogs/", "--projection"],
+            "partition projection needs the table's `accounts` and `regions`",
+        ),
+        (&["--location", "s3://trail-bucket/AWSLogs/", "--partitioning", "none"], "give exactly one account"),
+    ] {
+        let o = run(athq(d).args(["table", "ddl", "--kind", "cloudtrail"]).args(args));
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{args:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"));
+    }
+}
