@@ -772,5 +772,7 @@ pub struct RangeArgs {
     #[command(flatten)]
     pub exec: ExecOptions,
     #[command(flatten)]
+    pub kind: KindArgs,
+    #[command(flatten)]
     pub shape: TableShapeArgs,
 }

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use crate::cli::{ExecOptions, PartitionsCommand, RangeArgs, Via};
 #[cfg(feature = "aws")]
 use crate::commands::aws;
+use crate::commands::resolve::{delivery_with, other_kind};
 use crate::commands::{athena, require_athena, run_statement, table_with};
 #[cfg(feature = "aws")]
 use crate::engine::glue;
@@ -112,11 +113,28 @@ fn range(settings: &Settings, args: &RangeArgs) -> (Date, Date) {
 }
 
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand) -> anyhow::Result<()> {
+    let adding = matches!(cmd, PartitionsCommand::Add(_));
     match cmd {
         PartitionsCommand::Repair(args) => {
             let table = table_with(settings, &args.shape)?;
             let stmt = partitions::repair(&table)?;
             emit(settings, printer, &[stmt], args.print, &args.exec).await
+        }
+        PartitionsCommand::Add(args) | PartitionsCommand::Drop(args) if other_kind(&args.kind).is_some() => {
+            let kind = other_kind(&args.kind).expect("matched");
+            if args.via == Via::Glue {
+                return Err(InputError::new(format!("--via glue is for the flow-log table; {} partitions are added with ALTER TABLE on Athena", kind.title()))
+                    .hint("leave out --via glue")
+                    .into());
+            }
+            let d = delivery_with(settings, kind, &args.kind, &args.shape)?;
+            let (from, to) = range(settings, &args);
+            let stmts = match adding {
+                true => partitions::add_kind(kind, &d, from, to, ATHENA_MAX_QUERY_BYTES)?,
+                false => partitions::drop_kind(kind, &d, from, to, ATHENA_MAX_QUERY_BYTES)?,
+            };
+            printer.status(&format!("{} statement(s) for {from}..{to}", stmts.len()));
+            emit(settings, printer, &stmts, args.print, &args.exec).await
         }
         PartitionsCommand::Add(args) if args.via == Via::Glue => {
             let table = table_with(settings, &args.shape)?;

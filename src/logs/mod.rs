@@ -7,6 +7,7 @@ pub mod cloudtrail;
 pub mod flowlogs;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How Athena learns about partitions.
@@ -56,6 +57,22 @@ pub trait LogKind: Sync + std::fmt::Debug {
     fn record_since(&self, since: &str) -> String;
     /// CREATE EXTERNAL TABLE for the kind's logs delivered as `d` says.
     fn ddl(&self, d: &Delivery) -> Result<String, String>;
+    /// The catalog partition holding one account's and region's logs of a day (for tables whose
+    /// partitions are kept in the catalog).
+    fn day_partition(
+        &self,
+        d: &Delivery,
+        account: &str,
+        region: &str,
+        day: Date,
+    ) -> Result<DayPartition, String>;
+}
+
+/// One catalog partition: its columns' values, in the table's order, and its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayPartition {
+    pub values: Vec<(&'static str, String)>,
+    pub location: String,
 }
 
 /// Every log kind athq knows: the registry, one line per kind.

@@ -7,6 +7,7 @@
 use jiff::civil::{Date, DateTime};
 
 use crate::logs::flowlogs::SERVICE;
+use crate::logs::{Delivery, LogKind};
 use crate::sql::{hive_ident, literal};
 use crate::table::{Layout, PartitionKind, Partitioning, TableError, TableProfile};
 
@@ -36,6 +37,8 @@ pub enum PartitionError {
     ClauseTooLong(usize),
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error("{0}")]
+    Kind(String),
 }
 
 impl PartitionError {
@@ -86,6 +89,10 @@ pub struct Partition {
 pub fn check_range(table: &TableProfile, from: Date, to: Date) -> Result<(), PartitionError> {
     require_managed(table)?;
     table.require(true)?;
+    check_days(from, to)
+}
+
+fn check_days(from: Date, to: Date) -> Result<(), PartitionError> {
     if from > to {
         return Err(PartitionError::BadRange { from, to });
     }
@@ -189,10 +196,94 @@ pub fn add(
     max_bytes: usize,
 ) -> Result<Vec<String>, PartitionError> {
     let parts = partitions_in(table, from, to)?;
-    let head = format!("ALTER TABLE {} ADD IF NOT EXISTS", qualified(table));
+    add_statements(&qualified(table), parts.into_iter().map(|p| (p.spec, p.location)), max_bytes)
+}
+
+/// The ADD statements for `(spec, location)` pairs of the table `qualified`.
+fn add_statements(
+    qualified: &str,
+    parts: impl IntoIterator<Item = (String, String)>,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
+    let head = format!("ALTER TABLE {qualified} ADD IF NOT EXISTS");
     let clauses =
-        parts.into_iter().map(|p| format!("PARTITION {} LOCATION {}", p.spec, literal(&p.location)));
+        parts.into_iter().map(|(spec, location)| format!("PARTITION {spec} LOCATION {}", literal(&location)));
     batch(&head, clauses, "\n  ", max_bytes)
+}
+
+/// The DROP statements for partition specs of the table `qualified`.
+fn drop_statements(
+    qualified: &str,
+    specs: impl IntoIterator<Item = String>,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
+    let head = format!("ALTER TABLE {qualified} DROP IF EXISTS");
+    batch(&head, specs.into_iter().map(|s| format!("PARTITION {s}")), ",\n  ", max_bytes)
+}
+
+/// Every day partition of another kind's table for `from..=to`, each account and region.
+fn kind_partitions(
+    kind: &dyn LogKind,
+    d: &Delivery,
+    from: Date,
+    to: Date,
+) -> Result<Vec<(String, String)>, PartitionError> {
+    match d.partitioning {
+        Partitioning::Projection => return Err(PartitionError::Projected(d.name.clone())),
+        Partitioning::None => return Err(PartitionError::NotPartitioned(d.name.clone())),
+        Partitioning::Managed => {}
+    }
+    check_days(from, to)?;
+    let missing: Vec<&'static str> = [
+        ("location", d.location.is_none()),
+        ("accounts", d.accounts.is_empty()),
+        ("regions", d.regions.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(what, empty)| empty.then_some(what))
+    .collect();
+    if !missing.is_empty() {
+        return Err(TableError::Missing(missing).into());
+    }
+    let mut out = Vec::new();
+    for account in &d.accounts {
+        for region in &d.regions {
+            for day in from.series(jiff::ToSpan::days(1)).take_while(|day| *day <= to) {
+                let p = kind.day_partition(d, account, region, day).map_err(PartitionError::Kind)?;
+                let spec: Vec<String> =
+                    p.values.iter().map(|(c, v)| format!("{} = {}", hive_ident(c), literal(v))).collect();
+                out.push((format!("({})", spec.join(", ")), p.location));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn qualified_delivery(d: &Delivery) -> String {
+    format!("{}.{}", hive_ident(&d.database), hive_ident(&d.name))
+}
+
+/// ADD statements for another kind's table.
+pub fn add_kind(
+    kind: &dyn LogKind,
+    d: &Delivery,
+    from: Date,
+    to: Date,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
+    add_statements(&qualified_delivery(d), kind_partitions(kind, d, from, to)?, max_bytes)
+}
+
+/// DROP statements for another kind's table.
+pub fn drop_kind(
+    kind: &dyn LogKind,
+    d: &Delivery,
+    from: Date,
+    to: Date,
+    max_bytes: usize,
+) -> Result<Vec<String>, PartitionError> {
+    let specs = kind_partitions(kind, d, from, to)?.into_iter().map(|(s, _)| s);
+    drop_statements(&qualified_delivery(d), specs, max_bytes)
 }
 
 /// `ALTER TABLE … DROP IF EXISTS PARTITION (…), PARTITION (…)`, as few statements as fit.
@@ -204,9 +295,7 @@ pub fn drop(
     max_bytes: usize,
 ) -> Result<Vec<String>, PartitionError> {
     let parts = partitions_in(table, from, to)?;
-    let head = format!("ALTER TABLE {} DROP IF EXISTS", qualified(table));
-    let clauses = parts.into_iter().map(|p| format!("PARTITION {}", p.spec));
-    batch(&head, clauses, ",\n  ", max_bytes)
+    drop_statements(&qualified(table), parts.into_iter().map(|p| p.spec), max_bytes)
 }
 
 #[cfg(test)]

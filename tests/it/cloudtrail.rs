@@ -151,3 +151,64 @@ fn a_tables_entry_names_the_trail_and_the_flow_log_table_lends_the_rest() {
         assert!(!o.stderr.contains("panicked"));
     }
 }
+
+#[test]
+fn catalog_partitions_point_at_each_days_trail_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shape = [
+        "--partitioning",
+        "managed",
+        "--location",
+        "s3://trail-bucket/AWSLogs/",
+        "--accounts",
+        "111122223333,444455556666",
+        "--regions",
+        "us-east-1,eu-west-1",
+    ];
+    let days = ["--from", "2026-11-20", "--to", "2026-11-22"];
+    let print = |verb: &str, extra: &[&str]| {
+        let o = run(athq(d)
+            .args(["partitions", verb, "--kind", "cloudtrail", "--print"])
+            .args(days)
+            .args(shape)
+            .args(extra));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout.trim().trim_end_matches(';').to_string()
+    };
+    let add = print("add", &[]);
+    assert!(
+        add.contains(
+            "PARTITION (`aws_account_id` = '444455556666', `aws_region` = 'eu-west-1', `day` = '2026/11/21') \
+         LOCATION 's3://trail-bucket/AWSLogs/444455556666/CloudTrail/eu-west-1/2026/11/21/'"
+        ),
+        "{add}"
+    );
+    let org = print("add", &["--organization", "o-a1b2c3d4e5"]);
+    assert!(
+        org.contains(
+            "LOCATION 's3://trail-bucket/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/2026/11/20/'"
+        ),
+        "{org}"
+    );
+    let drop = print("drop", &[]);
+    let items = vec![
+        json!({"name": "cloudtrail-add", "kind": "alter_add", "sql": add, "partitions": 2 * 2 * 3}),
+        json!({"name": "cloudtrail-add-org", "kind": "alter_add", "sql": org, "partitions": 2 * 2 * 3}),
+        json!({"name": "cloudtrail-drop", "kind": "alter_drop", "sql": drop}),
+    ];
+    assert_eq!(crate::sqlglot::check(&items), Vec::<serde_json::Value>::new());
+    // A projected table has no partitions to add; Glue's API is the flow-log table's path.
+    let o = run(athq(d)
+        .args(["partitions", "add", "--kind", "cloudtrail", "--projection"])
+        .args(days)
+        .args(&shape[2..]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("uses partition projection"), "{}", o.stderr);
+    let o = run(athq(d)
+        .args(["partitions", "add", "--kind", "cloudtrail", "--via", "glue"])
+        .args(days)
+        .args(shape));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--via glue is for the flow-log table"), "{}", o.stderr);
+}

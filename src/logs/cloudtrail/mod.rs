@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{Delivery, LogKind, Partitioning};
+use super::{DayPartition, Delivery, LogKind, Partitioning};
 use crate::sql::{hive_ident, ident, literal};
 
 /// The folder AWS delivers CloudTrail in: `AWSLogs/<account>/CloudTrail/<region>/…` (digest
@@ -107,6 +107,25 @@ impl LogKind for CloudTrail {
 
     fn record_since(&self, since: &str) -> String {
         format!("from_iso8601_timestamp({}) >= {since}", ident("eventtime"))
+    }
+
+    /// `…/<account>/CloudTrail/<region>/YYYY/MM/DD/`, partition values as the projection's.
+    fn day_partition(
+        &self,
+        d: &Delivery,
+        account: &str,
+        region: &str,
+        day: jiff::civil::Date,
+    ) -> Result<DayPartition, String> {
+        let folder = day.strftime("%Y/%m/%d").to_string();
+        Ok(DayPartition {
+            location: format!("{}{account}/{SERVICE}/{region}/{folder}/", root(d)?),
+            values: vec![
+                (PARTITIONS[0], account.to_string()),
+                (PARTITIONS[1], region.to_string()),
+                (PARTITIONS[2], folder),
+            ],
+        })
     }
 
     fn ddl(&self, d: &Delivery) -> Result<String, String> {

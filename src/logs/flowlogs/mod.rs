@@ -47,4 +47,16 @@ impl super::LogKind for FlowLogs {
         Err("the flow-log table's DDL comes from `table:` in athq.yaml: run `athq table ddl` without --kind"
             .into())
     }
+
+    /// Likewise: flow-log partitions depend on the profile's layout and granularity.
+    fn day_partition(
+        &self,
+        _: &super::Delivery,
+        _: &str,
+        _: &str,
+        _: jiff::civil::Date,
+    ) -> Result<super::DayPartition, String> {
+        Err("flow-log partitions come from `table:` in athq.yaml: run `athq partitions` without --kind"
+            .into())
+    }
 }
