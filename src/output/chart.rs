@@ -35,9 +35,17 @@ const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇'
 #[error("{0}")]
 pub struct NotChartable(pub String);
 
-/// A time as flow-log results print it: `2026-11-22 10:00:00.000`, ISO 8601, or epoch seconds.
+/// A time as flow-log results print it: `2026-11-22 10:00:00.000`, with a zone as Athena prints
+/// a timestamp with time zone (`2026-11-22 10:00:00.000 UTC`, `… America/New_York`), ISO 8601,
+/// or epoch seconds.
 pub fn parse_time(s: &str) -> Option<Timestamp> {
     let s = s.trim();
+    if let Some((civil, zone)) = s.rsplit_once(' ').filter(|(c, _)| c.contains(' '))
+        && let Ok(tz) = TimeZone::get(zone)
+    {
+        let d = civil.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>().ok()?;
+        return d.to_zoned(tz).ok().map(|z| z.timestamp());
+    }
     if let Ok(n) = s.parse::<i64>() {
         // Epoch seconds in a plausible range (2001–2286), not a count.
         return (1_000_000_000..10_000_000_000)
@@ -332,6 +340,11 @@ mod tests {
     fn times_and_units() {
         assert!(parse_time("2026-11-22 10:00:00.000").is_some());
         assert!(parse_time("2026-11-22T10:00:00Z").is_some());
+        // Athena's timestamp with time zone: the same instant in each spelling.
+        let utc = parse_time("2026-11-22 10:00:00.000 UTC").unwrap();
+        assert_eq!(Some(utc), parse_time("2026-11-22 10:00:00.000"));
+        assert_eq!(Some(utc), parse_time("2026-11-22 05:00:00.000 America/New_York"));
+        assert!(parse_time("2026-11-22 10:00:00.000 Mars/Olympus").is_none());
         assert!(parse_time("1795083960").is_some());
         assert!(parse_time("42").is_none());
         assert!(parse_time("10.0.0.1").is_none());

@@ -120,6 +120,12 @@ fn every_refused_construct_is_named_in_its_refusal() {
         ),
         ("SELECT typeof('abc')", "typeof of a literal is not supported"),
         ("SELECT CAST(JSON '1.5' AS VARCHAR)", "a JSON fraction (1.5) cast to varchar is not supported"),
+        ("SELECT CAST(date_parse('2026-11-21', '%Y-%m-%d') AS VARCHAR)", "a timestamp cast to varchar"),
+        (
+            "SELECT 'at ' || CAST(date_trunc('hour', TIMESTAMP '2026-11-21 10:20:00') AS VARCHAR)",
+            "a timestamp cast to varchar",
+        ),
+        ("SELECT CAST(TIMESTAMP '2026-11-21 10:00:00' AS VARCHAR)", "a timestamp cast to varchar"),
         ("SELECT format('%e', 1.5E0)", "the conversion `%e` is not supported"),
         (
             "SELECT * FROM vpc_flow_logs LEFT JOIN UNNEST(ARRAY[1]) AS t(x) ON true",

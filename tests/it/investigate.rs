@@ -34,7 +34,7 @@ fn flows_of(ip: &str) -> String {
 }
 
 fn time(col: &str) -> String {
-    format!("strftime(to_timestamp({col}) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.000')")
+    format!("strftime(to_timestamp({col}) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.000 UTC')")
 }
 
 fn peer_sql(ip: &str) -> String {

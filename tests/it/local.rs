@@ -130,7 +130,7 @@ fn inbound_pairs_sql() -> String {
 
 fn bucket_sql() -> String {
     format!(
-        "SELECT strftime(to_timestamp((\"start\" // 3600) * 3600) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.000') AS bucket_start, \
+        "SELECT strftime(to_timestamp((\"start\" // 3600) * 3600) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.000 UTC') AS bucket_start, \
          COUNT(*) AS flows, SUM(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected_flows, SUM(packets) AS total_packets, \
          SUM(bytes) AS total_bytes FROM flows WHERE {WINDOW} AND log_status = 'OK' GROUP BY 1 ORDER BY 1"
     )
@@ -1105,6 +1105,21 @@ fn zoned_timestamps_give_athenas_wall_clock_answers() {
         o.stdout,
         "ny,iso,s3,tz,tokyo_wall\n2026-11-29 19:53:20.000 America/New_York,2026-11-21 10:00:00.000 UTC,\
          2026-11-21 10:00:00.000 UTC,UTC,2026-11-21 10:00:00.000 Asia/Tokyo\n",
+        "{}",
+        o.stderr
+    );
+    // from_unixtime(x) and now() are UTC timestamps with a time zone on Trino: printed and cast to
+    // varchar with the zone, compared with timestamps without one as UTC wall clocks.
+    let o = exec_csv(
+        dir.path(),
+        "SELECT from_unixtime(1796000000) AS u, CAST(from_unixtime(0) AS VARCHAR) AS t, \
+         from_unixtime(1796000000) = TIMESTAMP '2026-11-30 00:53:20' AS same, \
+         now() > from_unixtime(0) AS later, date_trunc('day', from_unixtime(1796000000)) AS day",
+        &[],
+    );
+    assert_eq!(
+        o.stdout,
+        "u,t,same,later,day\n2026-11-30 00:53:20.000 UTC,1970-01-01 00:00:00.000 UTC,true,true,2026-11-30 00:00:00.000 UTC\n",
         "{}",
         o.stderr
     );

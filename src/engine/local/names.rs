@@ -614,6 +614,16 @@ impl AnalyzerRule for DoubleText {
                                 .into(),
                         ));
                     }
+                    // A zoned timestamp's casts are rewritten before this rule; one without a zone
+                    // may come from from_unixtime or now(), which are zoned (UTC) on Trino.
+                    if text && inner.get_type(&schema).is_ok_and(|t| matches!(t, DataType::Timestamp(_, None))) {
+                        return Err(DataFusionError::Plan(
+                            "a timestamp cast to varchar (written, or implied by `||`) is not supported on the \
+                             embedded engine: Trino writes `2026-11-21 10:00:00.000`, with ` UTC` after \
+                             from_unixtime and now(); use date_format(ts, '%Y-%m-%d %H:%i:%s')"
+                                .into(),
+                        ));
+                    }
                     Ok(TreeNodeRecursion::Continue)
                 })
             })

@@ -31,7 +31,11 @@ pub const FUNCTIONS: &[(&str, &str)] = &[
     ("AT TIME ZONE", "`ts AT TIME ZONE 'America/New_York'`: the same instant, read in that zone"),
     ("at_timezone", "`at_timezone(ts, zone)`: the same as `AT TIME ZONE`"),
     ("with_timezone", "`with_timezone(ts, zone)`: a timestamp's wall clock taken as a time in that zone"),
-    ("from_unixtime", "`from_unixtime(x[, zone])`: seconds since 1970 as a timestamp (UTC, or in the zone)"),
+    (
+        "from_unixtime",
+        "`from_unixtime(x[, zone])`: seconds since 1970 as a timestamp with time zone (UTC, or the zone), \
+         as are `now()` and `current_timestamp`",
+    ),
     ("to_iso8601", "a timestamp as ISO 8601 text (`2026-11-21T10:00:00.000Z`)"),
     (
         "parse_datetime",
@@ -369,7 +373,8 @@ impl ZonedCasts {
                 ) =>
             {
                 let zone_name = Expr::Literal(ScalarValue::Utf8(Some(z.to_string())), None);
-                Transformed::yes(call(&self.at, vec![inner.clone(), zone_name]))
+                // In the cast's own unit, which the expression around it was planned for.
+                Transformed::yes(cast(call(&self.at, vec![inner.clone(), zone_name]), to.clone()))
             }
             // A JSON value, or text to an array or a map: Trino's cast from JSON.
             (to, false) if from == super::json::JSON && *to != super::json::JSON => Transformed::yes(call(
@@ -453,6 +458,10 @@ pub fn rewrite(statement: &mut datafusion::sql::parser::Statement) -> Result<()>
         ));
     }
     let call = super::fun::sql_call;
+    let utc = |e: Sql| {
+        call("at_timezone", vec![e, Sql::Value(ast::Value::SingleQuotedString("UTC".into()).into())])
+    };
+    // Post-order: a call put in place here is not visited again.
     let _ = ast::visit_expressions_mut(statement, |e| {
         let replacement = match e {
             Sql::AtTimeZone { timestamp, time_zone } => {
@@ -475,8 +484,18 @@ pub fn rewrite(statement: &mut datafusion::sql::parser::Statement) -> Result<()>
                         )
                     })
                 }
+                // Trino's from_unixtime(x) is a timestamp with time zone, in UTC.
+                FunctionArguments::List(l) if l.args.len() == 1 => Some(utc(e.clone())),
                 _ => None,
             },
+            // So are now() and current_timestamp (the session's zone, UTC on Athena).
+            Sql::Function(f)
+                if ["now", "current_timestamp"]
+                    .iter()
+                    .any(|n| f.name.to_string().eq_ignore_ascii_case(n)) =>
+            {
+                Some(utc(e.clone()))
+            }
             _ => None,
         };
         if let Some(r) = replacement {
