@@ -1123,6 +1123,18 @@ fn zoned_timestamps_give_athenas_wall_clock_answers() {
         "{}",
         o.stderr
     );
+    // Their types as Trino names them: precision 3, whatever unit Arrow holds.
+    let o = exec_csv(
+        dir.path(),
+        "SELECT typeof(from_unixtime(start)) AS a, typeof(date_parse(srcaddr, '%Y-%m-%d')) AS b, \
+         typeof(from_unixtime(start) AT TIME ZONE 'Asia/Tokyo') AS c FROM vpc_flow_logs LIMIT 1",
+        &[],
+    );
+    assert_eq!(
+        o.stdout, "a,b,c\ntimestamp(3) with time zone,timestamp(3),timestamp(3) with time zone\n",
+        "{}",
+        o.stderr
+    );
     // Local time per hour of the day over real flows agrees with zoneinfo, row by row.
     let o = exec_csv(
         dir.path(),

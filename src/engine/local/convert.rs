@@ -101,7 +101,6 @@ fn nested(a: &dyn Array, i: usize, options: &FormatOptions) -> Result<String, Ar
 /// A type as Athena (Trino) names it, for DESCRIBE: `varchar`, `bigint`, `timestamp(3)`,
 /// `array(varchar)`, `map(varchar, bigint)`, `row(a bigint, …)`.
 pub fn athena_type(dt: &DataType) -> String {
-    use datafusion::arrow::datatypes::TimeUnit;
     match dt {
         DataType::Utf8 | DataType::Utf8View => "varchar".into(),
         DataType::LargeUtf8 => "json".into(),
@@ -113,18 +112,13 @@ pub fn athena_type(dt: &DataType) -> String {
         DataType::Float64 => "double".into(),
         DataType::Boolean => "boolean".into(),
         DataType::Date32 | DataType::Date64 => "date".into(),
-        DataType::Timestamp(unit, zone) => {
-            let p = match unit {
-                TimeUnit::Second => 0,
-                TimeUnit::Millisecond => 3,
-                TimeUnit::Microsecond => 6,
-                TimeUnit::Nanosecond => 9,
-            };
-            match zone {
-                Some(_) => format!("timestamp({p}) with time zone"),
-                None => format!("timestamp({p})"),
-            }
-        }
+        // Every timestamp a function gives on Trino (from_unixtime, date_parse, now(),
+        // from_iso8601_timestamp, parse_datetime, date_trunc of them) and a table's timestamp
+        // column are of precision 3, whatever unit Arrow holds them in here.
+        DataType::Timestamp(_, zone) => match zone {
+            Some(_) => "timestamp(3) with time zone".into(),
+            None => "timestamp(3)".into(),
+        },
         DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
         DataType::Binary | DataType::BinaryView | DataType::LargeBinary => "varbinary".into(),
         DataType::List(f)
