@@ -483,6 +483,8 @@ pub struct SampleArgs {
     /// Region in paths and records
     #[arg(long, default_value = "us-east-1")]
     pub region: String,
+    #[command(flatten)]
+    pub kind: KindArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 
 pub mod cloudtrail;
 pub mod flowlogs;
+pub mod rng;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -66,6 +67,32 @@ pub trait LogKind: Sync + std::fmt::Debug {
         region: &str,
         day: Date,
     ) -> Result<DayPartition, String>;
+    /// Writes sample logs in AWS's layout.
+    fn sample(&self, s: &KindSample) -> Result<SampleReport, String>;
+}
+
+/// What `athq sample --kind K` asks a kind to write.
+#[derive(Debug, Clone)]
+pub struct KindSample {
+    pub out: std::path::PathBuf,
+    pub days: u32,
+    pub records: u64,
+    pub seed: u64,
+    pub account: String,
+    pub region: String,
+    /// An organization trail's id, for kinds that have them.
+    pub organization: Option<String>,
+    pub now: Timestamp,
+}
+
+/// What a sample generator wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SampleReport {
+    pub files: usize,
+    pub records: u64,
+    pub bytes: u64,
+    /// Files beside the logs that are not logs (CloudTrail's digests).
+    pub digests: usize,
 }
 
 /// One catalog partition: its columns' values, in the table's order, and its folder.

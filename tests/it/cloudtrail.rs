@@ -212,3 +212,92 @@ fn catalog_partitions_point_at_each_days_trail_folder() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--via glue is for the flow-log table"), "{}", o.stderr);
 }
+
+#[test]
+fn a_cloudtrail_sample_is_delivered_as_aws_delivers_it_and_duckdb_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(athq(d).args([
+        "sample",
+        "--kind",
+        "cloudtrail",
+        "-o",
+        "out",
+        "--days",
+        "1",
+        "--records",
+        "2000",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("wrote 2000 AWS CloudTrail records in 288 files"), "{}", o.stderr);
+    // AWS's object names under AWS's folders, and hourly digests beside them.
+    let mut logs = 0;
+    let mut digests = 0;
+    for e in walkdir(&d.join("out")) {
+        let rel = e.strip_prefix(d.join("out")).unwrap().to_string_lossy().to_string();
+        let parts: Vec<&str> = rel.split('/').collect();
+        assert_eq!(&parts[..2], ["AWSLogs", "123456789012"], "{rel}");
+        let name = parts.last().unwrap();
+        match parts[2] {
+            "CloudTrail" => {
+                logs += 1;
+                let bits: Vec<&str> = name.trim_end_matches(".json.gz").split('_').collect();
+                assert_eq!(&bits[..3], ["123456789012", "CloudTrail", "us-east-1"], "{rel}");
+                assert_eq!((bits[3].len(), bits[4].len()), (14, 16), "{rel}");
+                // The folder is the stamp's day.
+                assert_eq!(parts[4..7].concat(), bits[3][..8], "{rel}");
+            }
+            "CloudTrail-Digest" => digests += 1,
+            other => panic!("{other} in {rel}"),
+        }
+    }
+    assert_eq!((logs, digests), (288, 24));
+    // DuckDB reads the `{"Records": […]}` documents: every event, with its nested identity.
+    let py = "import duckdb, sys\n\
+              con = duckdb.connect()\n\
+              rows = con.execute(\"SELECT r.userIdentity.type, count(*) FROM (SELECT unnest(Records) AS r FROM read_json(?, maximum_object_size=100000000)) GROUP BY 1 ORDER BY 1\", [sys.argv[1]]).fetchall()\n\
+              print(';'.join(f'{t}={n}' for t, n in rows))";
+    let glob = d.join("out/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz");
+    let out =
+        std::process::Command::new(crate::support::python()).args(["-c", py]).arg(&glob).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let counts = String::from_utf8(out.stdout).unwrap();
+    let total: u64 =
+        counts.trim().split(';').map(|kv| kv.split_once('=').unwrap().1.parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 2000, "{counts}");
+    for kind in ["AWSService", "AssumedRole", "IAMUser"] {
+        assert!(counts.contains(&format!("{kind}=")), "{counts}");
+    }
+    // An organization trail's folder, and flags that only shape flow-log samples.
+    let o = run(athq(d).args([
+        "sample",
+        "--kind",
+        "cloudtrail",
+        "-o",
+        "org",
+        "--days",
+        "1",
+        "--records",
+        "10",
+        "--organization",
+        "o-a1b2c3d4e5",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(d.join("org/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1").is_dir());
+    let o = run(athq(d).args(["sample", "--kind", "cloudtrail", "-o", "x", "--format", "parquet"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--format shapes flow-log samples"), "{}", o.stderr);
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -5,10 +5,12 @@
 //! (projected or kept in the catalog); records kept by `eventtime`, ISO 8601 UTC text. It must not
 //! know about commands, engines or output.
 
+pub mod sample;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{DayPartition, Delivery, LogKind, Partitioning};
+use super::{DayPartition, Delivery, KindSample, LogKind, Partitioning, SampleReport};
 use crate::sql::{hive_ident, ident, literal};
 
 /// The folder AWS delivers CloudTrail in: `AWSLogs/<account>/CloudTrail/<region>/…` (digest
@@ -126,6 +128,10 @@ impl LogKind for CloudTrail {
                 (PARTITIONS[2], folder),
             ],
         })
+    }
+
+    fn sample(&self, s: &KindSample) -> Result<SampleReport, String> {
+        sample::generate(s)
     }
 
     fn ddl(&self, d: &Delivery) -> Result<String, String> {
