@@ -114,14 +114,18 @@ fn range(settings: &Settings, args: &RangeArgs) -> (Date, Date) {
 
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: PartitionsCommand) -> anyhow::Result<()> {
     let adding = matches!(cmd, PartitionsCommand::Add(_));
+    let kind = match &cmd {
+        PartitionsCommand::Add(a) | PartitionsCommand::Drop(a) => other_kind(&a.kind)?,
+        _ => None,
+    };
     match cmd {
         PartitionsCommand::Repair(args) => {
             let table = table_with(settings, &args.shape)?;
             let stmt = partitions::repair(&table)?;
             emit(settings, printer, &[stmt], args.print, &args.exec).await
         }
-        PartitionsCommand::Add(args) | PartitionsCommand::Drop(args) if other_kind(&args.kind).is_some() => {
-            let kind = other_kind(&args.kind).expect("matched");
+        PartitionsCommand::Add(args) | PartitionsCommand::Drop(args) if kind.is_some() => {
+            let kind = kind.expect("matched");
             if args.via == Via::Glue {
                 return Err(InputError::new(format!("--via glue is for the flow-log table; {} partitions are added with ALTER TABLE on Athena", kind.title()))
                     .hint("leave out --via glue")

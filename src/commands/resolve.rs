@@ -231,9 +231,22 @@ fn delivery_flags(
     Ok(())
 }
 
-/// The kind `--kind` names, or `None` for flow logs (whose table is the `table:` profile).
-pub fn other_kind(args: &KindArgs) -> Option<&'static dyn LogKind> {
-    args.kind.as_deref().and_then(crate::logs::find).filter(|k| k.name() != crate::logs::flow_logs().name())
+/// The kind `--kind` names, or `None` for flow logs (whose table is the `table:` profile, and
+/// which have no organization folder: `--organization` is refused there, not ignored).
+pub fn other_kind(args: &KindArgs) -> anyhow::Result<Option<&'static dyn LogKind>> {
+    let kind = args
+        .kind
+        .as_deref()
+        .and_then(crate::logs::find)
+        .filter(|k| k.name() != crate::logs::flow_logs().name());
+    if kind.is_none() && args.organization.is_some() {
+        return Err(InputError::new(
+            "--organization is for CloudTrail's organization trails; flow logs have no such folder",
+        )
+        .hint("add --kind cloudtrail, or leave out --organization")
+        .into());
+    }
+    Ok(kind)
 }
 
 /// The table of another kind: its `tables:` entry (or default) with the flags over it. Flags

@@ -12,7 +12,7 @@ pub fn exec(settings: &Settings, printer: &Printer, args: SampleArgs) -> anyhow:
         printer.status("warning: `sample --out` is now `sample --output` (or -o)");
     }
     let out = args.output.clone().or(args.out.clone()).expect("clap requires --output or --out");
-    if let Some(kind) = crate::commands::resolve::other_kind(&args.kind) {
+    if let Some(kind) = crate::commands::resolve::other_kind(&args.kind)? {
         return other_kind(settings, printer, kind, &args, out);
     }
     let fields = FieldSet::parse(&args.fields).map_err(|e| InputError::new(format!("--fields: {e}")))?;

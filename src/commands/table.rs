@@ -21,7 +21,7 @@ use crate::table::{TableProfile, convert, ddl};
 
 pub async fn exec(settings: &Settings, printer: &Printer, cmd: TableCommand) -> anyhow::Result<()> {
     match cmd {
-        TableCommand::Ddl(args) => match other_kind(&args.kind) {
+        TableCommand::Ddl(args) => match other_kind(&args.kind)? {
             Some(kind) => {
                 let d = delivery_with(settings, kind, &args.kind, &args.shape)?;
                 let sql = kind.ddl(&d).map_err(|m| {

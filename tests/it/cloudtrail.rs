@@ -301,3 +301,31 @@ fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn an_organization_without_a_kind_that_has_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["table", "ddl", "--kind", "flowlogs", "--organization", "o-a1b2c3d4e5"][..],
+        &[
+            "partitions",
+            "add",
+            "--kind",
+            "flowlogs",
+            "--organization",
+            "o-a1b2c3d4e5",
+            "--from",
+            "2026-11-20",
+            "--print",
+        ],
+        &["sample", "--kind", "flowlogs", "--organization", "o-a1b2c3d4e5", "-o", "x"],
+    ] {
+        let o = run(athq(dir.path()).args(args));
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("--organization is for CloudTrail's organization trails"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+}
