@@ -233,7 +233,7 @@ fn a_cloudtrail_sample_is_delivered_as_aws_delivers_it_and_duckdb_reads_it() {
     // AWS's object names under AWS's folders, and hourly digests beside them.
     let mut logs = 0;
     let mut digests = 0;
-    for e in walkdir(&d.join("out")) {
+    for e in crate::faults::files_under(&d.join("out")) {
         let rel = e.strip_prefix(d.join("out")).unwrap().to_string_lossy().to_string();
         let parts: Vec<&str> = rel.split('/').collect();
         assert_eq!(&parts[..2], ["AWSLogs", "123456789012"], "{rel}");
@@ -287,19 +287,6 @@ fn a_cloudtrail_sample_is_delivered_as_aws_delivers_it_and_duckdb_reads_it() {
     let o = run(athq(d).args(["sample", "--kind", "cloudtrail", "-o", "x", "--format", "parquet"]));
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--format shapes flow-log samples"), "{}", o.stderr);
-}
-
-fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walkdir(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

@@ -70,14 +70,13 @@ fn event(r: &mut Rng, s: &KindSample, t: i64) -> Value {
     let user = json!({"type": "IAMUser", "principalId": "AIDAEXAMPLEALICE", "arn": format!("arn:aws:iam::{account}:user/alice"),
         "accountId": account, "accessKeyId": format!("AKIA{}", hex(r, 12).to_uppercase()), "userName": "alice"});
     let session_key = format!("ASIA{}", hex(r, 12).to_uppercase());
-    let role = |mfa: bool| {
-        json!({"type": "AssumedRole", "principalId": "AROAEXAMPLEADMIN:bob",
+    // An admin's session, signed in with MFA.
+    let role = json!({"type": "AssumedRole", "principalId": "AROAEXAMPLEADMIN:bob",
         "arn": format!("arn:aws:sts::{account}:assumed-role/Admin/bob"), "accountId": account,
-        "accessKeyId": session_key.clone(),
+        "accessKeyId": session_key,
         "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLEADMIN",
             "arn": format!("arn:aws:iam::{account}:role/Admin"), "accountId": account, "userName": "Admin"},
-            "attributes": {"creationDate": iso(t - 1800), "mfaAuthenticated": mfa.to_string()}}})
-    };
+            "attributes": {"creationDate": iso(t - 1800), "mfaAuthenticated": "true"}}});
     let internal = format!("10.20.{}.{}", r.below(4), 2 + r.below(250));
     let bucket = "app-data-bucket";
     let roll = r.below(100);
@@ -104,7 +103,7 @@ fn event(r: &mut Rng, s: &KindSample, t: i64) -> Value {
             call(
                 "ec2.amazonaws.com",
                 name,
-                role(true),
+                role,
                 "203.0.113.10".into(),
                 json!({"maxResults": 100}),
                 Value::Null,
@@ -123,7 +122,7 @@ fn event(r: &mut Rng, s: &KindSample, t: i64) -> Value {
             call(
                 "ec2.amazonaws.com",
                 "RunInstances",
-                role(true),
+                role,
                 "203.0.113.10".into(),
                 params,
                 Value::Null,
@@ -137,7 +136,7 @@ fn event(r: &mut Rng, s: &KindSample, t: i64) -> Value {
             call(
                 "iam.amazonaws.com",
                 name,
-                role(true),
+                role,
                 "203.0.113.10".into(),
                 json!({"userName": "alice"}),
                 Value::Null,
